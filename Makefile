@@ -1,0 +1,47 @@
+# One front door. `make` lists the targets; every target sets up .venv (with the project installed) first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+DB ?= $(or $(DEFEX_DB),data/warehouse/defence_exports.duckdb)
+
+.DEFAULT_GOAL := help
+.PHONY: help install etl check status run test test-fast lint report bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project with its dev tools
+
+etl: $(STAMP) ## rebuild the warehouse from data/raw (python -m etl run)
+	$(PY) -m etl run
+
+check: $(STAMP) ## validate data/raw without writing anything
+	$(PY) -m etl check
+
+status: $(STAMP) ## runs, row counts and data as of
+	$(PY) -m etl status
+
+$(DB): | $(STAMP)
+	$(PY) -m etl run
+
+run: $(STAMP) | $(DB) ## set up, build the warehouse if missing, serve http://127.0.0.1:8050
+	$(PY) -m dashboard
+
+test: $(STAMP) ## every test, browser tests included (needs Debian's chromium)
+	$(PY) -m pytest
+
+test-fast: $(STAMP) ## the tests that need no browser
+	$(PY) -m pytest -m "not browser"
+
+lint: $(STAMP) ## ruff
+	$(VENV)/bin/ruff check etl dashboard tests
+
+clean: ## remove the built warehouse and reports (keeps .venv)
+	rm -rf data/warehouse reports

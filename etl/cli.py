@@ -1,0 +1,80 @@
+"""python -m etl run|check|status — exit 0 success, 1 the data failed validation, 2 bad usage or input."""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from etl import config
+from etl.errors import InputError, ValidationFailed
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("run", "validate data/raw and rebuild the warehouse"),
+                       ("check", "validate only; writes nothing")):
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("--raw-dir", type=Path, default=config.RAW_DIR, help="curated CSVs (default: data/raw)")
+        sub.add_argument("--sipri-dir", type=Path, default=None,
+                         help="SIPRI CSV exports (default: $DEFEX_SIPRI_DIR or data/raw/sipri)")
+        sub.add_argument("--db", type=Path, default=None, help="warehouse path (default: $DEFEX_DB or "
+                         "data/warehouse/defence_exports.duckdb)")
+    status = commands.add_parser("status", help="runs, row counts and data as of")
+    status.add_argument("--db", type=Path, default=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    db = args.db or config.db_path()
+    try:
+        if args.command == "status":
+            return status(db)
+        from etl import load  # heavy imports only for the commands that need them
+
+        started = time.perf_counter()
+        result = load.run(args.raw_dir, db, args.sipri_dir or config.sipri_dir(), check_only=args.command == "check")
+    except ValidationFailed as exc:
+        print(exc.report(), file=sys.stderr)
+        return exc.exit_code
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    counts = ", ".join(f"{k} {v}" for k, v in result["row_counts"].items())
+    if args.command == "check":
+        print(f"check passed: {counts}")
+    else:
+        print(f"warehouse {db} -> {result['version']} (run {result['run_id']}, {time.perf_counter() - started:.2f} s)")
+        print(f"rows: {counts}")
+    return 0
+
+
+def status(db: Path) -> int:
+    if not db.exists():
+        print(f"error: no warehouse at {db}; build it with `make etl`", file=sys.stderr)
+        return 2
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        runs = con.execute(
+            "SELECT run_id, started_at, finished_at, outcome, row_counts, data_as_of FROM etl_runs ORDER BY started_at DESC"
+        ).fetchall()
+    finally:
+        con.close()
+    print(f"warehouse: {db} -> {db.resolve().name}")
+    latest = runs[0]
+    print(f"latest run: {latest[0]}  {latest[3]}  finished {latest[2]:%Y-%m-%d %H:%M:%S} UTC  data as of {latest[5]}")
+    print("row counts:")
+    for table, count in json.loads(latest[4]).items():
+        print(f"  {table:<16} {count:>7}")
+    print(f"runs recorded: {len(runs)}")
+    for run in runs[:10]:
+        print(f"  {run[0]}  {run[3]}")
+    failed = db.with_name("runs.jsonl")
+    if failed.exists():
+        lines = failed.read_text(encoding="utf-8").splitlines()
+        print(f"failed runs (warehouse left unchanged): {len(lines)}; latest: {json.loads(lines[-1])['started_at']}")
+    return 0

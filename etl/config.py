@@ -1,0 +1,22 @@
+"""Paths and settings of the ETL. The only module of `etl` that reads the environment; imports only stdlib."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_DIR = ROOT / "data" / "raw"
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+DEFAULT_DB = ROOT / "data" / "warehouse" / "defence_exports.duckdb"
+KEEP_VERSIONS = 3  # the published version and the two before it; older ones are deleted
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("DEFEX_DB") or DEFAULT_DB)
+
+
+def sipri_dir() -> Path:
+    return Path(os.environ.get("DEFEX_SIPRI_DIR") or RAW_DIR / "sipri")
+
+
+def progress_enabled() -> bool:
+    return os.environ.get("DEFEX_PROGRESS", "auto") != "0"

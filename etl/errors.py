@@ -1,0 +1,37 @@
+"""What can go wrong with input, as values: a Failure names file, line, column, value and rule."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Failure:
+    file: str
+    line: int  # physical line in the file; 1 is the header (0: the file as a whole)
+    column: str
+    value: str
+    rule: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: column {self.column!r}, value {self.value!r}: {self.rule}"
+
+
+class ValidationFailed(Exception):
+    """The data failed validation (exit 1). Carries every failure found, not just the first."""
+
+    exit_code = 1
+
+    def __init__(self, failures: list[Failure]):
+        self.failures = sorted(set(failures))
+        super().__init__(f"{len(self.failures)} validation failure(s)")
+
+    def report(self) -> str:
+        lines = [f"validation failed: {len(self.failures)} problem(s); the warehouse was not changed"]
+        lines += [f"  {f}" for f in self.failures]
+        return "\n".join(lines)
+
+
+class InputError(Exception):
+    """Unreadable or unusable input: missing file, wrong encoding, no header (exit 2)."""
+
+    exit_code = 2

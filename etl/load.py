@@ -1,0 +1,169 @@
+"""The ETL run: extract -> parse -> validate (every failure at once) -> build a new file -> publish.
+
+    load inputs   read every curated file (and SIPRI exports), type each column
+    validate      pandera models, references, names; raise ValidationFailed with every failure
+    save          write a new versioned DuckDB file, run the views, then swap it in atomically
+"""
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import harmonise, warehouse
+from etl.config import SQL_DIR
+from etl.countries import iso3_name, kind
+from etl.errors import Failure, ValidationFailed
+from etl.readcsv import LINE, display
+from etl.sources import curated
+from etl.validate import check, parse, references
+
+CONFIRMED_STATUSES = ("signed", "in_production", "delivering", "delivered")
+TABLE_ORDER = [
+    "publishers", "sources", "export_figures", "growth_quotes", "countries", "firms", "platforms", "aliases",
+    "firm_figures", "deals", "deal_deliveries", "events",
+]
+
+
+@dataclass
+class Inputs:
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # table -> file as shown to the user
+    checksums: dict[str, str] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def extract_all(raw_dir: Path) -> Inputs:
+    """Read, type and check every curated file; InputError (exit 2) stops at an unreadable file."""
+    inputs = Inputs()
+    for spec in curated.FILES:
+        path = raw_dir / spec.file
+        frame, failures = curated.extract(path)
+        name = display(path)
+        typed, parse_failures = parse(frame, spec.model, name)
+        inputs.failures += failures + parse_failures + check(typed, frame, spec.model, name, parse_failures)
+        inputs.tables[spec.table], inputs.files[spec.table] = typed, name
+        inputs.checksums[name] = sha256(path)
+    inputs.failures += references(inputs.tables, inputs.files, curated.REFERENCES)
+    _harmonise(inputs)
+    return inputs
+
+
+def _harmonise(inputs: Inputs) -> None:
+    t, f = inputs.tables, inputs.files
+    t["deals"]["buyer_iso3"], failures = harmonise.buyers(t["deals"], f["deals"])
+    inputs.failures += failures
+    t["events"]["countries"], failures = harmonise.country_lists(t["events"], f["events"])
+    inputs.failures += failures
+    inputs.failures += harmonise.iso_codes(t["firms"], "country", f["firms"])
+    firm_aliases, failures = harmonise.aliases(t["firms"], "firm", "firm_id", f["firms"])
+    platform_aliases, more = harmonise.aliases(t["platforms"], "platform", "platform_id", f["platforms"])
+    inputs.failures += failures + more
+    t["aliases"] = pd.concat([firm_aliases, platform_aliases], ignore_index=True)
+
+
+def prepare(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """Shape validated frames into the warehouse tables (derived columns only; no value is changed)."""
+    t = {name: frame.drop(columns=[LINE], errors="ignore") for name, frame in inputs.tables.items()}
+    deals = t["deals"]
+    for column in ("order_year_uncertain", "quantity_uncertain"):
+        deals[column] = deals[column] == "true"
+    deals["supplier_iso3"] = "TUR"
+    deals["confirmed"] = deals["status"].isin(CONFIRMED_STATUSES) & (deals["confidence"] != "L")
+    t["deal_deliveries"] = (
+        deals[["deal_id", "delivery_years"]].dropna()
+        .assign(year=lambda d: d["delivery_years"].str.split(";"))
+        .explode("year").astype({"year": int})[["deal_id", "year"]].drop_duplicates()
+    )
+    codes = set(deals["buyer_iso3"]) | {c for cs in t["events"]["countries"] for c in cs} | set(t["firms"]["country"]) | {"TUR"}
+    t["countries"] = pd.DataFrame([(c, iso3_name(c), kind(c)) for c in sorted(codes)], columns=["iso3", "name", "kind"])
+    return t
+
+
+def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    con.execute((SQL_DIR / "schema.sql").read_text())
+    counts = {}
+    for name in TABLE_ORDER:
+        columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
+        frame = tables[name][columns]
+        con.register("frame", frame)
+        key = ", ".join(columns[:2])
+        con.execute(f"INSERT INTO {name} SELECT * FROM frame ORDER BY {key}")
+        con.unregister("frame")
+        counts[name] = len(frame)
+    for view in sorted((SQL_DIR / "views").glob("*.sql")):
+        con.execute(view.read_text())
+    return counts
+
+
+def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> None:
+    if previous is None:
+        return
+    try:
+        con.execute("ATTACH '" + str(previous).replace("'", "''") + "' AS prev (READ_ONLY)")
+        con.execute("INSERT INTO etl_runs SELECT * FROM prev.etl_runs")
+        con.execute("DETACH prev")
+    except duckdb.Error:
+        pass  # an older layout: its history stays readable in that file
+
+
+def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool = False) -> dict:
+    started = datetime.now(UTC).replace(tzinfo=None)
+    run_id = started.strftime("%Y%m%dT%H%M%S%fZ")
+    inputs = extract_all(raw_dir)
+    if inputs.failures:
+        if not check_only:
+            log_failure(db, run_id, started, inputs.failures)
+        raise ValidationFailed(inputs.failures)
+    tables = prepare(inputs)
+    if check_only:
+        return {"run_id": None, "row_counts": {n: len(tables[n]) for n in TABLE_ORDER}}
+    with warehouse.lock(db):
+        return _build(db, run_id, started, raw_dir, sipri_dir, inputs, tables)
+
+
+def _build(db, run_id, started, raw_dir, sipri_dir, inputs, tables) -> dict:
+    building = warehouse.building_path(db, run_id)
+    try:
+        con = duckdb.connect(str(building))
+        try:
+            counts = write(con, tables)
+            _previous_runs(con, warehouse.published(db))
+            as_of = con.execute("SELECT max(published) FROM export_figures").fetchone()[0]
+            con.execute(
+                "INSERT INTO etl_runs VALUES (?, ?, ?, 'success', ?, ?, ?, ?, ?)",
+                [run_id, started, datetime.now(UTC).replace(tzinfo=None), display(raw_dir),
+                 str(sipri_dir) if sipri_dir else None, json.dumps(inputs.checksums, sort_keys=True),
+                 json.dumps(counts), as_of],
+            )
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        warehouse.fsync(building)
+        version = warehouse.version_path(db, run_id)
+        os.replace(building, version)
+        warehouse.publish(db, version)
+    except BaseException:
+        for leftover in (building, building.with_name(building.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    warehouse.prune(db)
+    return {"run_id": run_id, "row_counts": counts, "db": str(db), "version": version.name}
+
+
+def log_failure(db: Path, run_id: str, started: datetime, failures: list[Failure]) -> None:
+    """Failed runs leave the warehouse alone, so they are recorded beside it, in runs.jsonl."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    entry = {"run_id": run_id, "started_at": started.isoformat(), "outcome": "failed validation",
+             "failures": len(failures), "first": [str(f) for f in sorted(failures)[:5]]}
+    with open(db.with_name("runs.jsonl"), "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")

@@ -1,0 +1,148 @@
+-- Tables of the warehouse. Loaded by etl/load.py in this order; views are in sql/views/, one per file.
+
+CREATE TABLE publishers (
+    publisher_id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    name_tr VARCHAR NOT NULL,
+    scope_note VARCHAR NOT NULL
+);
+
+CREATE TABLE sources (
+    source_id VARCHAR PRIMARY KEY,
+    publisher VARCHAR NOT NULL,          -- who wrote the page (outlet or body)
+    title VARCHAR NOT NULL,
+    url VARCHAR NOT NULL,
+    published DATE NOT NULL,
+    published_precision VARCHAR NOT NULL, -- day | month
+    retrieved DATE NOT NULL,
+    language VARCHAR NOT NULL,
+    quote VARCHAR NOT NULL
+);
+
+CREATE TABLE export_figures (
+    figure_id VARCHAR PRIMARY KEY,
+    publisher VARCHAR NOT NULL REFERENCES publishers,
+    scope VARCHAR NOT NULL,              -- goods | goods_services | survey
+    year SMALLINT NOT NULL,
+    month_from TINYINT NOT NULL,
+    month_to TINYINT NOT NULL,
+    value_usd_m DOUBLE NOT NULL,         -- US$ million, current
+    source_id VARCHAR NOT NULL REFERENCES sources,
+    published DATE NOT NULL,             -- vintage: when the publisher released the figure
+    confidence VARCHAR NOT NULL,
+    note VARCHAR
+);
+
+CREATE TABLE growth_quotes (
+    quote_id VARCHAR PRIMARY KEY,
+    publisher VARCHAR NOT NULL REFERENCES publishers,
+    scope VARCHAR NOT NULL,
+    year SMALLINT NOT NULL,
+    month_from TINYINT NOT NULL,
+    month_to TINYINT NOT NULL,
+    growth_pct DOUBLE NOT NULL,          -- as quoted, against the same period a year before
+    source_id VARCHAR NOT NULL REFERENCES sources,
+    published DATE NOT NULL,
+    confidence VARCHAR NOT NULL,
+    note VARCHAR
+);
+
+CREATE TABLE countries (
+    iso3 VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL                -- country | former_country | organisation | group | unknown
+);
+
+CREATE TABLE firms (
+    firm_id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL,
+    aliases VARCHAR,
+    country VARCHAR NOT NULL,
+    note VARCHAR
+);
+
+CREATE TABLE platforms (
+    platform_id VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    aliases VARCHAR,
+    category VARCHAR NOT NULL,
+    firm_id VARCHAR REFERENCES firms,
+    note VARCHAR
+);
+
+CREATE TABLE aliases (
+    entity_type VARCHAR NOT NULL,        -- firm | platform
+    entity_id VARCHAR NOT NULL,
+    alias VARCHAR NOT NULL,
+    alias_key VARCHAR NOT NULL,          -- accent-folded, lower case, alphanumerics only
+    PRIMARY KEY (entity_type, entity_id, alias_key)
+);
+
+CREATE TABLE firm_figures (
+    firm_id VARCHAR NOT NULL REFERENCES firms,
+    year SMALLINT NOT NULL,
+    metric VARCHAR NOT NULL,             -- export_usd_m | arms_revenue_usd_m | total_revenue_usd_m | top100_rank
+    value DOUBLE NOT NULL,
+    publisher VARCHAR NOT NULL REFERENCES publishers,
+    source_id VARCHAR NOT NULL REFERENCES sources,
+    published DATE NOT NULL,
+    confidence VARCHAR NOT NULL,
+    note VARCHAR
+);
+
+CREATE TABLE deals (
+    deal_id VARCHAR PRIMARY KEY,
+    buyer VARCHAR NOT NULL,              -- as written in the raw file
+    buyer_iso3 VARCHAR NOT NULL REFERENCES countries,
+    supplier_iso3 VARCHAR NOT NULL,      -- TUR for every curated deal
+    platform_id VARCHAR NOT NULL REFERENCES platforms,
+    firm_id VARCHAR REFERENCES firms,
+    category VARCHAR NOT NULL,
+    order_year SMALLINT,
+    order_year_uncertain BOOLEAN NOT NULL,
+    quantity INTEGER,
+    quantity_uncertain BOOLEAN NOT NULL,
+    delivered INTEGER,
+    delivery_years VARCHAR,
+    as_of DATE NOT NULL,
+    value DOUBLE,
+    currency VARCHAR,
+    value_usd_m DOUBLE,
+    status VARCHAR NOT NULL,
+    confirmed BOOLEAN NOT NULL,          -- signed or later, not stalled/cancelled-before-signature rumours
+    confidence VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL REFERENCES sources,
+    note VARCHAR
+);
+
+CREATE TABLE deal_deliveries (
+    deal_id VARCHAR NOT NULL REFERENCES deals,
+    year SMALLINT NOT NULL,
+    PRIMARY KEY (deal_id, year)
+);
+
+CREATE TABLE events (
+    event_id VARCHAR PRIMARY KEY,
+    date DATE NOT NULL,
+    type VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    countries VARCHAR[] NOT NULL,        -- ISO3 codes
+    platform_id VARCHAR REFERENCES platforms,
+    firm_id VARCHAR REFERENCES firms,
+    status VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL REFERENCES sources,
+    note VARCHAR
+);
+
+CREATE TABLE etl_runs (
+    run_id VARCHAR PRIMARY KEY,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP NOT NULL,
+    outcome VARCHAR NOT NULL,
+    raw_dir VARCHAR NOT NULL,
+    sipri_dir VARCHAR,
+    inputs JSON NOT NULL,                -- file -> sha256
+    row_counts JSON NOT NULL,            -- table -> rows
+    data_as_of DATE                      -- newest publication date among the figures
+);

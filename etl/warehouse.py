@@ -1,0 +1,65 @@
+"""Versioned warehouse files: build beside the published one, then publish by swapping a symlink atomically.
+
+`defence_exports.duckdb` is a symlink to `defence_exports-<run_id>.duckdb`. Readers resolve the link and keep
+reading the version they opened; a failed build never touches the link or the file it points to.
+"""
+
+import contextlib
+import fcntl
+import os
+from pathlib import Path
+
+from etl.config import KEEP_VERSIONS
+
+
+def version_path(db: Path, run_id: str) -> Path:
+    return db.with_name(f"{db.stem}-{run_id}{db.suffix}")
+
+
+def building_path(db: Path, run_id: str) -> Path:
+    return version_path(db, run_id).with_name(version_path(db, run_id).name + ".building")
+
+
+def published(db: Path) -> Path | None:
+    """The file readers get now, or None when nothing was published yet."""
+    return db.resolve() if db.exists() else None
+
+
+@contextlib.contextmanager
+def lock(db: Path):
+    """One build at a time per warehouse; a second `etl run` waits for the first."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(db.with_name(f".{db.name}.lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(db: Path, version: Path) -> None:
+    """Point `db` at `version` in one rename; readers see the old or the new file, never a half of either."""
+    temporary = db.with_name(f".{db.name}.{os.getpid()}.link")
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    os.symlink(version.name, temporary)
+    os.replace(temporary, db)
+    fsync(db.parent)
+
+
+def prune(db: Path) -> list[Path]:
+    """Delete versions older than the newest KEEP_VERSIONS and leftovers of interrupted builds."""
+    current = published(db)
+    versions = sorted(db.parent.glob(f"{db.stem}-*{db.suffix}"))
+    removed = [v for v in versions[:-KEEP_VERSIONS] if v != current]
+    removed += list(db.parent.glob(f"{db.stem}-*{db.suffix}.building*"))  # leftovers: prune runs under lock()
+    for path in removed:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return removed
+
