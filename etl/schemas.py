@@ -5,6 +5,7 @@ Cross-table references (a figure's source exists, a deal's platform exists) are 
 """
 
 import pandas as pd
+import pycountry
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -19,7 +20,6 @@ CATEGORIES = [
 ]
 EVENT_TYPES = ["contract", "mou", "talks", "first_delivery", "delivery", "record", "ranking", "other"]
 FIRM_METRICS = ["export_usd_m", "arms_revenue_usd_m", "total_revenue_usd_m", "top100_rank"]
-CURRENCIES = ["USD", "EUR", "GBP", "TRY", "RON", "MYR", "PHP", "IDR", "PKR", "QAR", "SAR", "AED", "PLN"]
 BOOL = ["true", "false"]
 YEAR = {"ge": 1950, "le": 2100}
 
@@ -172,12 +172,16 @@ class Deal(Model):
     delivery_years: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}(;\d{4})*$")
     as_of: Series[pa.DateTime]
     value: Series[float] = pa.Field(nullable=True, gt=0, lt=1_000_000_000)
-    currency: Series[str] = pa.Field(nullable=True, isin=CURRENCIES)
+    currency: Series[str] = pa.Field(nullable=True)
     value_usd_m: Series[float] = pa.Field(nullable=True, gt=0, lt=1_000_000)
     status: Series[str] = pa.Field(isin=DEAL_STATUSES)
     confidence: Series[str] = pa.Field(isin=CONFIDENCE)
     source_id: Series[str]
     note: Series[str] = pa.Field(nullable=True)
+
+    @pa.check("currency", name="an ISO 4217 currency code (pycountry)")
+    def currency_is_iso4217(cls, currency):
+        return currency.isna() | currency.map(lambda c: pycountry.currencies.get(alpha_3=c) is not None)
 
     @pa.dataframe_check
     def delivered_le_quantity(cls, df):

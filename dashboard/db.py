@@ -1,0 +1,58 @@
+"""Read-only access to the published warehouse, following its symlink to the newest version.
+
+Each process keeps one read-only connection per warehouse version and hands out a cursor per query; when
+`make etl` publishes a new version, the next query opens it. Nothing here writes.
+"""
+
+import os
+import threading
+
+import duckdb
+import pandas as pd
+
+from dashboard import config
+
+
+class WarehouseMissing(RuntimeError):
+    pass
+
+
+_lock = threading.Lock()
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def version() -> str:
+    """The file the warehouse symlink points at now (the version a query will read)."""
+    path = config.db_path()
+    if not path.exists():
+        raise WarehouseMissing(f"no warehouse at {path}: build it with `make etl`")
+    return os.path.realpath(path)
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    current = version()
+    with _lock:
+        con = _connections.get(current)
+        if con is None:
+            con = duckdb.connect(current, read_only=True)
+            _connections[current] = con
+            for old in [v for v in _connections if v != current][:-1]:  # keep the previous one for in-flight reads
+                _connections.pop(old).close()
+        return con
+
+
+def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
+    cursor = _connection().cursor()
+    try:
+        return cursor.execute(sql, list(params)).df()
+    finally:
+        cursor.close()
+
+
+def scalar(sql: str, params: list | tuple = ()):
+    cursor = _connection().cursor()
+    try:
+        row = cursor.execute(sql, list(params)).fetchone()
+        return row[0] if row else None
+    finally:
+        cursor.close()
