@@ -41,18 +41,11 @@ def _connection() -> duckdb.DuckDBPyConnection:
         return con
 
 
-def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
+def query(sql: str, params: dict | None = None) -> pd.DataFrame:
+    """Run one read-only query with bound parameters ($name) on a cursor of its own."""
     cursor = _connection().cursor()
     try:
-        return cursor.execute(sql, list(params)).df()
+        return cursor.execute(sql, params or {}).df()
     finally:
         cursor.close()
 
-
-def scalar(sql: str, params: list | tuple = ()):
-    cursor = _connection().cursor()
-    try:
-        row = cursor.execute(sql, list(params)).fetchone()
-        return row[0] if row else None
-    finally:
-        cursor.close()

@@ -52,6 +52,8 @@ class Known:
 
 
 def _first(value) -> str:
+    if value is None:
+        return ""
     if isinstance(value, (list, tuple)):
         value = value[-1] if value else ""
     return str(value).strip()[:200]

@@ -1,0 +1,60 @@
+"""The few callbacks: filters -> URL, clicks -> entity pages, clicks -> provenance. Each named after its output."""
+
+from urllib.parse import parse_qs
+
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_update
+
+from dashboard import ids
+from dashboard.layout import params_of
+
+MAP_CHARTS = ("recipients_map", "recipients_bar")
+
+
+@callback(Output(ids.URL, "search"), Input(ids.filter_id(ALL), "value"), State(ids.URL, "search"),
+          prevent_initial_call=True)
+def update_url_search(values, search):
+    """Every filter lives in the query string: write it there, and the page re-renders from it."""
+    query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    for item, value in zip(ctx.inputs_list[0], values, strict=True):
+        name = item["id"]["name"]
+        if isinstance(value, list):
+            value = ",".join(value)
+        query[name] = "" if value is None else str(value)
+    new = params_of({k: v for k, v in query.items() if v}).query_string()
+    current = params_of({k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}).query_string()
+    # The callback also fires when a page is inserted; the URL then already says what the filters show, and
+    # must be left as typed, so that its messages about bad values stay visible.
+    return no_update if new == current else new
+
+
+@callback(Output(ids.URL, "href"), Input(ids.chart_id(ALL), "clickData"), State(ids.URL, "search"),
+          prevent_initial_call=True)
+def open_country_page(clicks, search):
+    """A click on a country in the map or the ranking opens /country/<ISO3> with the same filters."""
+    chart = ctx.triggered_id["chart"] if ctx.triggered_id else None
+    click = ctx.triggered[0]["value"] if ctx.triggered else None
+    if chart not in MAP_CHARTS or not click:
+        return no_update
+    point = click["points"][0]
+    iso3 = point.get("location") or (point.get("customdata") or [None])[0]
+    return f"/country/{iso3}{search or ''}" if iso3 else no_update
+
+
+@callback(Output(ids.provenance_id(MATCH), "children"), Input(ids.chart_id(MATCH), "clickData"),
+          prevent_initial_call=True)
+def update_provenance_panel(click):
+    """A click on a published figure shows where it comes from: publisher, document, date, URL and quote."""
+    point = (click or {}).get("points", [{}])[0]
+    data = point.get("customdata")
+    if not isinstance(data, list) or len(data) < 5 or not data[1]:
+        return no_update
+    publisher, title, published, url, quote = data[:5]
+    return html.Div([html.Strong("Source of this point: "), f"{publisher}, {published} — ",
+                     html.A(title, href=url, target="_blank", rel="noopener noreferrer"),
+                     html.Blockquote(quote, className="blockquote-footer mt-1 mb-0")])
+
+
+@callback(Output(ids.DEALS_GRID, "exportDataAsCsv"), Input(ids.DEALS_CSV, "n_clicks"), prevent_initial_call=True)
+def export_deals_csv(clicks):
+    """The grid writes the CSV itself: the rows left by the URL filters and by any column filter typed in."""
+    return bool(clicks)

@@ -1,0 +1,161 @@
+"""One registry of charts, shared by the pages, /embed, /api/v1 and the static export.
+
+    from dashboard.charts import figure
+    fig = figure("annual_totals", publisher="ssb", from_=2015)   # a plotly go.Figure, title and source line on it
+
+The same chart id and parameters give the same data and the same figure everywhere.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import data
+from dashboard import figures as figs
+from dashboard.params import MEASURE_LABELS, Params, parse
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    page: str  # the full view this chart belongs to
+    description: str
+    params: tuple[str, ...]  # the URL parameters that change it
+    query: Callable[[Params], pd.DataFrame]
+    draw: Callable[[pd.DataFrame, Params], go.Figure]
+    deal_based: bool = False
+
+
+def _monthly_params(p: Params) -> Params:
+    return p if p.publisher else Params(**{**p.__dict__, "publisher": ("ssb",)})
+
+
+def _latest_period(df: pd.DataFrame) -> tuple[int, int] | None:
+    if df.empty:
+        return None
+    last = df.sort_values(["year", "month_to"]).iloc[-1]
+    return int(last["year"]), int(last["month_to"])
+
+
+def _monthly(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.monthly(df, latest_period=_latest_period(df))
+
+
+def _annual(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.annual_totals(df, events=data.events(p))
+
+
+def _firm_figure(metric: str) -> Callable[[Params], pd.DataFrame]:
+    return lambda p: data.firm_figures(p, metric)
+
+
+CHARTS: dict[str, Chart] = {c.id: c for c in [
+    Chart("annual_totals", "Defence & aerospace exports by publisher", "/",
+          "Calendar-year totals as each body publishes them (SSB goods+services, TİM customs goods, SaSaD survey); "
+          "scopes are never merged. Diamonds mark events.",
+          ("from", "to", "publisher", "status", "country"), data.annual_totals, _annual),
+    Chart("yoy_growth", "Year-over-year growth, like with like", "/",
+          "Growth against the year before, computed only between totals of the same publisher and scope.",
+          ("from", "to", "publisher"), data.yoy_growth, lambda df, p: figs.yoy_growth(df)),
+    Chart("monthly", "Monthly exports and year-to-date totals", "/",
+          "Monthly figures (bars) and cumulative year-to-date totals (line) as published; the latest year is "
+          "incomplete. Default publisher SSB.",
+          ("from", "to", "publisher"), lambda p: data.monthly(_monthly_params(p)), _monthly),
+    Chart("recipients_map", "Where Türkiye's defence exports go", "/countries",
+          "Recipients of the curated deals for the chosen measure; US$ only where a value was published.",
+          ("from", "to", "country", "firm", "platform", "status", "measure"), data.recipients,
+          lambda df, p: figs.recipients_map(df, measure=p.measure), deal_based=True),
+    Chart("recipients_bar", "Recipients ranked", "/countries",
+          "The leading recipients for the chosen measure; with status=all, unconfirmed deals are hatched.",
+          ("from", "to", "country", "firm", "platform", "status", "measure"), data.recipients,
+          lambda df, p: figs.recipients_bar(df, measure=p.measure), deal_based=True),
+    Chart("firm_exports", "Firm exports (SSB and TİM lists)", "/firms",
+          "Export values of individual firms as listed by SSB or TİM, US$ million.",
+          ("from", "to", "firm"), _firm_figure("export_usd_m"),
+          lambda df, p: figs.firm_values(df, label="exports, US$ million")),
+    Chart("top100", "SIPRI Top 100: arms revenue and rank", "/firms",
+          "Arms revenue of Turkish firms in SIPRI's Top 100 arms-producing companies, with their rank.",
+          ("from", "to", "firm"), _firm_figure("arms_revenue_usd_m"),
+          lambda df, p: figs.top100(df, data.firm_figures(p, "top100_rank"))),
+    Chart("platform_matrix", "Platforms × recipients", "/platforms",
+          "Which platform went to which country: deals, units or US$ per cell.",
+          ("from", "to", "country", "firm", "platform", "status", "measure"), data.platform_matrix,
+          lambda df, p: figs.platform_matrix(df, measure=p.measure), deal_based=True),
+    Chart("deliveries", "Deliveries over time", "/platforms",
+          "Deals with deliveries in each year (SIPRI records delivery years, not units per year).",
+          ("from", "to", "country", "firm", "platform", "status"), data.deliveries,
+          lambda df, p: figs.deliveries(df), deal_based=True),
+    Chart("status_mix", "Deal status by platform", "/platforms",
+          "From talks to delivered: how far each platform's export deals have come.",
+          ("from", "to", "country", "firm", "platform", "status"), data.status_mix,
+          lambda df, p: figs.status_mix(df), deal_based=True),
+]}
+
+
+class UnknownChart(KeyError):
+    pass
+
+
+def get(chart_id: str) -> Chart:
+    if chart_id not in CHARTS:
+        raise UnknownChart(chart_id)
+    return CHARTS[chart_id]
+
+
+def frame(chart_id: str, p: Params) -> pd.DataFrame:
+    """The data behind the chart for these params (what the API returns)."""
+    return get(chart_id).query(p)
+
+
+def source_names(chart: Chart, df: pd.DataFrame, p: Params) -> list[str]:
+    """Who published what the chart shows, most-cited first."""
+    if chart.deal_based:
+        counts = data.deal_source_publishers(p)
+    elif "source_publisher" in df:
+        counts = Counter(df["source_publisher"].dropna())
+    else:
+        counts = Counter()
+    return [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def source_line(chart: Chart, df: pd.DataFrame, p: Params) -> str:
+    names = source_names(chart, df, p)
+    shown = "; ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    if "publisher" in df and not df.empty:
+        figures_of = ", ".join(figs.PUBLISHER_SHORT.get(b, b) for b in sorted(df["publisher"].unique()))
+        shown = f"{figures_of} figures, as reported by {shown}"
+    meta = data.meta()
+    unit = f" · measure: {MEASURE_LABELS[p.measure]}" if "measure" in chart.params else ""
+    return (f"Source: {shown or 'none in this selection'}{unit} · compiled by defex · "
+            f"data as of {meta['data_as_of']} (ETL run {meta['run_id']})")
+
+
+def build(chart_id: str, p: Params, caption: bool = True) -> tuple[go.Figure, pd.DataFrame, str]:
+    """The figure, the data behind it, and its source line. With caption, the figure carries its title and
+    source line itself (embeds, exports, Python); pages print them around the chart instead."""
+    chart = get(chart_id)
+    df = chart.query(p)
+    line = source_line(chart, df, p)
+    fig = chart.draw(df, p)
+    return (figs.with_caption(fig, title=chart.title, source_line=line) if caption else fig), df, line
+
+
+def query_from_kwargs(kwargs: dict) -> dict:
+    """Python keyword arguments to URL-style parameters: from_=2015 -> from=2015, lists -> 'a,b'."""
+    out = {}
+    for key, value in kwargs.items():
+        name = "from" if key in ("from_", "start") else key
+        out[name] = ",".join(map(str, value)) if isinstance(value, (list, tuple, set)) else str(value)
+    return out
+
+
+def figure(chart_id: str, **params) -> go.Figure:
+    """The chart as a plotly go.Figure, for notebooks and Quarto. Bad parameters raise ValueError."""
+    p = parse(query_from_kwargs(params), data.known())
+    if p.messages:
+        raise ValueError("; ".join(p.messages))
+    return build(chart_id, p)[0]

@@ -1,0 +1,266 @@
+"""Parameterised, read-only queries behind every chart and table. SQL text is constant; values are bound."""
+
+from functools import lru_cache
+
+import pandas as pd
+
+from dashboard.db import query, version
+from dashboard.params import Known, Params
+
+SOURCE_COLUMNS = """s.publisher AS source_publisher, s.title AS source_title, s.url AS source_url,
+    strftime(s.published, '%Y-%m-%d') AS source_published, s.quote AS source_quote"""
+
+DEAL_FILTER = """
+    ($status = 'all' OR d.confirmed)
+    AND (d.order_year IS NULL OR d.order_year BETWEEN $from AND $to)
+    AND (len($country) = 0 OR list_contains($country, d.buyer_iso3))
+    AND (len($firm) = 0 OR list_contains($firm, d.firm_id))
+    AND (len($platform) = 0 OR list_contains($platform, d.platform_id))"""
+
+
+def bind(p: Params, **extra) -> dict:
+    start, end = p.years()
+    values = {"from": start, "to": end, "status": p.status, "country": list(p.country), "firm": list(p.firm),
+              "platform": list(p.platform), "publisher": list(p.publisher)}
+    return {**values, **extra}
+
+
+def _sql(text: str) -> str:
+    """Type the list parameters once, so empty lists bind as VARCHAR[]."""
+    for name in ("country", "firm", "platform", "publisher"):
+        text = text.replace(f"${name}", f"${name}::VARCHAR[]")
+    return text
+
+
+def run(text: str, p: Params, **extra) -> pd.DataFrame:
+    sql = _sql(text)
+    values = bind(p, **extra)
+    return query(sql, {k: v for k, v in values.items() if f"${k}" in sql})
+
+
+@lru_cache(maxsize=8)
+def _meta(_version: str) -> dict:
+    row = query("SELECT run_id, finished_at, data_as_of FROM etl_runs ORDER BY started_at DESC LIMIT 1")
+    r = row.iloc[0]
+    return {"run_id": r["run_id"], "finished_at": str(r["finished_at"])[:19],
+            "data_as_of": str(r["data_as_of"])[:10] if pd.notna(r["data_as_of"]) else "unknown"}
+
+
+def meta() -> dict:
+    """The ETL run behind what is shown: run id, when it finished, newest publication date."""
+    return _meta(version())
+
+
+@lru_cache(maxsize=8)
+def _known(_version: str) -> Known:
+    def ids(sql):
+        return frozenset(query(sql).iloc[:, 0])
+
+    return Known(
+        countries=ids("SELECT iso3 FROM countries"),
+        firms=ids("SELECT firm_id FROM firms"),
+        platforms=ids("SELECT platform_id FROM platforms"),
+        publishers=ids("SELECT publisher_id FROM publishers"),
+    )
+
+
+def known() -> Known:
+    return _known(version())
+
+
+@lru_cache(maxsize=8)
+def _names(_version: str, kind: str) -> dict:
+    sql = {"country": "SELECT iso3, name FROM countries ORDER BY name",
+           "firm": "SELECT firm_id, name FROM firms ORDER BY name",
+           "platform": "SELECT platform_id, name FROM platforms ORDER BY name",
+           "publisher": "SELECT publisher_id, name FROM publishers ORDER BY publisher_id"}[kind]
+    frame = query(sql)
+    return dict(zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True))
+
+
+def names(kind: str) -> dict:
+    """id -> display name for 'country', 'firm', 'platform' or 'publisher'."""
+    return _names(version(), kind)
+
+
+def annual_totals(p: Params) -> pd.DataFrame:
+    return run(f"""
+        SELECT a.year, a.publisher, a.publisher_name, a.scope, a.value_usd_m, a.figure_id, a.published,
+               a.confidence, a.revisions, {SOURCE_COLUMNS}
+        FROM v_annual_totals AS a JOIN sources AS s USING (source_id)
+        WHERE a.year BETWEEN $from AND $to AND (len($publisher) = 0 OR list_contains($publisher, a.publisher))
+        ORDER BY a.publisher, a.scope, a.year""", p)
+
+
+def yoy_growth(p: Params) -> pd.DataFrame:
+    return run(f"""
+        SELECT g.year, g.publisher, g.scope, g.value_usd_m, g.base_value_usd_m, g.growth_pct, g.figure_id,
+               g.base_figure_id, {SOURCE_COLUMNS}
+        FROM v_growth AS g JOIN sources AS s USING (source_id)
+        WHERE g.period_kind = 'year' AND g.year BETWEEN $from AND $to
+          AND (len($publisher) = 0 OR list_contains($publisher, g.publisher))
+        ORDER BY g.publisher, g.scope, g.year""", p)
+
+
+def monthly(p: Params) -> pd.DataFrame:
+    return run(f"""
+        SELECT m.year, m.month_from, m.month_to, m.period_kind, m.publisher, m.scope, m.value_usd_m,
+               m.figure_id, m.confidence, m.revisions, {SOURCE_COLUMNS}
+        FROM v_monthly AS m JOIN sources AS s USING (source_id)
+        WHERE m.year BETWEEN $from AND $to AND (len($publisher) = 0 OR list_contains($publisher, m.publisher))
+        ORDER BY m.publisher, m.year, m.month_to, m.month_from""", p)
+
+
+def ytd_growth(p: Params) -> pd.DataFrame:
+    return run("""
+        SELECT publisher, scope, year, through_month, value_usd_m, base_value_usd_m, growth_pct
+        FROM v_ytd_growth WHERE year BETWEEN $from AND $to
+          AND (len($publisher) = 0 OR list_contains($publisher, publisher))
+        ORDER BY year, through_month""", p)
+
+
+def cagr(p: Params) -> pd.DataFrame:
+    return run("""
+        SELECT publisher, scope, span, start_year, end_year, start_value_usd_m, end_value_usd_m, cagr_pct
+        FROM v_cagr WHERE span = '5y' AND end_year <= $to
+          AND (len($publisher) = 0 OR list_contains($publisher, publisher))
+        ORDER BY end_year DESC, publisher""", p)
+
+
+def events(p: Params) -> pd.DataFrame:
+    return run(f"""
+        SELECT e.event_id, strftime(e.date, '%Y-%m-%d') AS date, year(e.date) AS year, e.type, e.title,
+               array_to_string(e.countries, ', ') AS countries, e.platform_id, e.firm_id, e.status,
+               e.status NOT IN ('talks', 'mou', 'reported', 'stalled', 'cancelled') AS confirmed, {SOURCE_COLUMNS}
+        FROM events AS e JOIN sources AS s USING (source_id)
+        WHERE year(e.date) BETWEEN $from AND $to
+          AND ($status = 'all' OR e.status NOT IN ('talks', 'mou', 'reported'))
+          AND (len($country) = 0 OR len(list_intersect($country, e.countries)) > 0)
+          AND (len($platform) = 0 OR list_contains($platform, e.platform_id))
+          AND (len($firm) = 0 OR list_contains($firm, e.firm_id))
+        ORDER BY e.date, e.event_id""", p)
+
+
+def deals(p: Params) -> pd.DataFrame:
+    return run(f"""
+        SELECT d.deal_id, d.buyer_iso3, c.name AS buyer, d.platform_id, pl.name AS platform, d.firm_id,
+               f.name AS firm, d.category, d.order_year, d.order_year_uncertain, d.quantity, d.quantity_uncertain,
+               d.delivered, d.delivery_years, strftime(d.as_of, '%Y-%m-%d') AS as_of, d.value, d.currency,
+               d.value_usd_m, d.status, d.confirmed, d.confidence, d.note, d.source_id, {SOURCE_COLUMNS}
+        FROM deals AS d
+        JOIN countries AS c ON c.iso3 = d.buyer_iso3
+        JOIN platforms AS pl USING (platform_id)
+        LEFT JOIN firms AS f ON f.firm_id = d.firm_id
+        JOIN sources AS s ON s.source_id = d.source_id
+        WHERE {DEAL_FILTER}
+        ORDER BY d.order_year DESC NULLS FIRST, c.name, pl.name, d.deal_id""", p)
+
+
+def recipients(p: Params) -> pd.DataFrame:
+    """Per recipient country: deals, units ordered and delivered, US$ where published; confirmed or not."""
+    return run(f"""
+        SELECT d.buyer_iso3 AS iso3, c.name AS country, d.confirmed, count(*) AS deals,
+               sum(d.quantity)::BIGINT AS units, count(*) FILTER (WHERE d.quantity IS NULL) AS deals_units_unknown,
+               sum(d.delivered)::BIGINT AS delivered, sum(d.value_usd_m) AS value_usd_m,
+               count(d.value_usd_m) AS deals_with_value,
+               string_agg(DISTINCT pl.name, ', ' ORDER BY pl.name) AS platforms
+        FROM deals AS d JOIN countries AS c ON c.iso3 = d.buyer_iso3 JOIN platforms AS pl USING (platform_id)
+        WHERE {DEAL_FILTER} AND c.kind = 'country'
+        GROUP BY ALL
+        ORDER BY deals DESC, iso3, confirmed DESC""", p)
+
+
+def platform_matrix(p: Params) -> pd.DataFrame:
+    return run(f"""
+        SELECT pl.platform_id, pl.name AS platform, c.iso3, c.name AS country, count(*) AS deals,
+               sum(d.quantity)::BIGINT AS units, sum(d.value_usd_m) AS value_usd_m
+        FROM deals AS d JOIN platforms AS pl USING (platform_id) JOIN countries AS c ON c.iso3 = d.buyer_iso3
+        WHERE {DEAL_FILTER}
+        GROUP BY ALL ORDER BY platform, country""", p)
+
+
+def deliveries(p: Params) -> pd.DataFrame:
+    return run(f"""
+        SELECT dd.year, pl.name AS platform, d.platform_id, count(*) AS deals_delivering
+        FROM deal_deliveries AS dd JOIN deals AS d USING (deal_id) JOIN platforms AS pl USING (platform_id)
+        WHERE {DEAL_FILTER} AND dd.year BETWEEN $from AND $to
+        GROUP BY ALL ORDER BY dd.year, platform""", p)
+
+
+def status_mix(p: Params) -> pd.DataFrame:
+    return run(f"""
+        SELECT pl.name AS platform, d.platform_id, d.status, count(*) AS deals
+        FROM deals AS d JOIN platforms AS pl USING (platform_id)
+        WHERE {DEAL_FILTER}
+        GROUP BY ALL ORDER BY platform, d.status""", p)
+
+
+def excluded_by_status(p: Params) -> int:
+    """How many deals the default status=confirmed leaves out of the current view."""
+    frame = run(f"SELECT count(*) AS n FROM deals AS d WHERE {DEAL_FILTER} AND NOT d.confirmed", p, status="all")
+    return int(frame["n"].iloc[0])
+
+
+def firm_figures(p: Params, metric: str) -> pd.DataFrame:
+    return run(f"""
+        SELECT ff.firm_id, f.name AS firm, ff.year, ff.metric, ff.value, ff.publisher, ff.confidence, ff.note,
+               {SOURCE_COLUMNS}
+        FROM firm_figures AS ff JOIN firms AS f USING (firm_id) JOIN sources AS s USING (source_id)
+        WHERE ff.metric = $metric AND ff.year BETWEEN $from AND $to
+          AND (len($firm) = 0 OR list_contains($firm, ff.firm_id))
+        QUALIFY row_number() OVER (PARTITION BY ff.firm_id, ff.year, ff.metric ORDER BY ff.published DESC) = 1
+        ORDER BY f.name, ff.year""", p, metric=metric)
+
+
+def sources_backing() -> pd.DataFrame:
+    return query("""
+        WITH backs AS (
+            SELECT source_id, 'export figure' AS what FROM export_figures
+            UNION ALL SELECT source_id, 'growth quote' FROM growth_quotes
+            UNION ALL SELECT source_id, 'firm figure' FROM firm_figures
+            UNION ALL SELECT source_id, 'deal' FROM deals
+            UNION ALL SELECT source_id, 'event' FROM events)
+        SELECT s.source_id, s.publisher, s.title, s.url, strftime(s.published, '%Y-%m-%d') AS published,
+               s.published_precision, s.language, s.quote,
+               coalesce(string_agg(b.what || ' ×' || b.n, ', ' ORDER BY b.what), '') AS backs,
+               coalesce(sum(b.n), 0)::BIGINT AS rows_backed
+        FROM sources AS s
+        LEFT JOIN (SELECT source_id, what, count(*) AS n FROM backs GROUP BY ALL) AS b USING (source_id)
+        GROUP BY ALL ORDER BY rows_backed DESC, published DESC, s.source_id""")
+
+
+def quality() -> dict[str, pd.DataFrame]:
+    return {
+        "runs": query("""SELECT run_id, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_utc, outcome,
+                                strftime(data_as_of, '%Y-%m-%d') AS data_as_of, row_counts
+                         FROM etl_runs ORDER BY started_at DESC LIMIT 10"""),
+        "summary": query("SELECT area, measure, value FROM v_data_quality"),
+        "growth_check": query("""SELECT quote_id, publisher, scope, year, month_from, month_to, quoted_pct,
+                                        computed_pct, gap_pp, verdict, source_id FROM v_growth_check
+                                 ORDER BY verdict = 'inconsistent' DESC, verdict, year DESC, month_to DESC"""),
+        "reconciliation": query("""SELECT year, month_from, month_to, publisher_a, scope_a, value_a_usd_m,
+                                          publisher_b, scope_b, value_b_usd_m, difference_usd_m, ratio_b_to_a,
+                                          scope_note FROM v_reconciliation ORDER BY year DESC, month_to DESC"""),
+    }
+
+
+def country_profile(iso3: str) -> pd.DataFrame:
+    return query("SELECT iso3, name, kind FROM countries WHERE iso3 = $iso3", {"iso3": iso3})
+
+
+def firm_profile(firm_id: str) -> pd.DataFrame:
+    return query("SELECT firm_id, name, name_en, aliases, country, note FROM firms WHERE firm_id = $id", {"id": firm_id})
+
+
+def platform_profile(platform_id: str) -> pd.DataFrame:
+    return query("""SELECT pl.platform_id, pl.name, pl.aliases, pl.category, pl.firm_id, f.name AS firm, pl.note
+                    FROM platforms AS pl LEFT JOIN firms AS f USING (firm_id) WHERE pl.platform_id = $id""",
+                 {"id": platform_id})
+
+
+def deal_source_publishers(p: Params) -> dict:
+    """Publishers of the sources behind the deals in view, with how many deals each backs."""
+    frame = run(f"""
+        SELECT s.publisher, count(*) AS n FROM deals AS d JOIN sources AS s ON s.source_id = d.source_id
+        WHERE {DEAL_FILTER} GROUP BY ALL""", p)
+    return dict(zip(frame["publisher"], frame["n"], strict=True))

@@ -1,0 +1,20 @@
+"""Component ids shared by the layout and the callbacks (pattern-matching where one callback serves many)."""
+
+URL = "url"
+MESSAGES = "messages"
+
+
+def filter_id(name: str) -> dict:
+    return {"type": "filter", "name": name}
+
+
+def chart_id(chart: str) -> dict:
+    return {"type": "chart", "chart": chart}
+
+
+def provenance_id(chart: str) -> dict:
+    return {"type": "provenance", "chart": chart}
+
+
+DEALS_GRID = "deals-grid"
+DEALS_CSV = "deals-csv"

@@ -1,0 +1,190 @@
+"""Building blocks shared by the pages: navigation, filter bar, chart card with source line, tables."""
+
+import functools
+import logging
+from urllib.parse import quote
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import charts, data, ids
+from dashboard.db import WarehouseMissing
+from dashboard.params import MEASURE_LABELS, Params, parse
+
+log = logging.getLogger(__name__)
+NAV = [("/", "Overview"), ("/countries", "Countries"), ("/firms", "Firms"), ("/platforms", "Platforms"),
+       ("/deals", "Deals"), ("/sources", "Sources"), ("/quality", "Quality")]
+GRAPH_CONFIG = {"displaylogo": False, "topojsonURL": "/assets/topojson/", "responsive": True,
+                "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def params_of(query: dict) -> Params:
+    return parse(query, data.known())
+
+
+def navbar(p: Params, active: str) -> dbc.Navbar:
+    links = [dbc.NavLink(label, href=path + p.query_string(), active=path == active, className="px-2")
+             for path, label in NAV]
+    return dbc.Navbar(dbc.Container([
+        dbc.NavbarBrand("defex · defence exports", href="/" + p.query_string(), className="fw-semibold"),
+        dbc.Nav(links, className="flex-wrap"),
+    ], fluid=True), color="dark", dark=True, className="mb-3")
+
+
+def messages(p: Params) -> html.Div:
+    alerts = [dbc.Alert(m, color="warning", className="py-1 mb-1") for m in p.messages]
+    return html.Div(alerts, id=ids.MESSAGES)
+
+
+def _dropdown(name: str, label: str, options: list, value, multi=False, width=3):
+    return dbc.Col([dbc.Label(label, html_for=f"filter-{name}", className="small mb-0"),
+                    dcc.Dropdown(id=ids.filter_id(name), options=options, value=value, multi=multi,
+                                 clearable=True, placeholder="all")], md=width, sm=6, xs=12)
+
+
+def filter_bar(p: Params, show: tuple[str, ...]) -> dbc.Card:
+    """The filters this page uses; every change rewrites the URL query, which re-renders the page."""
+    years = [{"label": str(y), "value": y} for y in range(2025 + 1, 1949, -1)]
+    controls = []
+    if "years" in show:
+        controls += [_dropdown("from", "From", years, p.from_, width=2), _dropdown("to", "To", years, p.to, width=2)]
+    for name, label in (("publisher", "Publisher"), ("country", "Recipient country"), ("firm", "Firm"),
+                        ("platform", "Platform")):
+        if name in show:
+            options = [{"label": v, "value": k} for k, v in data.names(name).items()]
+            controls.append(_dropdown(name, label, options, list(getattr(p, name)), multi=True))
+    if "status" in show:
+        controls.append(dbc.Col([dbc.Label("Status", className="small mb-0"), dbc.RadioItems(
+            id=ids.filter_id("status"), value=p.status, inline=True,
+            options=[{"label": "confirmed", "value": "confirmed"}, {"label": "all (incl. talks)", "value": "all"}])],
+            md=2, sm=6, xs=12))
+    if "measure" in show:
+        controls.append(dbc.Col([dbc.Label("Measure", className="small mb-0"), dbc.RadioItems(
+            id=ids.filter_id("measure"), value=p.measure, inline=True,
+            options=[{"label": label, "value": key} for key, label in MEASURE_LABELS.items()])], md=3, sm=6, xs=12))
+    return dbc.Card(dbc.CardBody(dbc.Row(controls, className="g-2")), className="mb-3 filters")
+
+
+def excluded_note(p: Params, path: str, link: Params | None = None) -> html.Div:
+    """How many deals the default status leaves out of `p`; the 'Show all' link keeps `link` (default p)."""
+    if p.status == "all":
+        return html.Div("Showing all deals, including talks, MoUs, stalled and low-confidence items (hatched).",
+                        className="small text-muted mb-2 status-note")
+    n = data.excluded_by_status(p)
+    return html.Div([f"Confirmed deals only: {n} talks-stage, stalled or low-confidence item(s) left out. ",
+                     dcc.Link("Show all", href=path + (link or p).query_string(status="all"))],
+                    className="small text-muted mb-2 status-note")
+
+
+def chart_card(chart_id: str, p: Params, *, page_path: str) -> dbc.Card:
+    """Title, the chart, its source line and data-as-of, a share row, and a provenance panel for clicks."""
+    chart = charts.get(chart_id)
+    figure, _, line = charts.build(chart_id, p, caption=False)
+    query = p.query_string()
+    embed = f"/embed/{chart_id}{query}"
+    share = html.Div([
+        html.A("link", href=page_path + query, className="me-3"),
+        html.A("embed", href=embed, className="me-3", target="_blank"),
+        html.A("CSV", href=f"/api/v1/charts/{chart_id}.csv{query}", className="me-3"),
+        html.A("JSON", href=f"/api/v1/charts/{chart_id}.json{query}", className="me-3"),
+        html.Code(f'<iframe src="{embed}" width="800" height="500"></iframe>', className="small d-none d-lg-inline"),
+    ], className="small share")
+    return dbc.Card([
+        dbc.CardHeader(html.H2(chart.title, className="h6 mb-0")),
+        dbc.CardBody([
+            html.P(chart.description, className="small text-muted mb-1"),
+            dcc.Graph(id=ids.chart_id(chart_id), figure=figure, config=GRAPH_CONFIG, className="chart"),
+            html.P(line, className="small text-muted mb-1 source-line"),
+            share,
+            html.Div(id=ids.provenance_id(chart_id), className="small provenance mt-2"),
+        ]),
+    ], className="mb-3", id=f"card-{chart_id}")
+
+
+def grid(frame: pd.DataFrame, grid_id: str, columns: list[dict], *, height: int = 520, **kwargs) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=grid_id, rowData=frame.to_dict("records"), columnDefs=columns,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True},
+        dashGridOptions={"pagination": True, "paginationPageSize": 50, "enableCellTextSelection": True},
+        style={"height": f"{height}px"}, className="ag-theme-alpine", **kwargs)
+
+
+def md_link(text, href: str) -> str:
+    """A markdown link for a grid cell; the text cannot break out of the brackets, the URL is percent-encoded."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)) or not href:
+        return ""
+    label = "".join("\\" + ch if ch in "[]()\\*_`<>#!|" else ch for ch in str(text))
+    return f"[{label}]({quote(href, safe=':/?&=%#+,;@~')})"
+
+
+def link_column(field: str, header: str, *, width: int = 180, external: bool = False) -> dict:
+    column = {"field": field, "headerName": header, "width": width, "cellRenderer": "markdown"}
+    if external:
+        column["cellRendererParams"] = {"linkTarget": "_blank"}
+    return column
+
+
+def unavailable(error: Exception) -> html.Div:
+    if isinstance(error, WarehouseMissing):
+        title, text = "No data yet", str(error)
+    else:
+        title, text = "This view could not be drawn", "The error was logged; other pages may still work."
+    return html.Div([navbar(Params(), ""), dbc.Alert([html.H2(title, className="h5"), html.P(text)],
+                                                     color="danger", className="m-4", id="page-error")])
+
+
+def guarded(layout_function):
+    """A page layout that never fails the request: a missing warehouse or an error shows a message instead."""
+
+    @functools.wraps(layout_function)
+    def wrapper(*args, **kwargs):
+        try:
+            return layout_function(*args, **kwargs)
+        except WarehouseMissing as exc:
+            return unavailable(exc)
+        except Exception as exc:  # a page must render something, never a 500
+            log.exception("page %s failed", layout_function.__module__)
+            return unavailable(exc)
+
+    return wrapper
+
+
+def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ...] = (), intro: str = "") -> html.Div:
+    """Every page: navigation, the page title, messages about bad parameters, its filters, its body."""
+    head = [html.H1(title, className="h3 mb-1")] + ([html.P(intro, className="text-muted")] if intro else [])
+    bar = [filter_bar(p, filters)] if filters else []
+    return html.Div([navbar(p, path), dbc.Container(head + [messages(p)] + bar + body, fluid=True,
+                                                    className="pb-5")])
+
+
+def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int = 560) -> dag.AgGrid:
+    rows = frame.assign(
+        buyer_link=[md_link(n, f"/country/{c}") for n, c in zip(frame["buyer"], frame["buyer_iso3"], strict=True)],
+        platform_link=[md_link(n, f"/platform/{i}") for n, i in zip(frame["platform"], frame["platform_id"], strict=True)],
+        firm_link=[md_link(n, f"/firm/{i}") if isinstance(i, str) else "" for n, i in
+                   zip(frame["firm"], frame["firm_id"], strict=True)],
+        source_link=[md_link(t, u) for t, u in zip(frame["source_title"], frame["source_url"], strict=True)],
+        order=[f"{y:.0f}{'?' if u else ''}" if pd.notna(y) else "" for y, u in
+               zip(frame["order_year"], frame["order_year_uncertain"], strict=True)],
+    )
+    columns = [
+        {"field": "deal_id", "headerName": "Deal", "width": 90, "pinned": "left"},
+        link_column("buyer_link", "Recipient", width=160), link_column("platform_link", "Platform", width=200),
+        link_column("firm_link", "Firm", width=140),
+        {"field": "status", "width": 120}, {"field": "order", "headerName": "Ordered", "width": 100},
+        {"field": "quantity", "headerName": "Qty", "width": 85, "type": "numericColumn"},
+        {"field": "delivered", "width": 100, "type": "numericColumn"},
+        {"field": "delivery_years", "headerName": "Delivery years", "width": 150},
+        {"field": "value", "headerName": "Value (m)", "width": 110, "type": "numericColumn"},
+        {"field": "currency", "width": 95}, {"field": "value_usd_m", "headerName": "US$ m", "width": 95},
+        {"field": "confidence", "headerName": "Conf.", "width": 80}, {"field": "category", "width": 130},
+        link_column("source_link", "Source", width=260, external=True), {"field": "note", "width": 320},
+    ]
+    plain = ["deal_id", "buyer", "buyer_iso3", "platform", "platform_id", "firm", "firm_id", "category",
+             "order_year", "order_year_uncertain", "quantity", "quantity_uncertain", "delivered", "delivery_years",
+             "as_of", "value", "currency", "value_usd_m", "status", "confidence", "source_title", "source_url", "note"]
+    hidden = [{"field": f, "headerName": f, "hide": True} for f in plain if f not in {c["field"] for c in columns}]
+    return grid(rows, grid_id, columns + hidden, height=height,
+                csvExportParams={"fileName": "defex-deals.csv", "columnKeys": plain})

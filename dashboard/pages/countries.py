@@ -1,0 +1,16 @@
+import dash
+
+from dashboard import layout as ui
+
+PATH = "/countries"
+dash.register_page(__name__, path=PATH, title="Countries · defex", name="Countries")
+
+
+@ui.guarded
+def layout(**query):
+    p = ui.params_of(query)
+    body = [ui.excluded_note(p, PATH)] + [ui.chart_card(c, p, page_path=PATH)
+                                          for c in ("recipients_map", "recipients_bar")]
+    return ui.page(PATH, p, "Recipient countries", body,
+                   filters=("years", "country", "platform", "firm", "status", "measure"),
+                   intro="Click a country on the map or in the ranking to open its page.")

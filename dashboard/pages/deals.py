@@ -1,0 +1,26 @@
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import data, ids
+from dashboard import layout as ui
+
+PATH = "/deals"
+dash.register_page(__name__, path=PATH, title="Deals · defex", name="Deals")
+
+
+@ui.guarded
+def layout(**query):
+    p = ui.params_of(query)
+    frame = data.deals(p)
+    body = [
+        ui.excluded_note(p, PATH),
+        html.Div([html.Span(f"{len(frame)} deals", id="deals-count", className="me-3"),
+                  dbc.Button("Download CSV of the current filter", id=ids.DEALS_CSV, size="sm",
+                             color="secondary")], className="mb-2"),
+        ui.deals_grid(frame),
+        html.P("Quantities and delivery years as the source records them; '?' marks SIPRI's uncertain years. "
+               "Values are in millions of the contract currency; US$ only where the source states US$.",
+               className="small text-muted mt-2"),
+    ]
+    return ui.page(PATH, p, "Deal register", body, filters=("years", "country", "platform", "firm", "status"))

@@ -1,0 +1,37 @@
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import data
+from dashboard import layout as ui
+
+PATH = "/quality"
+dash.register_page(__name__, path=PATH, title="Data quality · defex", name="Quality")
+
+
+def _columns(frame, wide=("scope_note", "row_counts", "measure")):
+    return [{"field": c, "width": 300 if c in wide else 130} for c in frame.columns]
+
+
+@ui.guarded
+def layout(**query):
+    p = ui.params_of(query)
+    q = data.quality()
+    run = q["runs"].iloc[0]
+    verdicts = q["growth_check"]["verdict"].value_counts().to_dict()
+    body = [
+        dbc.Alert([html.Strong("Last ETL run: "), f"{run['run_id']} — {run['outcome']}, finished "
+                   f"{run['finished_utc']} UTC, data as of {run['data_as_of']}."], color="light", id="last-run"),
+        html.H2("Quoted growth rates checked against the totals", className="h5"),
+        html.P(f"{verdicts.get('inconsistent', 0)} inconsistent, {verdicts.get('consistent', 0)} consistent, "
+               f"{verdicts.get('unverifiable', 0)} unverifiable (no published base period of the same publisher "
+               "and scope). Tolerance 1.5 percentage points, for rounded totals.", className="small"),
+        ui.grid(q["growth_check"], "growth-check-grid", _columns(q["growth_check"]), height=360),
+        html.H2("Publishers side by side", className="h5 mt-4"),
+        ui.grid(q["reconciliation"], "reconciliation-grid", _columns(q["reconciliation"]), height=300),
+        html.H2("Data-quality summary", className="h5 mt-4"),
+        ui.grid(q["summary"], "quality-grid", _columns(q["summary"]), height=420),
+        html.H2("Recent runs", className="h5 mt-4"),
+        ui.grid(q["runs"], "runs-grid", _columns(q["runs"]), height=260),
+    ]
+    return ui.page(PATH, p, "Data quality", body)

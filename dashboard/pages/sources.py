@@ -1,0 +1,22 @@
+import dash
+
+from dashboard import data
+from dashboard import layout as ui
+
+PATH = "/sources"
+dash.register_page(__name__, path=PATH, title="Sources · defex", name="Sources")
+
+
+@ui.guarded
+def layout(**query):
+    p = ui.params_of(query)
+    frame = data.sources_backing()
+    frame["title_link"] = [ui.md_link(t, u) for t, u in zip(frame["title"], frame["url"], strict=True)]
+    columns = [{"field": "source_id", "width": 230}, {"field": "publisher", "width": 170},
+               ui.link_column("title_link", "Document", width=340, external=True),
+               {"field": "published", "width": 115}, {"field": "language", "headerName": "Lang.", "width": 85},
+               {"field": "backs", "headerName": "Backs", "width": 220},
+               {"field": "quote", "width": 520, "wrapText": True, "autoHeight": True}]
+    body = [ui.grid(frame, "sources-grid", columns, height=640)]
+    return ui.page(PATH, p, f"Sources ({len(frame)} documents)", body,
+                   intro="Every document a figure, deal or event comes from, and what it backs.")

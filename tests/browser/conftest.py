@@ -1,0 +1,99 @@
+"""Browser tests: the real app under gunicorn on loopback, driven in Debian's Chromium through Playwright.
+
+A missing Chromium fails these tests (it does not skip them): install it with `apt-get install chromium`.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import ROOT
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(real_db):
+    """`python -m dashboard` (gunicorn, 2 workers) serving the warehouse built from data/raw."""
+    port = _free_port()
+    env = {**os.environ, "DEFEX_DB": str(real_db), "DEFEX_PORT": str(port), "DEFEX_HOST": "127.0.0.1"}
+    log = open(real_db.parent / "server.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "dashboard"], cwd=ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/_dash-layout", timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(Path(log.name).read_text())
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(10)
+    log.close()
+    server_log = Path(log.name).read_text()
+    assert "Traceback" not in server_log, server_log[-3000:]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is not installed: apt-get install chromium (CI installs it)"
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page whose console errors, failed requests and requests leaving 127.0.0.1 are collected."""
+
+    def __init__(self, page, base):
+        self.page, self.base, self.problems = page, base, []
+        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
+                if m.type == "error" else None)
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:"))
+                else self.problems.append(f"outside 127.0.0.1: {r.url}"))
+
+    def open(self, path: str):
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("networkidle")
+        self.page.locator("h1").first.wait_for()
+        return self.page
+
+    def screenshot(self, name: str):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def watched(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    page = Watched(context.new_page(), server)
+    yield page
+    context.close()
