@@ -40,6 +40,9 @@ test: $(STAMP) ## every test, browser tests included (needs Debian's chromium)
 test-fast: $(STAMP) ## the tests that need no browser
 	$(PY) -m pytest -m "not browser"
 
+report: $(STAMP) | $(DB) ## every chart to reports/: HTML, PNG, SVG, CSV, index.html and report.pdf
+	$(PY) -m dashboard.export --out reports
+
 lint: $(STAMP) ## ruff
 	$(VENV)/bin/ruff check etl dashboard tests
 

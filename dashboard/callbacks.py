@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qs
 
-from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
 from dashboard import ids
 from dashboard.layout import params_of
@@ -58,3 +58,27 @@ def update_provenance_panel(click):
 def export_deals_csv(clicks):
     """The grid writes the CSV itself: the rows left by the URL filters and by any column filter typed in."""
     return bool(clicks)
+
+
+# PNG / SVG of the chart as shown, with its title and source line added, drawn in the browser (no server work).
+DOWNLOAD_IMAGE = """
+function(png, svg, caption) {
+    const format = dash_clientside.callback_context.triggered_id.format;
+    const gd = document.querySelector(`#card-${caption.chart} .js-plotly-plot`);
+    const margin = Object.assign({}, gd.layout.margin, {t: 90, b: 100});
+    const note = {text: caption.source, showarrow: false, xref: "paper", yref: "paper", x: 0, y: 0, yshift: -80,
+                  xanchor: "left", yanchor: "top", font: {size: 11, color: "#6c757d"}};
+    const layout = Object.assign({}, gd.layout, {margin: margin, width: 1200, height: 700,
+        title: {text: caption.title, x: 0.01, xanchor: "left"},
+        annotations: (gd.layout.annotations || []).concat([note])});
+    Plotly.toImage({data: gd.data, layout: layout}, {format: format, width: 1200, height: 700}).then(url => {
+        const a = document.createElement("a");
+        a.href = url; a.download = `defex-${caption.chart}.${format}`;
+        document.body.appendChild(a); a.click(); a.remove();
+    });
+    return dash_clientside.no_update;
+}
+"""
+clientside_callback(DOWNLOAD_IMAGE, Output(ids.caption_id(MATCH), "modified_timestamp"),
+                    Input(ids.image_id(MATCH, "png"), "n_clicks"), Input(ids.image_id(MATCH, "svg"), "n_clicks"),
+                    State(ids.caption_id(MATCH), "data"), prevent_initial_call=True)

@@ -106,17 +106,19 @@ def monthly(df: pd.DataFrame, *, latest_period: tuple[int, int] | None = None) -
                                                                      ticktext=MONTHS, showgrid=False))
     incomplete = latest_period[0] if latest_period and latest_period[1] < 12 else None
     palette = pio.templates["defex"].layout.colorway
-    for n, (year, part) in enumerate(df.groupby("year", sort=True)):
+    several = df[["publisher", "scope"]].drop_duplicates().shape[0] > 1
+    for n, ((publisher, scope, year), part) in enumerate(df.groupby(["publisher", "scope", "year"], sort=True)):
         color = palette[n % len(palette)]
         months, ytd = part[part["period_kind"] == "month"], part[part["period_kind"] == "ytd"]
-        label = f"{year}{' (incomplete)' if year == incomplete else ''}"
+        series = f"{PUBLISHER_SHORT.get(publisher, publisher)} {SCOPE_LABEL.get(scope, scope)} " if several else ""
+        label = f"{series}{year}{' (incomplete)' if year == incomplete else ''}"
         if not months.empty:
             fig.add_bar(x=months["month_to"], y=months["value_usd_m"], name=f"{label} month",
-                        legendgroup=str(year), customdata=_custom(months), marker_color=color,
+                        legendgroup=label, customdata=_custom(months), marker_color=color,
                         hovertemplate=f"{year} %{{x}}: $%{{y:,.1f}} m" + PROVENANCE_HOVER)
         if not ytd.empty:
             fig.add_scatter(x=ytd["month_to"], y=ytd["value_usd_m"], name=f"{label} Jan–month", mode="lines+markers",
-                            legendgroup=str(year), yaxis="y2", customdata=_custom(ytd),
+                            legendgroup=label, yaxis="y2", customdata=_custom(ytd),
                             marker=dict(symbol="circle-open" if year == incomplete else "circle", size=9, color=color),
                             line=dict(dash="dot" if year == incomplete else "solid", color=color),
                             hovertemplate=f"{year} Jan–%{{x}}: $%{{y:,.0f}} m (year to date)" + PROVENANCE_HOVER)
@@ -131,8 +133,16 @@ def _measure_column(measure: str) -> tuple[str, str]:
             "deals": ("deals", "deals")}[measure]
 
 
+def _no_tiv(df: pd.DataFrame, column: str) -> go.Figure | None:
+    if column in df:
+        return None
+    return empty("SIPRI TIV is not in this warehouse: put SIPRI's exports in data/raw/sipri and run make etl")
+
+
 def recipients_map(df: pd.DataFrame, *, measure: str) -> go.Figure:
     column, label = _measure_column(measure)
+    if (missing := _no_tiv(df, column)) is not None:
+        return missing
     data = df.groupby(["iso3", "country"], as_index=False)[[column, "deals"]].sum(min_count=1).dropna(subset=[column])
     if data.empty:
         return empty(f"No recipient has a value for {label} in this selection")
@@ -150,6 +160,8 @@ def recipients_map(df: pd.DataFrame, *, measure: str) -> go.Figure:
 
 def recipients_bar(df: pd.DataFrame, *, measure: str, top: int = 25) -> go.Figure:
     column, label = _measure_column(measure)
+    if (missing := _no_tiv(df, column)) is not None:
+        return missing
     totals = df.groupby("country")[column].sum(min_count=1).dropna().sort_values(ascending=False).head(top)
     if totals.empty:
         return empty(f"No recipient has a value for {label} in this selection")
@@ -182,6 +194,7 @@ def top100(revenue: pd.DataFrame, ranks: pd.DataFrame) -> go.Figure:
                            on=["firm_id", "year"], how="left")
     fig = _fig(yaxis_title="arms revenue, US$ million (SIPRI Top 100)")
     for firm, part in merged.groupby("firm", sort=True):
+        part = _with_gaps(part)
         ranks_text = ["#" + str(int(r)) if pd.notna(r) else "rank n/a" for r in part["rank"]]
         fig.add_scatter(x=part["year"], y=part["value"], name=firm, mode="lines+markers+text", text=ranks_text,
                         textposition="top center", customdata=_custom(part),
@@ -193,7 +206,9 @@ def platform_matrix(df: pd.DataFrame, *, measure: str) -> go.Figure:
     column, label = _measure_column("deals" if measure == "tiv" else measure)
     if df.empty or df[column].isna().all():
         return empty(f"No deals with {label} in this selection")
-    grid = df.pivot_table(index="platform", columns="country", values=column, aggfunc="sum")
+    # min_count=1: a cell whose values are all unknown stays empty instead of becoming 0
+    grid = df.pivot_table(index="platform", columns="country", values=column, dropna=False,
+                          aggfunc=lambda s: s.sum(min_count=1))
     grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index[:30]]
     grid = grid[grid.sum(axis=0).sort_values(ascending=False).index[:40]]
     fig = _fig(height=max(360, 22 * len(grid) + 160), xaxis=dict(side="top", tickangle=-45),
@@ -234,14 +249,16 @@ def status_mix(df: pd.DataFrame, *, top: int = 20) -> go.Figure:
 
 
 def with_caption(fig: go.Figure, *, title: str, source_line: str) -> go.Figure:
-    """Title on top and the source line under the plot, so the figure carries them wherever it goes."""
+    """Title on top and the whole source line under the plot (wrapped, never cut), so the figure carries them
+    wherever it goes."""
     fig = go.Figure(fig)
+    lines = textwrap.wrap(source_line, 150)
     legend_rows = 1 + len([t for t in fig.data if t.showlegend is not False]) // 4
+    bottom = max(fig.layout.margin.b or 50, 50) + 16 * len(lines)
     fig.update_layout(title=dict(text=title, x=0, xanchor="left", y=0.98, yref="container", yanchor="top",
                                  font=dict(size=16)),
-                      margin=dict(t=max(fig.layout.margin.t or 40, 50 + 22 * legend_rows),
-                                  b=max(fig.layout.margin.b or 50, 80)))
-    fig.add_annotation(text=textwrap.shorten(source_line, 180), showarrow=False, xref="paper", yref="paper",
-                       x=0, y=0, yshift=-(fig.layout.margin.b - 12), xanchor="left", yanchor="bottom",
-                       font=dict(size=11, color="#6c757d"), align="left")
+                      margin=dict(t=max(fig.layout.margin.t or 40, 50 + 22 * legend_rows), b=bottom))
+    fig.add_annotation(text="<br>".join(lines), showarrow=False, xref="paper", yref="paper", x=0, y=0,
+                       yshift=-(bottom - 8), xanchor="left", yanchor="bottom", font=dict(size=11, color="#6c757d"),
+                       align="left")
     return fig

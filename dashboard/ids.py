@@ -18,3 +18,11 @@ def provenance_id(chart: str) -> dict:
 
 DEALS_GRID = "deals-grid"
 DEALS_CSV = "deals-csv"
+
+
+def image_id(chart: str, image_format: str) -> dict:
+    return {"type": "image", "chart": chart, "format": image_format}
+
+
+def caption_id(chart: str) -> dict:
+    return {"type": "caption", "chart": chart}

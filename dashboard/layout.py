@@ -8,6 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
+from flask import has_request_context, request
 
 from dashboard import charts, data, ids
 from dashboard.db import WarehouseMissing
@@ -83,13 +84,20 @@ def chart_card(chart_id: str, p: Params, *, page_path: str) -> dbc.Card:
     chart = charts.get(chart_id)
     figure, _, line = charts.build(chart_id, p, caption=False)
     query = p.query_string()
-    embed = f"/embed/{chart_id}{query}"
+    origin = request.host_url.rstrip("/") if has_request_context() else ""
+    embed = f"{origin}/embed/{chart_id}{query}"
+    snippet = f'<iframe src="{embed}" width="800" height="500" style="border:0"></iframe>'
     share = html.Div([
-        html.A("link", href=page_path + query, className="me-3"),
-        html.A("embed", href=embed, className="me-3", target="_blank"),
+        html.A("link", href=page_path + query, className="me-1"),
+        dcc.Clipboard(content=origin + page_path + query, title="copy the link to this view",
+                      className="d-inline me-3 copy-link"),
+        html.A("embed", href=embed, className="me-1", target="_blank"),
+        dcc.Clipboard(content=snippet, title="copy the iframe snippet", className="d-inline me-3 copy-iframe"),
+        html.Button("PNG", id=ids.image_id(chart_id, "png"), className="btn btn-link btn-sm p-0 me-3"),
+        html.Button("SVG", id=ids.image_id(chart_id, "svg"), className="btn btn-link btn-sm p-0 me-3"),
         html.A("CSV", href=f"/api/v1/charts/{chart_id}.csv{query}", className="me-3"),
         html.A("JSON", href=f"/api/v1/charts/{chart_id}.json{query}", className="me-3"),
-        html.Code(f'<iframe src="{embed}" width="800" height="500"></iframe>', className="small d-none d-lg-inline"),
+        dcc.Store(id=ids.caption_id(chart_id), data={"chart": chart_id, "title": chart.title, "source": line}),
     ], className="small share")
     return dbc.Card([
         dbc.CardHeader(html.H2(chart.title, className="h6 mb-0")),

@@ -63,7 +63,7 @@ def _year(name: str, value, messages: list[str]) -> int | None:
     text = _first(value)
     if not text:
         return None
-    if not text.isdigit() or not YEAR_MIN <= int(text) <= YEAR_MAX:
+    if not (text.isascii() and text.isdigit()) or not YEAR_MIN <= int(text) <= YEAR_MAX:
         messages.append(f"'{name}' must be a year between {YEAR_MIN} and {YEAR_MAX}; ignored {text[:20]!r}")
         return None
     return int(text)
@@ -85,6 +85,8 @@ def _ids(name: str, value, pattern, known: frozenset, messages: list[str], upper
 def parse(query: dict, known: Known = Known()) -> Params:
     """Params from a query mapping (values may be strings or lists of strings)."""
     messages = [f"unknown parameter {k[:40]!r} ignored" for k in query if k not in NAMES]
+    messages += [f"parameter {k!r} given {len(v)} times; the last value is used" for k, v in query.items()
+                 if k in NAMES and isinstance(v, (list, tuple)) and len(set(map(str, v))) > 1]
     from_, to = _year("from", query.get("from"), messages), _year("to", query.get("to"), messages)
     if from_ and to and from_ > to:
         messages.append(f"'from' ({from_}) is after 'to' ({to}); both ignored")
@@ -103,5 +105,5 @@ def parse(query: dict, known: Known = Known()) -> Params:
         firm=_ids("firm", query.get("firm", ""), ID, known.firms, messages),
         platform=_ids("platform", query.get("platform", ""), ID, known.platforms, messages),
         publisher=_ids("publisher", query.get("publisher", ""), ID, known.publishers, messages),
-        messages=tuple(messages),
+        messages=tuple(dict.fromkeys(messages)),  # each message once
     )

@@ -1,0 +1,150 @@
+"""Charts leaving the app: /embed/<chart_id>, /api/v1/charts, /api/v1/charts/<chart_id>.csv|.json.
+
+The same registry (charts.py) as the pages: one chart id and one set of URL parameters give the same data.
+"""
+
+import functools
+import html
+import io
+import json
+
+import pandas as pd
+import plotly.io as pio
+from flask import Blueprint, Response, jsonify, request
+from plotly.offline import get_plotlyjs
+
+from dashboard import charts, data
+from dashboard.db import WarehouseMissing
+from dashboard.params import NAMES, parse
+
+blueprint = Blueprint("defex_api", __name__)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _query() -> dict:
+    return {k: request.args.getlist(k) for k in request.args}
+
+
+def _error(status: int, message: str, **extra) -> Response:
+    response = jsonify({"error": message, **extra})
+    response.status_code = status
+    return response
+
+
+def _chart_or_404(chart_id: str):
+    if chart_id not in charts.CHARTS:
+        return None, _error(404, f"unknown chart {chart_id[:60]!r}", charts=sorted(charts.CHARTS))
+    return charts.CHARTS[chart_id], None
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe; numbers stay numbers."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
+
+
+def chart_data(chart_id: str):
+    """(chart, params, frame, source line, meta) or an error response."""
+    chart, error = _chart_or_404(chart_id)
+    if error:
+        return None, error
+    p = parse(_query(), data.known())
+    if p.messages:
+        return None, _error(400, "bad parameters", messages=list(p.messages))
+    frame = charts.frame(chart_id, p)
+    return (chart, p, frame, charts.source_line(chart, frame, p), data.meta()), None
+
+
+@blueprint.get("/api/v1/charts")
+def list_charts():
+    return jsonify({"charts": [{"id": c.id, "title": c.title, "page": c.page, "description": c.description,
+                                "parameters": list(c.params), "csv": f"/api/v1/charts/{c.id}.csv",
+                                "json": f"/api/v1/charts/{c.id}.json", "embed": f"/embed/{c.id}"}
+                               for c in charts.CHARTS.values()],
+                    "parameters": list(NAMES)})
+
+
+@blueprint.get("/api/v1/charts/<chart_id>.csv")
+def chart_csv(chart_id: str):
+    result, error = chart_data(chart_id)
+    if error:
+        return error
+    chart, p, frame, line, meta = result
+    buffer = io.StringIO()
+    neutralise(frame.assign(citation=line)).to_csv(buffer, index=False)
+    return Response(buffer.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="defex-{chart.id}.csv"', "X-Defex-Run": meta["run_id"]})
+
+
+@blueprint.get("/api/v1/charts/<chart_id>.json")
+def chart_json(chart_id: str):
+    result, error = chart_data(chart_id)
+    if error:
+        return error
+    chart, p, frame, line, meta = result
+    rows = json.loads(frame.to_json(orient="records", date_format="iso"))
+    return jsonify({"chart": chart.id, "title": chart.title, "citation": line, "data_as_of": meta["data_as_of"],
+                    "run_id": meta["run_id"], "params": p.query_string().lstrip("?"),
+                    "columns": list(frame.columns), "rows": rows})
+
+
+@blueprint.get("/vendor/plotly.min.js")
+def plotly_js():
+    return Response(_plotly_js(), mimetype="application/javascript", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@functools.cache
+def _plotly_js() -> str:
+    return get_plotlyjs()
+
+
+EMBED_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · defex</title>
+<style>
+ html, body {{ margin: 0; height: 100%; font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif;
+   color: #212529; background: #fff; }}
+ body {{ display: flex; flex-direction: column; }}
+ header {{ padding: 8px 12px 0; }} h1 {{ font-size: 16px; margin: 0; }}
+ #chart {{ flex: 1 1 auto; min-height: 240px; }}
+ footer {{ padding: 4px 12px 8px; font-size: 11px; color: #6c757d; }}
+ footer a {{ color: #2166ac; }} .message {{ background: #fff3cd; padding: 4px 12px; font-size: 12px; }}
+</style>
+<script src="/vendor/plotly.min.js"></script>
+</head><body>
+<header><h1 id="embed-title">{title}</h1></header>
+{messages}
+<div id="chart"></div>
+<footer><span id="source-line">{source_line}</span> ·
+ <a id="full-view" href="{full_view}" target="_top">open the full view</a></footer>
+<script>
+ const figure = {figure_json};
+ Plotly.newPlot("chart", figure.data, figure.layout, {{responsive: true, displaylogo: false,
+   topojsonURL: "/assets/topojson/"}});
+</script>
+</body></html>"""
+
+
+@blueprint.get("/embed/<chart_id>")
+def embed(chart_id: str):
+    chart, error = _chart_or_404(chart_id)
+    if error:
+        return Response(f"<!doctype html><title>Not found</title><p id='error'>Unknown chart "
+                        f"{html.escape(chart_id[:60])!s}. Charts: {', '.join(sorted(charts.CHARTS))}</p>",
+                        status=404, mimetype="text/html")
+    try:
+        p = parse(_query(), data.known())
+        figure, _, line = charts.build(chart_id, p, caption=False)
+    except WarehouseMissing as exc:
+        return Response(f"<!doctype html><p id='error'>{html.escape(str(exc))}</p>", status=503, mimetype="text/html")
+    figure.update_layout(autosize=True, height=None, width=None)
+    messages = "".join(f'<div class="message">{html.escape(m)}</div>' for m in p.messages)
+    page = EMBED_PAGE.format(
+        title=html.escape(chart.title), source_line=html.escape(line), messages=messages,
+        full_view=html.escape(chart.page + p.query_string(), quote=True),
+        figure_json=pio.to_json(figure, validate=False).replace("</", "<\\/"),
+    )
+    return Response(page, mimetype="text/html")

@@ -1,0 +1,189 @@
+"""The chart registry against the warehouse built from tests/fixtures/raw: data, figure and source line agree."""
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import charts, data
+from dashboard.params import Params, parse
+from tests.conftest import rows
+
+
+@pytest.fixture
+def warehouse(built, monkeypatch):
+    monkeypatch.setenv("DEFEX_DB", str(built))
+    return built
+
+
+def run_id(db) -> str:
+    [(value,)] = rows(db, "SELECT run_id FROM etl_runs")
+    return value
+
+
+def plain(seq) -> list:
+    return [None if isinstance(v, float) and math.isnan(v) else (v.item() if hasattr(v, "item") else v) for v in seq]
+
+
+# --- failures first -----------------------------------------------------------------------------------------------
+
+def test_an_unknown_chart_raises_unknown_chart():
+    with pytest.raises(charts.UnknownChart):
+        charts.get("nope")
+
+
+def test_figure_of_an_unknown_chart_raises_unknown_chart(warehouse):
+    with pytest.raises(charts.UnknownChart):
+        charts.figure("nope")
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"colour": "red"}, "unknown parameter 'colour' ignored"),
+    ({"from_": "abc"}, "'from' must be a year between 1950 and 2100; ignored 'abc'"),
+    ({"country": ["PAK", "ARE"]}, "unknown country 'ARE' ignored"),
+    ({"publisher": "sipri"}, "unknown publisher 'sipri' ignored"),
+    ({"status": "maybe"}, "'status' must be one of confirmed, all; ignored 'maybe'"),
+], ids=["unknown_name", "bad_year", "unknown_country", "unknown_publisher", "bad_status"])
+def test_figure_with_a_bad_parameter_raises_value_error_naming_it(warehouse, params, message):
+    with pytest.raises(ValueError) as raised:
+        charts.figure("annual_totals", **params)
+    assert str(raised.value) == message
+
+
+# --- every chart builds -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("chart_id", list(charts.CHARTS))
+def test_every_chart_builds_for_default_and_all_statuses(warehouse, chart_id):
+    for p in (Params(), Params(status="all")):
+        fig, df, line = charts.build(chart_id, p)
+        assert isinstance(fig, go.Figure)
+        assert fig.layout.title.text == charts.CHARTS[chart_id].title
+        assert fig.layout.annotations[-1].text == line
+        assert line.endswith(f"data as of 2026-01-03 (ETL run {run_id(warehouse)})")
+
+
+@pytest.mark.parametrize("chart_id", ["recipients_map", "recipients_bar"])
+def test_recipient_charts_build_for_measure_tiv(warehouse, chart_id):
+    fig, _, line = charts.build(chart_id, Params(measure="tiv"))
+    assert " · measure: SIPRI TIV (million) · " in line
+
+
+def test_the_registry_lists_the_charts_of_the_design():
+    assert list(charts.CHARTS) == ["annual_totals", "yoy_growth", "monthly", "recipients_map", "recipients_bar",
+                                   "firm_exports", "top100", "platform_matrix", "deliveries", "status_mix"]
+    assert [c for c, chart in charts.CHARTS.items() if chart.deal_based] == [
+        "recipients_map", "recipients_bar", "platform_matrix", "deliveries", "status_mix"]
+
+
+# --- figure() and frame() agree -----------------------------------------------------------------------------------
+
+def test_figure_shows_the_rows_of_frame(warehouse):
+    fig = charts.figure("annual_totals", publisher="ssb", from_=2025)
+    df = charts.frame("annual_totals", parse({"publisher": "ssb", "from": "2025"}))
+    assert list(df[["year", "publisher", "scope", "value_usd_m"]].itertuples(index=False, name=None)) == [
+        (2025, "ssb", "goods_services", 10054.0)]
+    assert [t.name for t in fig.data] == ["SSB — goods + services", "events"]
+    assert (plain(fig.data[0].x), plain(fig.data[0].y)) == ([2025], [10054.0])
+    assert (plain(fig.data[0].x), plain(fig.data[0].y)) == (df["year"].tolist(), df["value_usd_m"].tolist())
+    assert fig.data[1].text == ("2025 exports pass $10 bn",)
+
+
+def test_figure_takes_lists_and_start_like_the_url(warehouse):
+    a = charts.figure("annual_totals", publisher=["ssb", "tim"], start=2024, to=2024)
+    b = charts.figure("annual_totals", publisher="ssb,tim", from_=2024, to=2024)
+    assert [(t.name, plain(t.y)) for t in a.data] == [("SSB — goods + services", [7154.0]), ("TİM — goods", [6734.0])]
+    assert a == b
+
+
+def test_frame_carries_the_source_columns(warehouse):
+    df = charts.frame("annual_totals", Params(from_=2025))
+    assert df[["source_publisher", "source_title", "source_published", "source_url"]].values.tolist() == [
+        ["Outlet A", "Annual totals", "2026-01-03", "https://example.org/a"]]
+
+
+def test_monthly_defaults_to_ssb_and_marks_2025_incomplete(warehouse):
+    fig = charts.figure("monthly")
+    assert [(t.name, plain(t.x), plain(t.y)) for t in fig.data] == [
+        ("2024 Jan–month", [11], [5733.0]),  # the revised vintage F005, not the first release 5761
+        ("2025 (incomplete) month", [11], [747.0]),
+        ("2025 (incomplete) Jan–month", [11], [7445.0]),
+    ]
+    assert fig.data[2].marker.symbol == "circle-open"
+
+
+def test_monthly_asks_for_ssb_unless_a_publisher_is_given(monkeypatch):
+    asked = []
+    monkeypatch.setattr(data, "monthly", lambda p: asked.append(p.publisher) or EMPTY_MONTHLY)
+    charts.frame("monthly", Params())
+    charts.frame("monthly", Params(publisher=("tim",)))
+    assert asked == [("ssb",), ("tim",)]
+
+
+EMPTY_MONTHLY = pd.DataFrame(columns=["year", "month_to", "period_kind", "value_usd_m"])
+
+
+# --- source line --------------------------------------------------------------------------------------------------
+
+def test_source_line_names_figure_publishers_sources_and_data_as_of(warehouse):
+    _, _, line = charts.build("annual_totals", Params())
+    assert line == ("Source: SSB, TİM figures, as reported by Outlet A; Outlet C · compiled by defex · "
+                    f"data as of 2026-01-03 (ETL run {run_id(warehouse)})")
+
+
+def test_source_line_of_a_deal_chart_names_the_deal_sources_and_the_measure(warehouse):
+    _, _, line = charts.build("recipients_map", Params(measure="units"))
+    assert line == ("Source: Outlet A · measure: units · compiled by defex · "
+                    f"data as of 2026-01-03 (ETL run {run_id(warehouse)})")
+
+
+def test_source_line_of_an_empty_selection_says_so(warehouse):
+    _, df, line = charts.build("top100", Params())
+    assert df.empty
+    assert line.startswith("Source: none in this selection · compiled by defex · data as of 2026-01-03")
+
+
+def test_meta_reports_the_run_and_data_as_of(warehouse):
+    assert (data.meta()["data_as_of"], data.meta()["run_id"]) == ("2026-01-03", run_id(warehouse))
+
+
+# --- status -------------------------------------------------------------------------------------------------------
+
+def test_the_talks_stage_deal_is_left_out_by_default_and_counted(warehouse):
+    assert data.excluded_by_status(Params()) == 1
+    assert data.excluded_by_status(Params(country=("POL",))) == 0
+    assert rows(warehouse, "SELECT deal_id, buyer_iso3, status FROM deals WHERE NOT confirmed") == [
+        ("D0004", "PAK", "talks")]
+
+
+def test_recipients_respect_status(warehouse):
+    columns = ["iso3", "confirmed", "deals"]
+    assert charts.frame("recipients_map", Params())[columns].values.tolist() == [["PAK", True, 2], ["POL", True, 1]]
+    assert charts.frame("recipients_map", Params(status="all"))[columns].values.tolist() == [
+        ["PAK", True, 2], ["PAK", False, 1], ["POL", True, 1]]
+
+
+def test_status_mix_shows_talks_only_with_status_all(warehouse):
+    assert [t.name for t in charts.build("status_mix", Params())[0].data] == ["delivered", "delivering"]
+    assert [t.name for t in charts.build("status_mix", Params(status="all"))[0].data] == [
+        "delivered", "delivering", "talks"]
+
+
+def test_recipients_map_counts_the_talks_deal_only_with_status_all(warehouse):
+    by_default = charts.build("recipients_map", Params(measure="units"))[0].data[0]
+    everything = charts.build("recipients_map", Params(measure="units", status="all"))[0].data[0]
+    assert (list(by_default.locations), plain(by_default.z), list(map(list, by_default.customdata))) == (
+        ["PAK", "POL"], [9, 24], [[2], [1]])
+    assert list(map(list, everything.customdata)) == [[3], [1]]
+
+
+def test_deal_source_line_counts_follow_status(warehouse):
+    assert data.deal_source_publishers(Params()) == {"Outlet A": 3}
+    assert data.deal_source_publishers(Params(status="all")) == {"Outlet A": 4}
+
+
+def test_annual_event_markers_respect_status(warehouse):
+    def events(p):
+        return [t for t in charts.build("annual_totals", p)[0].data if t.name == "events"][0]
+    assert (plain(events(Params()).x), events(Params()).text) == ([2026], ("2025 exports pass $10 bn",))
+    assert plain(events(Params(status="all")).x) == [2025, 2026]

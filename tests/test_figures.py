@@ -1,0 +1,315 @@
+"""Figure functions are pure: a three-row frame in, a go.Figure out. No warehouse, no Dash."""
+
+import ast
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import figures as figs
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC_A = {"source_publisher": "Outlet A", "source_title": "Annual totals", "source_published": "2026-01-03",
+         "source_url": "https://example.org/a", "source_quote": "2025 exports $10.054 bn, up 48% from $7.154 bn."}
+SRC_B = {"source_publisher": "Outlet B", "source_title": "Monthly release", "source_published": "2025-12-02",
+         "source_url": "https://example.org/b", "source_quote": "Jan-Nov $7.445 bn against $5.733 bn."}
+SRC_C = {"source_publisher": "Outlet C", "source_title": "Customs total", "source_published": "2025-01-03",
+         "source_url": "https://example.org/c", "source_quote": "TİM: $6.734 bn in 2024."}
+ROW_A = ["Outlet A", "Annual totals", "2026-01-03", "https://example.org/a",
+         "2025 exports $10.054 bn, up 48% from $7.154 bn."]
+ROW_C = ["Outlet C", "Customs total", "2025-01-03", "https://example.org/c", "TİM: $6.734 bn in 2024."]
+NO_SOURCE = ["", "", "", "", ""]
+
+
+def annual(*rows) -> pd.DataFrame:
+    return pd.DataFrame([dict(zip(["year", "publisher", "scope", "value_usd_m"], r[:4], strict=True), **r[4])
+                         for r in rows])
+
+
+def monthly_rows(*rows) -> pd.DataFrame:
+    names = ["year", "month_from", "month_to", "period_kind", "publisher", "scope", "value_usd_m"]
+    return pd.DataFrame([dict(zip(names, r, strict=True), **SRC_B) for r in rows])
+
+
+def values(seq) -> list:
+    """Plotly arrays as plain lists, NaN as None, so they compare with literals."""
+    return [None if isinstance(v, float) and math.isnan(v) else (v.item() if hasattr(v, "item") else v)
+            for v in seq]
+
+
+def traces(fig) -> list[tuple]:
+    return [(t.type, t.name, values(t.x), values(t.y)) for t in fig.data]
+
+
+# --- annual totals ------------------------------------------------------------------------------------------------
+
+def test_annual_totals_breaks_the_line_where_a_year_is_missing():
+    fig = figs.annual_totals(annual((2022, "ssb", "goods_services", 4396.0, SRC_A),
+                                    (2024, "ssb", "goods_services", 7154.0, SRC_A),
+                                    (2024, "tim", "goods", 6734.0, SRC_C)))
+    assert traces(fig) == [
+        ("scatter", "SSB — goods + services", [2022, 2023, 2024], [4396.0, None, 7154.0]),
+        ("scatter", "TİM — goods", [2024], [6734.0]),
+    ]
+    assert fig.data[0].connectgaps in (None, False)  # plotly's default: a NaN breaks the line
+
+
+def test_annual_totals_never_merges_scopes_of_one_publisher():
+    fig = figs.annual_totals(annual((2024, "ssb", "goods_services", 7154.0, SRC_A),
+                                    (2024, "ssb", "goods", 6500.0, SRC_A),
+                                    (2025, "ssb", "goods_services", 10054.0, SRC_A)))
+    assert traces(fig) == [
+        ("scatter", "SSB — goods", [2024], [6500.0]),
+        ("scatter", "SSB — goods + services", [2024, 2025], [7154.0, 10054.0]),
+    ]
+    assert [t.line.dash for t in fig.data] == ["dot", "solid"]
+
+
+def test_annual_totals_hover_carries_the_provenance_of_each_point():
+    fig = figs.annual_totals(annual((2022, "ssb", "goods_services", 4396.0, SRC_A),
+                                    (2024, "ssb", "goods_services", 7154.0, SRC_A),
+                                    (2024, "tim", "goods", 6734.0, SRC_C)))
+    assert [list(map(list, t.customdata)) for t in fig.data] == [[ROW_A, NO_SOURCE, ROW_A], [ROW_C]]
+    assert fig.data[0].hovertemplate == ("<b>SSB — goods + services</b><br>%{x}: $%{y:,.1f} m"
+                                         "<br><i>%{customdata[1]}</i><br>%{customdata[0]}, %{customdata[2]}"
+                                         "<extra></extra>")
+
+
+def test_annual_totals_adds_event_markers_grey_when_unconfirmed():
+    events = pd.DataFrame([{"year": 2025, "title": "Pakistan drone assembly plant talks", "confirmed": False, **SRC_A},
+                           {"year": 2026, "title": "2025 exports pass $10 bn", "confirmed": True, **SRC_A}])
+    fig = figs.annual_totals(annual((2024, "ssb", "goods_services", 7154.0, SRC_A),
+                                    (2025, "ssb", "goods_services", 10054.0, SRC_A),
+                                    (2024, "tim", "goods", 6734.0, SRC_C)), events=events)
+    assert [t.name for t in fig.data] == ["SSB — goods + services", "TİM — goods", "events"]
+    assert values(fig.data[2].x) == [2025, 2026]
+    assert list(fig.data[2].marker.color) == ["#adb5bd", "#212529"]
+    assert list(fig.data[2].text) == ["Pakistan drone assembly plant talks", "2025 exports pass $10 bn"]
+
+
+# --- year-over-year growth ----------------------------------------------------------------------------------------
+
+def test_yoy_growth_labels_bars_with_signed_percentages():
+    df = pd.DataFrame([{"year": 2024, "publisher": "tim", "scope": "goods", "growth_pct": 22.0, **SRC_C},
+                       {"year": 2025, "publisher": "ssb", "scope": "goods_services", "growth_pct": 40.5, **SRC_A},
+                       {"year": 2024, "publisher": "ssb", "scope": "goods_services", "growth_pct": -3.25, **SRC_A}])
+    fig = figs.yoy_growth(df)
+    assert traces(fig) == [("bar", "SSB — goods + services", [2025, 2024], [40.5, -3.25]),
+                           ("bar", "TİM — goods", [2024], [22.0])]
+    assert [list(t.text) for t in fig.data] == [["+40.5%", "-3.2%"], ["+22.0%"]]
+
+
+# --- monthly ------------------------------------------------------------------------------------------------------
+
+def test_monthly_marks_the_incomplete_latest_year_hollow():
+    fig = figs.monthly(monthly_rows((2024, 1, 12, "ytd", "ssb", "goods", 7154.0),
+                                    (2025, 11, 11, "month", "ssb", "goods", 747.0),
+                                    (2025, 1, 11, "ytd", "ssb", "goods", 7445.0)), latest_period=(2025, 11))
+    assert traces(fig) == [("scatter", "2024 Jan–month", [12], [7154.0]),
+                           ("bar", "2025 (incomplete) month", [11], [747.0]),
+                           ("scatter", "2025 (incomplete) Jan–month", [11], [7445.0])]
+    assert [fig.data[0].marker.symbol, fig.data[2].marker.symbol] == ["circle", "circle-open"]
+    assert [fig.data[0].line.dash, fig.data[2].line.dash] == ["solid", "dot"]
+    assert [t.yaxis for t in fig.data] == ["y2", None, "y2"]
+
+
+def test_monthly_a_year_that_ends_in_december_is_complete():
+    fig = figs.monthly(monthly_rows((2024, 12, 12, "month", "ssb", "goods", 1600.0),
+                                    (2025, 1, 12, "ytd", "ssb", "goods", 8100.0),
+                                    (2025, 12, 12, "month", "ssb", "goods", 655.0)), latest_period=(2025, 12))
+    assert [t.name for t in fig.data] == ["2024 month", "2025 month", "2025 Jan–month"]
+    assert fig.data[2].marker.symbol == "circle"
+
+
+def test_monthly_hover_carries_provenance():
+    fig = figs.monthly(monthly_rows((2025, 10, 10, "month", "ssb", "goods", 800.0),
+                                    (2025, 11, 11, "month", "ssb", "goods", 747.0),
+                                    (2025, 1, 11, "ytd", "ssb", "goods", 7445.0)), latest_period=(2025, 11))
+    row_b = ["Outlet B", "Monthly release", "2025-12-02", "https://example.org/b",
+             "Jan-Nov $7.445 bn against $5.733 bn."]
+    assert [list(map(list, t.customdata)) for t in fig.data] == [[row_b, row_b], [row_b]]
+
+
+def test_monthly_never_merges_two_publishers_into_one_trace():
+    fig = figs.monthly(monthly_rows((2025, 11, 11, "month", "ssb", "goods", 747.0),
+                                    (2025, 11, 11, "month", "tim", "goods", 700.0),
+                                    (2025, 1, 11, "ytd", "ssb", "goods", 7445.0)), latest_period=(2025, 11))
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert sorted(values(t.y) for t in bars) == [[700.0], [747.0]]
+
+
+# --- recipients ---------------------------------------------------------------------------------------------------
+
+RECIPIENTS = pd.DataFrame({
+    "iso3": ["PAK", "PAK", "POL"], "country": ["Pakistan", "Pakistan", "Poland"], "confirmed": [True, False, True],
+    "deals": [2, 1, 1], "units": pd.array([9, None, 24], dtype="Int64"), "value_usd_m": [None, None, 268.0],
+})
+
+
+def test_recipients_map_uses_iso3_and_the_chosen_measure():
+    fig = figs.recipients_map(RECIPIENTS, measure="units")
+    (trace,) = fig.data
+    assert trace.type == "choropleth"
+    assert trace.locationmode in (None, "ISO-3")  # None is plotly's default, ISO-3
+    assert (list(trace.locations), values(trace.z), list(trace.text)) == (["PAK", "POL"], [9, 24],
+                                                                        ["Pakistan", "Poland"])
+    assert list(map(list, trace.customdata)) == [[3], [1]]  # deals, confirmed or not
+    assert trace.colorbar.title.text == "units ordered"
+
+
+def test_recipients_map_in_usd_leaves_out_countries_without_a_published_value():
+    fig = figs.recipients_map(RECIPIENTS, measure="usd")
+    assert (list(fig.data[0].locations), values(fig.data[0].z)) == (["POL"], [268.0])
+    assert fig.data[0].colorbar.title.text == "US$ million (deals with a published US$ value)"
+
+
+def test_recipients_map_with_no_value_for_the_measure_is_the_empty_figure():
+    fig = figs.recipients_map(RECIPIENTS[RECIPIENTS["iso3"] == "PAK"], measure="usd")
+    assert fig.data == ()
+    assert [a.text for a in fig.layout.annotations] == [
+        "No recipient has a value for US$ million (deals with a published US$ value) in this selection"]
+
+
+def test_recipients_bar_hatches_unconfirmed_deals():
+    fig = figs.recipients_bar(RECIPIENTS, measure="deals")
+    assert [(t.name, list(t.y), values(t.x), t.marker.pattern.shape) for t in fig.data] == [
+        ("confirmed", ["Pakistan", "Poland"], [2, 1], ""),
+        ("talks, MoU, stalled or low confidence", ["Pakistan"], [1], "/"),
+    ]
+    assert list(fig.layout.yaxis.categoryarray) == ["Poland", "Pakistan"]  # largest at the top
+    assert list(map(list, fig.data[0].customdata)) == [["PAK", 2], ["POL", 1]]
+
+
+# --- firms, platforms ---------------------------------------------------------------------------------------------
+
+def test_top100_writes_the_rank_or_says_it_is_missing():
+    revenue = pd.DataFrame([{"firm_id": "aselsan", "firm": "ASELSAN", "year": 2023, "value": 3000.0, **SRC_A},
+                            {"firm_id": "aselsan", "firm": "ASELSAN", "year": 2024, "value": 3500.0, **SRC_A},
+                            {"firm_id": "tusas", "firm": "TUSAŞ", "year": 2024, "value": 2100.0, **SRC_A}])
+    ranks = pd.DataFrame({"firm_id": ["aselsan", "tusas"], "year": [2024, 2024], "value": [47.0, 65.0]})
+    fig = figs.top100(revenue, ranks)
+    assert [(t.name, values(t.x), values(t.y), list(t.text)) for t in fig.data] == [
+        ("ASELSAN", [2023, 2024], [3000.0, 3500.0], ["rank n/a", "#47"]),
+        ("TUSAŞ", [2024], [2100.0], ["#65"]),
+    ]
+
+
+def test_platform_matrix_puts_platforms_against_countries():
+    df = pd.DataFrame({"platform": ["Akıncı", "Bayraktar TB2", "Bayraktar TB2"],
+                       "country": ["Pakistan", "Pakistan", "Poland"], "deals": [1, 1, 1],
+                       "units": [None, 9, 24], "value_usd_m": [None, None, 268.0]})
+    fig = figs.platform_matrix(df, measure="units")
+    (heat,) = fig.data
+    assert (list(heat.y), list(heat.x)) == (["Bayraktar TB2", "Akıncı"], ["Poland", "Pakistan"])
+    assert values(heat.z[0]) == [24.0, 9.0]
+    assert values(heat.z[1])[0] is None  # no Akıncı deal with Poland: a gap, not a zero
+
+
+def test_platform_matrix_leaves_a_cell_with_unknown_units_blank():
+    df = pd.DataFrame({"platform": ["Akıncı", "Bayraktar TB2", "Bayraktar TB2"],
+                       "country": ["Pakistan", "Pakistan", "Poland"], "deals": [1, 1, 1],
+                       "units": [None, 9, 24], "value_usd_m": [None, None, 268.0]})
+    heat = figs.platform_matrix(df, measure="units").data[0]
+    assert values(heat.z[1]) == [None, None]  # Akıncı: no deal with Poland, units unknown for Pakistan
+
+
+def test_status_mix_stacks_statuses_in_the_order_of_a_deal():
+    df = pd.DataFrame({"platform": ["Akıncı", "Bayraktar TB2", "Bayraktar TB2"],
+                       "status": ["delivering", "delivered", "talks"], "deals": [1, 2, 1]})
+    fig = figs.status_mix(df)
+    assert [(t.name, list(t.y), values(t.x)) for t in fig.data] == [
+        ("delivered", ["Bayraktar TB2"], [2]), ("delivering", ["Akıncı"], [1]), ("talks", ["Bayraktar TB2"], [1])]
+
+
+def test_deliveries_folds_all_but_the_top_platforms_into_other():
+    df = pd.DataFrame({"year": [2022, 2023, 2023], "platform": ["Bayraktar TB2", "Bayraktar TB2", "Akıncı"],
+                       "deals_delivering": [2, 2, 1]})
+    fig = figs.deliveries(df, top=1)
+    assert traces(fig) == [("bar", "Bayraktar TB2", [2022, 2023], [2, 2]), ("bar", "other platforms", [2023], [1])]
+
+
+# --- empty frames, captions ---------------------------------------------------------------------------------------
+
+EMPTY = pd.DataFrame(columns=["year", "publisher", "scope", "value_usd_m", "growth_pct", "month_to", "period_kind",
+                              "iso3", "country", "confirmed", "deals", "units", "firm", "firm_id", "value",
+                              "platform", "status", "deals_delivering", *figs.PROVENANCE])
+
+
+@pytest.mark.parametrize(("draw", "message"), [
+    (lambda df: figs.annual_totals(df), "No annual totals for this selection"),
+    (lambda df: figs.yoy_growth(df), "No year pairs of the same publisher and scope in this range"),
+    (lambda df: figs.monthly(df, latest_period=None), "No monthly or year-to-date figures for this selection"),
+    (lambda df: figs.recipients_map(df, measure="usd"),
+     "No recipient has a value for US$ million (deals with a published US$ value) in this selection"),
+    (lambda df: figs.recipients_bar(df, measure="units"),
+     "No recipient has a value for units ordered in this selection"),
+    (lambda df: figs.firm_values(df, label="exports, US$ million"), "No firm figures for this selection"),
+    (lambda df: figs.top100(df, df), "No SIPRI Top 100 figures for this selection"),
+    (lambda df: figs.platform_matrix(df, measure="usd"),
+     "No deals with US$ million (deals with a published US$ value) in this selection"),
+    (lambda df: figs.deliveries(df), "No deliveries in this selection"),
+    (lambda df: figs.status_mix(df), "No deals in this selection"),
+], ids=["annual_totals", "yoy_growth", "monthly", "recipients_map", "recipients_bar", "firm_values", "top100",
+        "platform_matrix", "deliveries", "status_mix"])
+def test_an_empty_frame_gives_the_empty_figure_with_a_message(draw, message):
+    fig = draw(EMPTY)
+    assert fig.data == ()
+    assert [a.text for a in fig.layout.annotations] == [message]
+    assert (fig.layout.xaxis.visible, fig.layout.yaxis.visible) == (False, False)
+
+
+def test_with_caption_puts_title_and_source_line_on_the_figure():
+    fig = figs.annual_totals(annual((2024, "ssb", "goods_services", 7154.0, SRC_A),
+                                    (2025, "ssb", "goods_services", 10054.0, SRC_A),
+                                    (2024, "tim", "goods", 6734.0, SRC_C)))
+    line = "Source: SSB, TİM figures, as reported by Outlet A; Outlet C · compiled by defex · data as of 2026-01-03"
+    captioned = figs.with_caption(fig, title="Defence & aerospace exports by publisher", source_line=line)
+    assert captioned.layout.title.text == "Defence & aerospace exports by publisher"
+    assert [a.text for a in captioned.layout.annotations] == [line]
+    assert (captioned.layout.annotations[0].xref, captioned.layout.annotations[0].yref) == ("paper", "paper")
+    assert fig.layout.title.text is None and fig.layout.annotations == ()  # the input figure is left as it was
+
+
+def test_with_caption_keeps_data_as_of_when_the_source_line_is_long():
+    line = ("Source: SIPRI; FlightGlobal; TRT World; Turkish Aerospace Industries (press release, archived by "
+            "silverstar-academy.com) · measure: US$ million · compiled by defex · data as of 2026-03-03 "
+            "(ETL run 20261122T130606904903Z)")
+    captioned = figs.with_caption(figs.empty("nothing"), title="Where Türkiye's defence exports go", source_line=line)
+    assert "data as of 2026-03-03" in captioned.layout.annotations[-1].text
+
+
+# --- figures import neither Dash nor DuckDB -----------------------------------------------------------------------
+
+FORBIDDEN = {"dash", "duckdb", "dash_bootstrap_components", "dash_ag_grid", "flask"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def loaded_after_import(module: str) -> list[str]:
+    probe = (f"import sys, {module}; print(sorted(m for m in sys.modules "
+             f"if m.split('.')[0] in {sorted(FORBIDDEN)!r}))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return ast.literal_eval(done.stdout.strip())
+
+
+def test_figures_module_imports_neither_dash_nor_duckdb():
+    assert imported_roots(ROOT / "dashboard" / "figures.py") & FORBIDDEN == set()
+    assert loaded_after_import("dashboard.figures") == []
+
+
+def test_the_import_probes_do_see_dash_and_duckdb_where_they_are_imported():
+    """Controls for the two checks above: on modules that do import them, both checks find them."""
+    assert imported_roots(ROOT / "dashboard" / "callbacks.py") & FORBIDDEN == {"dash"}
+    assert {"dash", "duckdb"} <= {m.split(".")[0] for m in loaded_after_import("dashboard.callbacks")}

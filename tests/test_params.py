@@ -1,0 +1,157 @@
+"""URL parameters: good values round-trip through the query string; bad ones are dropped with a message."""
+
+from urllib.parse import parse_qs
+
+import pytest
+
+from dashboard.params import Known, Params, parse
+
+KNOWN = Known(countries=frozenset({"PAK", "POL", "TUR"}), firms=frozenset({"baykar", "tusas"}),
+              platforms=frozenset({"tb2", "akinci"}), publishers=frozenset({"ssb", "tim"}))
+
+
+# --- bad values first ---------------------------------------------------------------------------------------------
+
+BAD = [
+    ({"from": "abc"}, Known(), "", ("'from' must be a year between 1950 and 2100; ignored 'abc'",)),
+    ({"from": "1800", "to": "2024"}, Known(), "?to=2024",
+     ("'from' must be a year between 1950 and 2100; ignored '1800'",)),
+    ({"to": "2101"}, Known(), "", ("'to' must be a year between 1950 and 2100; ignored '2101'",)),
+    ({"from": "2015.0"}, Known(), "", ("'from' must be a year between 1950 and 2100; ignored '2015.0'",)),
+    ({"from": "2024", "to": "2015"}, Known(), "", ("'from' (2024) is after 'to' (2015); both ignored",)),
+    ({"status": "maybe"}, Known(), "", ("'status' must be one of confirmed, all; ignored 'maybe'",)),
+    ({"measure": "gbp"}, Known(), "", ("'measure' must be one of usd, tiv, units; ignored 'gbp'",)),
+    ({"colour": "red", "from": "2015"}, Known(), "?from=2015", ("unknown parameter 'colour' ignored",)),
+    ({"country": "pak,ARE"}, KNOWN, "?country=PAK", ("unknown country 'ARE' ignored",)),
+    ({"firm": "baykar,aselsan"}, KNOWN, "?firm=baykar", ("unknown firm 'aselsan' ignored",)),
+    ({"platform": "anka"}, KNOWN, "", ("unknown platform 'anka' ignored",)),
+    ({"publisher": "sipri"}, KNOWN, "", ("unknown publisher 'sipri' ignored",)),
+    ({"country": "PAKISTAN"}, Known(), "", ("unknown country 'PAKISTAN' ignored",)),
+    ({"country": "PAK'; DROP TABLE deals;--"}, KNOWN, "", ('unknown country "PAK\'; DROP TABLE DEALS;--" ignored',)),
+    ({"firm": "baykar'; DROP TABLE deals;--"}, KNOWN, "",
+     ('unknown firm "baykar\'; drop table deals;--" ignored',)),
+    ({"from": "2015; DROP TABLE deals"}, Known(), "",
+     ("'from' must be a year between 1950 and 2100; ignored '2015; DROP TABLE dea'",)),
+    ({"firm": "<script>alert(1)</script>"}, KNOWN, "", ("unknown firm '<script>alert(1)</script>' ignored",)),
+    ({"status": "<script>alert(1)</script>"}, Known(), "",
+     ("'status' must be one of confirmed, all; ignored '<script>alert(1)</sc'",)),
+    ({"<script>": "1"}, Known(), "", ("unknown parameter '<script>' ignored",)),
+    ({"country": "A" * 10_000}, KNOWN, "", (f"unknown country {'A' * 40!r} ignored",)),
+    ({"from": "9" * 10_000}, Known(), "", (f"'from' must be a year between 1950 and 2100; ignored {'9' * 20!r}",)),
+    ({"x" * 10_000: "1"}, Known(), "", (f"unknown parameter {'x' * 40!r} ignored",)),
+]
+
+
+@pytest.mark.parametrize(("query", "known", "kept", "messages"), BAD,
+                         ids=["from_abc", "from_1800", "to_2101", "from_decimal", "from_after_to", "status_maybe",
+                              "measure_gbp", "unknown_parameter", "unknown_country", "unknown_firm",
+                              "unknown_platform", "unknown_publisher", "country_not_iso3", "sql_in_country",
+                              "sql_in_firm", "sql_in_year", "script_in_firm", "script_in_status", "script_as_name",
+                              "10k_country", "10k_year", "10k_name"])
+def test_a_bad_value_is_dropped_with_a_message(query, known, kept, messages):
+    p = parse(query, known)
+    assert p.messages == messages
+    assert p.query_string() == kept
+
+
+def test_every_bad_value_is_reported_at_once():
+    p = parse({"from": "abc", "to": "1800", "status": "maybe", "measure": "gbp", "country": "XXX,PAK", "page": "2"},
+              KNOWN)
+    assert p.messages == (
+        "unknown parameter 'page' ignored",
+        "'from' must be a year between 1950 and 2100; ignored 'abc'",
+        "'to' must be a year between 1950 and 2100; ignored '1800'",
+        "'status' must be one of confirmed, all; ignored 'maybe'",
+        "'measure' must be one of usd, tiv, units; ignored 'gbp'",
+        "unknown country 'XXX' ignored",
+    )
+    assert p == Params(country=("PAK",))
+
+
+def test_ten_thousand_characters_give_short_messages_and_no_values():
+    p = parse({name: "ab,'\"<>" * 1_500 for name in ("from", "to", "country", "firm", "platform", "publisher",
+                                                      "status", "measure")}, KNOWN)
+    assert p == Params()
+    # from, to, status, measure, then each list parameter's three distinct bad items once ('ab', '\'"<>ab', '\'');
+    # the 200-character cut leaves 30 items per list, repeating those three, and repeated messages are dropped
+    assert len(p.messages) == 4 + 4 * 3 and len(set(p.messages)) == len(p.messages)
+    assert max(len(m) for m in p.messages) <= 80
+
+
+def test_a_list_of_many_ids_is_cut_at_fifty():
+    p = parse({"firm": ",".join(f"{chr(97 + n // 10)}{n % 10}" for n in range(60))})  # a0,a1,...,f9
+    assert (len(p.firm), p.firm[:2], p.firm[-1]) == (50, ("a0", "a1"), "e9")
+
+
+def test_repeated_parameters_given_as_lists_never_raise():
+    p = parse({"from": ["2015", "2020"], "country": ["PAK", "POL"], "status": ["all", "maybe"]}, KNOWN)
+    assert p.from_ in (None, 2015, 2020)
+    assert set(p.country) <= {"PAK", "POL"}
+    assert p.status in ("confirmed", "all")
+
+
+def test_repeated_parameters_get_a_message():
+    p = parse({"from": ["2015", "2020"]})
+    assert any("'from'" in m for m in p.messages)
+
+
+def test_a_superscript_digit_year_is_dropped_not_raised():
+    p = parse({"from": "²"})
+    assert p.messages == ("'from' must be a year between 1950 and 2100; ignored '²'",)
+
+
+@pytest.mark.parametrize("query", [
+    {"from": None, "status": None, "measure": None, "country": None},
+    {"from": [], "country": []},
+    {"from": 2015, "to": 2024},
+    {"status": " ALL "},
+    {"country": ",,,"},
+    {"from": "2015\n", "country": " pak , pol "},
+], ids=["none", "empty_lists", "ints", "padded_status", "only_commas", "whitespace"])
+def test_odd_but_harmless_values_never_raise_and_leave_no_message(query):
+    assert parse(query).messages == ()
+
+
+# --- good values round-trip ---------------------------------------------------------------------------------------
+
+def test_good_values_round_trip_through_the_query_string():
+    p = parse({"from": "2015", "to": "2024", "country": "pak,ARE", "status": "all"})
+    assert p.messages == ()
+    assert p.query_string() == "?from=2015&to=2024&country=PAK,ARE&status=all"
+    assert parse({k: v[-1] for k, v in parse_qs(p.query_string()[1:]).items()}) == p
+
+
+def test_every_parameter_round_trips():
+    p = parse({"from": "2002", "to": "2025", "country": "POL,pak", "firm": "Baykar,tusas", "platform": "tb2,akinci",
+               "publisher": "ssb,tim", "status": "all", "measure": "units"}, KNOWN)
+    assert p == Params(from_=2002, to=2025, country=("POL", "PAK"), firm=("baykar", "tusas"),
+                       platform=("tb2", "akinci"), publisher=("ssb", "tim"), status="all", measure="units")
+    assert p.query_string() == ("?from=2002&to=2025&country=POL,PAK&firm=baykar,tusas&platform=tb2,akinci"
+                                "&publisher=ssb,tim&status=all&measure=units")
+    assert parse({k: v[-1] for k, v in parse_qs(p.query_string()[1:]).items()}, KNOWN) == p
+
+
+def test_defaults_are_left_out_of_the_query_string():
+    assert parse({}) == Params()
+    assert parse({"status": "confirmed", "measure": "usd"}).query_string() == ""
+    assert parse({"status": "ALL", "measure": "TIV"}).query_string() == "?status=all&measure=tiv"
+
+
+def test_duplicate_ids_are_kept_once_in_their_first_order():
+    assert parse({"country": "POL,pak,PAK, pol"}).country == ("POL", "PAK")
+
+
+def test_query_string_of_a_variant_changes_only_what_is_asked():
+    p = Params(from_=2015, country=("PAK",))
+    assert p.query_string(status="all") == "?from=2015&country=PAK&status=all"
+    assert p.query_string(country=()) == "?from=2015"
+    assert p.query_string() == "?from=2015&country=PAK"
+
+
+def test_years_fall_back_to_the_defaults_given():
+    assert Params().years() == (1950, 2100)
+    assert Params(from_=2015).years(2000, 2024) == (2015, 2024)
+
+
+def test_messages_do_not_make_two_params_different():
+    assert parse({"from": "2015", "colour": "red"}) == Params(from_=2015)
