@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DB ?= $(or $(DEFEX_DB),data/warehouse/defence_exports.duckdb)
+# SIPRI's exports are (c) SIPRI and not in this repository: put yours in data/raw/sipri (or set DEFEX_SIPRI_DIR);
+# a development checkout with ../shared beside it reads SIPRI's files from there.
+SIPRI_DIR ?= $(or $(DEFEX_SIPRI_DIR),$(if $(wildcard data/raw/sipri/*.csv),data/raw/sipri,$(if $(wildcard ../shared/data/sipri/*.csv),../shared/data/sipri)))
+ETL_ARGS := $(if $(SIPRI_DIR),--sipri-dir $(SIPRI_DIR))
 
 .DEFAULT_GOAL := help
 .PHONY: help install etl check status run test test-fast lint report bench clean
@@ -19,17 +23,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the project with its dev tools
 
-etl: $(STAMP) ## rebuild the warehouse from data/raw (python -m etl run)
-	$(PY) -m etl run
+etl: $(STAMP) ## rebuild the warehouse from data/raw and SIPRI's exports (python -m etl run)
+	$(PY) -m etl run $(ETL_ARGS)
 
 check: $(STAMP) ## validate data/raw without writing anything
-	$(PY) -m etl check
+	$(PY) -m etl check $(ETL_ARGS)
 
 status: $(STAMP) ## runs, row counts and data as of
 	$(PY) -m etl status
 
 $(DB): | $(STAMP)
-	$(PY) -m etl run
+	$(PY) -m etl run $(ETL_ARGS)
 
 run: $(STAMP) | $(DB) ## set up, build the warehouse if missing, serve http://127.0.0.1:8050
 	$(PY) -m dashboard

@@ -67,7 +67,7 @@ def list_charts():
                     "parameters": list(NAMES)})
 
 
-@blueprint.get("/api/v1/charts/<chart_id>.csv")
+@blueprint.get("/api/v1/charts/<path:chart_id>.csv")
 def chart_csv(chart_id: str):
     result, error = chart_data(chart_id)
     if error:
@@ -79,7 +79,7 @@ def chart_csv(chart_id: str):
         "Content-Disposition": f'attachment; filename="defex-{chart.id}.csv"', "X-Defex-Run": meta["run_id"]})
 
 
-@blueprint.get("/api/v1/charts/<chart_id>.json")
+@blueprint.get("/api/v1/charts/<path:chart_id>.json")
 def chart_json(chart_id: str):
     result, error = chart_data(chart_id)
     if error:
@@ -128,7 +128,7 @@ EMBED_PAGE = """<!doctype html>
 </body></html>"""
 
 
-@blueprint.get("/embed/<chart_id>")
+@blueprint.get("/embed/<path:chart_id>")
 def embed(chart_id: str):
     chart, error = _chart_or_404(chart_id)
     if error:

@@ -93,6 +93,17 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
           "From talks to delivered: how far each platform's export deals have come.",
           ("from", "to", "country", "firm", "platform", "status"), data.status_mix,
           lambda df, p: figs.status_mix(df), deal_based=True),
+    Chart("sipri_exporters", "Exporters of major arms ranked (SIPRI TIV)", "/compare",
+          "Every exporter's SIPRI trend-indicator value over the period, its rank and share of the world; "
+          "TIV measures volume of major arms, not money. Default: the latest five years with data.",
+          ("from", "to"), data.sipri_exporters, lambda df, p: figs.sipri_exporters(df, highlight=("TUR", *p.country))),
+    Chart("sipri_trend", "Türkiye against other exporters, year by year (SIPRI TIV)", "/compare",
+          "Yearly SIPRI TIV of Türkiye and of the exporters chosen in 'country'.",
+          ("from", "to", "country"), data.sipri_trend, lambda df, p: figs.sipri_trend(df)),
+    Chart("sipri_recipients", "Türkiye's recipients by share of TIV (SIPRI register)", "/compare",
+          "Each deal's delivered TIV split evenly over its delivery years (SIPRI gives TIV per deal, not per "
+          "year), summed over the period: an estimate where a deal straddles the period's edges.",
+          ("from", "to"), data.sipri_recipients, lambda df, p: figs.sipri_recipients(df)),
 ]}
 
 

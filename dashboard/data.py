@@ -70,7 +70,7 @@ def known() -> Known:
 
 @lru_cache(maxsize=8)
 def _names(_version: str, kind: str) -> dict:
-    sql = {"country": "SELECT iso3, name FROM countries ORDER BY name",
+    sql = {"country": "SELECT iso3, name FROM countries WHERE kind = 'country' ORDER BY name",
            "firm": "SELECT firm_id, name FROM firms ORDER BY name",
            "platform": "SELECT platform_id, name FROM platforms ORDER BY name",
            "publisher": "SELECT publisher_id, name FROM publishers ORDER BY publisher_id"}[kind]
@@ -157,17 +157,32 @@ def deals(p: Params) -> pd.DataFrame:
 
 
 def recipients(p: Params) -> pd.DataFrame:
-    """Per recipient country: deals, units ordered and delivered, US$ where published; confirmed or not."""
+    """Per recipient country: curated deals, units ordered and delivered, US$ where published (confirmed or
+    not); and, in rows of their own (deals = 0), SIPRI TIV delivered by Türkiye in the selected years."""
     return run(f"""
-        SELECT d.buyer_iso3 AS iso3, c.name AS country, d.confirmed, count(*) AS deals,
-               sum(d.quantity)::BIGINT AS units, count(*) FILTER (WHERE d.quantity IS NULL) AS deals_units_unknown,
-               sum(d.delivered)::BIGINT AS delivered, sum(d.value_usd_m) AS value_usd_m,
-               count(d.value_usd_m) AS deals_with_value,
-               string_agg(DISTINCT pl.name, ', ' ORDER BY pl.name) AS platforms
-        FROM deals AS d JOIN countries AS c ON c.iso3 = d.buyer_iso3 JOIN platforms AS pl USING (platform_id)
-        WHERE {DEAL_FILTER} AND c.kind = 'country'
-        GROUP BY ALL
-        ORDER BY deals DESC, iso3, confirmed DESC""", p)
+        WITH curated AS (
+            SELECT d.buyer_iso3 AS iso3, d.confirmed, count(*) AS deals, sum(d.quantity)::BIGINT AS units,
+                   count(*) FILTER (WHERE d.quantity IS NULL) AS deals_units_unknown,
+                   sum(d.delivered)::BIGINT AS delivered, sum(d.value_usd_m) AS value_usd_m,
+                   count(d.value_usd_m) AS deals_with_value, NULL::DOUBLE AS tiv,
+                   string_agg(DISTINCT pl.name, ', ' ORDER BY pl.name) AS platforms
+            FROM deals AS d JOIN platforms AS pl USING (platform_id)
+            WHERE {DEAL_FILTER}
+            GROUP BY ALL),
+        sipri AS (
+            SELECT t.recipient_iso3 AS iso3, true AS confirmed, 0 AS deals, NULL::BIGINT AS units,
+                   0 AS deals_units_unknown, NULL::BIGINT AS delivered, NULL::DOUBLE AS value_usd_m,
+                   0 AS deals_with_value, sum(t.tiv) AS tiv, NULL AS platforms
+            FROM v_sipri_delivery_tiv AS t LEFT JOIN platforms AS pl USING (platform_id)
+            WHERE t.supplier_iso3 = 'TUR' AND t.year BETWEEN $from AND $to
+              AND (len($country) = 0 OR list_contains($country, t.recipient_iso3))
+              AND (len($platform) = 0 OR list_contains($platform, t.platform_id))
+              AND (len($firm) = 0 OR list_contains($firm, pl.firm_id))
+            GROUP BY ALL)
+        SELECT r.iso3, c.name AS country, r.* EXCLUDE (iso3)
+        FROM (SELECT * FROM curated UNION ALL SELECT * FROM sipri) AS r JOIN countries AS c USING (iso3)
+        WHERE c.kind = 'country'
+        ORDER BY r.deals DESC, r.iso3, r.confirmed DESC, r.tiv""", p)
 
 
 def platform_matrix(p: Params) -> pd.DataFrame:
@@ -264,3 +279,63 @@ def deal_source_publishers(p: Params) -> dict:
         SELECT s.publisher, count(*) AS n FROM deals AS d JOIN sources AS s ON s.source_id = d.source_id
         WHERE {DEAL_FILTER} GROUP BY ALL""", p)
     return dict(zip(frame["publisher"], frame["n"], strict=True))
+
+
+def sipri_period(p: Params) -> tuple[int, int]:
+    """The years of a SIPRI comparison: from/to when given, else the latest five years with data."""
+    last = query("SELECT max(year) AS y FROM v_sipri_yearly WHERE direction = 'exports' AND world_tiv > 0")["y"].iloc[0]
+    if pd.isna(last):
+        return p.years(2019, 2023)
+    end = min(p.to or int(last), int(last))
+    return (p.from_ or end - 4, end)
+
+
+def sipri_exporters(p: Params) -> pd.DataFrame:
+    """Every exporter's SIPRI TIV over the period, its rank and share of the world total (latest vintage)."""
+    start, end = sipri_period(p)
+    return query("""
+        WITH period AS (
+            SELECT iso3, name, kind, sum(tiv) AS tiv FROM v_sipri_yearly
+            WHERE direction = 'exports' AND year BETWEEN $start AND $end GROUP BY ALL),
+        world AS (SELECT sum(tiv) AS world_tiv FROM period)
+        SELECT $start AS period_start, $end AS period_end, p.iso3, p.name AS exporter, p.kind, p.tiv,
+               rank() OVER (ORDER BY p.tiv DESC) AS rank, round(100 * p.tiv / w.world_tiv, 2) AS share_pct,
+               w.world_tiv, 'SIPRI Arms Transfers Database' AS source_publisher
+        FROM period AS p, world AS w WHERE p.tiv > 0
+        ORDER BY rank, p.iso3""", {"start": start, "end": end})
+
+
+def sipri_trend(p: Params) -> pd.DataFrame:
+    """Yearly SIPRI TIV of Türkiye and of the exporters named in `country`."""
+    return query("""
+        SELECT year, iso3, name AS exporter, tiv, below_half, share_pct,
+               'SIPRI Arms Transfers Database' AS source_publisher
+        FROM v_sipri_yearly
+        WHERE direction = 'exports' AND year BETWEEN $from AND $to
+          AND (iso3 = 'TUR' OR list_contains($country::VARCHAR[], iso3))
+        ORDER BY iso3, year""", {"from": p.years(2000, 2100)[0], "to": p.years()[1], "country": list(p.country)})
+
+
+def sipri_recipients(p: Params) -> pd.DataFrame:
+    """Türkiye's recipients by share of the TIV it delivered in the period (deal TIV split over its years)."""
+    start, end = sipri_period(p)
+    return query("""
+        WITH period AS (
+            SELECT recipient_iso3 AS iso3, sum(tiv) AS tiv, count(DISTINCT record_no) AS deals
+            FROM v_sipri_delivery_tiv WHERE supplier_iso3 = 'TUR' AND year BETWEEN $start AND $end GROUP BY ALL)
+        SELECT $start AS period_start, $end AS period_end, p.iso3, c.name AS recipient, c.kind, p.tiv, p.deals,
+               round(100 * p.tiv / sum(p.tiv) OVER (), 1) AS share_pct,
+               'SIPRI Arms Transfers Database' AS source_publisher
+        FROM period AS p JOIN countries AS c USING (iso3)
+        WHERE p.tiv > 0 ORDER BY p.tiv DESC, p.iso3""", {"start": start, "end": end})
+
+
+def sipri_reconciliation(p: Params) -> pd.DataFrame:
+    return run("""
+        SELECT r.buyer_iso3, c.name AS buyer, r.platform_id, r.pairing, r.deal_id, r.sipri_record_no,
+               r.curated_order_year, r.sipri_order_year, r.curated_quantity, r.sipri_quantity,
+               r.curated_delivered, r.sipri_delivered, r.match, r.curated_status, r.sipri_designation
+        FROM v_sipri_reconciliation AS r JOIN countries AS c ON c.iso3 = r.buyer_iso3
+        WHERE (len($country) = 0 OR list_contains($country, r.buyer_iso3))
+          AND (len($platform) = 0 OR list_contains($platform, r.platform_id))
+        ORDER BY r.match, r.pairing, c.name, r.platform_id""", p)

@@ -143,7 +143,8 @@ def recipients_map(df: pd.DataFrame, *, measure: str) -> go.Figure:
     column, label = _measure_column(measure)
     if (missing := _no_tiv(df, column)) is not None:
         return missing
-    data = df.groupby(["iso3", "country"], as_index=False)[[column, "deals"]].sum(min_count=1).dropna(subset=[column])
+    values = list(dict.fromkeys([column, "deals"]))
+    data = df.groupby(["iso3", "country"], as_index=False)[values].sum(min_count=1).dropna(subset=[column])
     if data.empty:
         return empty(f"No recipient has a value for {label} in this selection")
     fig = _fig(margin=dict(l=0, r=0, t=30, b=0))
@@ -162,12 +163,19 @@ def recipients_bar(df: pd.DataFrame, *, measure: str, top: int = 25) -> go.Figur
     column, label = _measure_column(measure)
     if (missing := _no_tiv(df, column)) is not None:
         return missing
-    totals = df.groupby("country")[column].sum(min_count=1).dropna().sort_values(ascending=False).head(top)
+    values = list(dict.fromkeys([column, "deals"]))
+    data = (df.groupby(["iso3", "country", "confirmed"], as_index=False)[values].sum(min_count=1)
+            .dropna(subset=[column]))
+    totals = data.groupby("country")[column].sum().sort_values(ascending=False).head(top)
     if totals.empty:
         return empty(f"No recipient has a value for {label} in this selection")
     fig = _fig(xaxis_title=label, barmode="stack", height=max(320, 22 * len(totals) + 90),
                yaxis=dict(categoryorder="array", categoryarray=list(totals.index[::-1])))
-    for confirmed, part in df[df["country"].isin(totals.index)].groupby("confirmed", sort=False):
+    shown = data[data["country"].isin(totals.index)]
+    for confirmed in (True, False):
+        part = shown[shown["confirmed"] == confirmed]
+        if part.empty:
+            continue
         fig.add_bar(y=part["country"], x=part[column], orientation="h",
                     name="confirmed" if confirmed else "talks, MoU, stalled or low confidence",
                     marker=dict(color="#2166ac" if confirmed else "#c2a5cf",
@@ -254,11 +262,55 @@ def with_caption(fig: go.Figure, *, title: str, source_line: str) -> go.Figure:
     fig = go.Figure(fig)
     lines = textwrap.wrap(source_line, 150)
     legend_rows = 1 + len([t for t in fig.data if t.showlegend is not False]) // 4
-    bottom = max(fig.layout.margin.b or 50, 50) + 16 * len(lines)
+    bottom = max(fig.layout.margin.b or 50, 64) + 16 * len(lines)  # room for tick labels and axis title
     fig.update_layout(title=dict(text=title, x=0, xanchor="left", y=0.98, yref="container", yanchor="top",
                                  font=dict(size=16)),
                       margin=dict(t=max(fig.layout.margin.t or 40, 50 + 22 * legend_rows), b=bottom))
     fig.add_annotation(text="<br>".join(lines), showarrow=False, xref="paper", yref="paper", x=0, y=0,
                        yshift=-(bottom - 8), xanchor="left", yanchor="bottom", font=dict(size=11, color="#6c757d"),
                        align="left")
+    return fig
+
+
+def sipri_exporters(df: pd.DataFrame, *, highlight: tuple[str, ...] = ("TUR",), top: int = 25) -> go.Figure:
+    """Exporters ranked by SIPRI TIV over a period, with their share of the world; Türkiye highlighted."""
+    if df.empty:
+        return empty("No SIPRI TIV table in this warehouse: put SIPRI's exports in data/raw/sipri and run make etl")
+    data = df.head(top)
+    fig = _fig(xaxis_title=f"SIPRI TIV (million), {int(df['period_start'].iloc[0])}–{int(df['period_end'].iloc[0])}",
+               height=max(360, 22 * len(data) + 90), xaxis_range=[0, float(data["tiv"].max()) * 1.18],
+               yaxis=dict(categoryorder="array", categoryarray=list(data["exporter"][::-1])))
+    fig.add_bar(y=data["exporter"], x=data["tiv"], orientation="h",
+                marker_color=["#b2182b" if i in highlight else "#9ecae1" for i in data["iso3"]],
+                text=[f"#{r} · {s:.1f}%" for r, s in zip(data["rank"], data["share_pct"], strict=True)],
+                textposition="outside", cliponaxis=False, customdata=data[["rank", "share_pct"]].to_numpy().tolist(),
+                hovertemplate="<b>%{y}</b>: %{x:,.0f} TIV, rank %{customdata[0]}, "
+                              "%{customdata[1]:.2f}% of the world<extra></extra>")
+    return fig
+
+
+def sipri_trend(df: pd.DataFrame) -> go.Figure:
+    if df.empty:
+        return empty("No SIPRI TIV table in this warehouse: put SIPRI's exports in data/raw/sipri and run make etl")
+    fig = _fig(yaxis_title="SIPRI TIV (million) of arms exported", hovermode="x unified")
+    for (iso3, name), part in df.groupby(["iso3", "exporter"], sort=True):
+        fig.add_scatter(x=part["year"], y=part["tiv"], name=name, mode="lines+markers",
+                        line=dict(width=3 if iso3 == "TUR" else 1.5, color="#b2182b" if iso3 == "TUR" else None),
+                        hovertemplate=f"{name} %{{x}}: %{{y:,.0f}} TIV<extra></extra>")
+    return fig
+
+
+def sipri_recipients(df: pd.DataFrame, *, top: int = 20) -> go.Figure:
+    if df.empty:
+        return empty("No SIPRI trade register in this warehouse: put SIPRI's exports in data/raw/sipri and run make etl")
+    data = df.head(top)
+    fig = _fig(xaxis_title=f"share of Türkiye's TIV delivered, %, {int(df['period_start'].iloc[0])}–"
+                           f"{int(df['period_end'].iloc[0])}",
+               height=max(340, 22 * len(data) + 90),
+               yaxis=dict(categoryorder="array", categoryarray=list(data["recipient"][::-1])))
+    fig.add_bar(y=data["recipient"], x=data["share_pct"], orientation="h", marker_color="#2166ac",
+                text=[f"{s:.1f}%" for s in data["share_pct"]], textposition="outside", cliponaxis=False,
+                customdata=data[["iso3", "tiv", "deals"]].to_numpy().tolist(),
+                hovertemplate="<b>%{y}</b>: %{x:.1f}% (%{customdata[1]:,.0f} TIV, %{customdata[2]} deals)"
+                              "<extra></extra>")
     return fig

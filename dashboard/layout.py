@@ -16,7 +16,7 @@ from dashboard.params import MEASURE_LABELS, Params, parse
 
 log = logging.getLogger(__name__)
 NAV = [("/", "Overview"), ("/countries", "Countries"), ("/firms", "Firms"), ("/platforms", "Platforms"),
-       ("/deals", "Deals"), ("/sources", "Sources"), ("/quality", "Quality")]
+       ("/deals", "Deals"), ("/sources", "Sources"), ("/quality", "Quality"), ("/compare", "Compare")]
 GRAPH_CONFIG = {"displaylogo": False, "topojsonURL": "/assets/topojson/", "responsive": True,
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 

@@ -1,6 +1,7 @@
 """Paths and settings of the ETL. The only module of `etl` that reads the environment; imports only stdlib."""
 
 import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,4 +20,6 @@ def sipri_dir() -> Path:
 
 
 def progress_enabled() -> bool:
-    return os.environ.get("DEFEX_PROGRESS", "auto") != "0"
+    """DEFEX_PROGRESS: 0 never, 1 always, auto (default) when stderr is a terminal."""
+    setting = os.environ.get("DEFEX_PROGRESS", "auto")
+    return sys.stderr.isatty() if setting == "auto" else setting != "0"

@@ -1,7 +1,8 @@
 """Country names to ISO3: pycountry's ISO 3166 names (accents folded), then the explicit tables below.
 
 pycountry knows the ISO names; the tables hold what ISO does not: common short names used by SIPRI and the
-press, Kosovo's user-assigned code, and parties that are not countries (kept, and marked as such).
+press, Kosovo's user-assigned code, and parties that are not countries (organisations, armed groups, unknown
+parties: kept, with a user-assigned code and marked as such by their kind).
 """
 
 import unicodedata
@@ -33,26 +34,95 @@ ALIASES = {
     "st vincent and the grenadines": "VCT",
     "st kitts and nevis": "KNA",
     "st lucia": "LCA",
+    "saint vincent": "VCT",                          # SIPRI
+    "west germany (frg)": "DEU",                     # continued by Germany
+    "yemen arab republic (north yemen)": "YMN",      # SIPRI's name for North Yemen's republican side, 1960s
 }
 
-# Not ISO 3166-1 countries. Codes are ISO 3166-3 (former countries) where one exists, else user-assigned.
+# Not ISO 3166-1 countries: accent-folded lower-case name -> (code, kind, name shown).
+# kind: former_country | organisation | non_state | unknown ('country' for Kosovo). Codes are ISO 3166-3 for
+# former countries where one exists, else taken from ISO 3166's user-assigned alpha-3 ranges (AAA-AAZ,
+# QMA-QZZ, XAA-XZZ, ZZA-ZZZ), which no country will ever get:
+#   X..       organisations and unknown parties; XKX is Kosovo (the code the EU and IMF use)
+#   QMA-QZZ   non-state parties named by SIPRI: armed groups, rival governments, unrecognised states, in SIPRI's
+#             spelling without its '*' marker; numbered alphabetically as first listed (SIPRI export of
+#             13 Mar 2025). A new one takes the next free code after QOF; a code is never renumbered or reused.
 NON_ISO = {
-    "kosovo": ("XKX", "country", "Kosovo (user-assigned code used by the EU and IMF)"),
-    "soviet union": ("SUN", "former_country", "Soviet Union (ISO 3166-3)"),
-    "yugoslavia": ("YUG", "former_country", "Yugoslavia (ISO 3166-3)"),
-    "czechoslovakia": ("CSK", "former_country", "Czechoslovakia (ISO 3166-3)"),
-    "east germany (gdr)": ("DDR", "former_country", "East Germany (ISO 3166-3)"),
-    "west germany (frg)": ("DEU", "country", "West Germany, continued by Germany"),
+    "kosovo": ("XKX", "country", "Kosovo"),
+    "soviet union": ("SUN", "former_country", "Soviet Union"),          # ISO 3166-3
+    "yugoslavia": ("YUG", "former_country", "Yugoslavia"),              # ISO 3166-3
+    "czechoslovakia": ("CSK", "former_country", "Czechoslovakia"),      # ISO 3166-3
+    "east germany (gdr)": ("DDR", "former_country", "East Germany"),    # ISO 3166-3
     "south vietnam": ("VDR", "former_country", "South Vietnam"),
     "north yemen": ("YMN", "former_country", "North Yemen"),
-    "south yemen": ("YMD", "former_country", "South Yemen (ISO 3166-3)"),
+    "south yemen": ("YMD", "former_country", "South Yemen"),            # ISO 3166-3
     "nato": ("XNA", "organisation", "NATO"),
     "african union": ("XAU", "organisation", "African Union"),
     "united nations": ("XUN", "organisation", "United Nations"),
     "european union": ("XEU", "organisation", "European Union"),
+    "osce": ("XOS", "organisation", "OSCE"),
+    "regional security system": ("XRS", "organisation", "Regional Security System"),  # Eastern Caribbean
     "unknown recipient(s)": ("XUR", "unknown", "unknown recipient(s)"),
     "unknown supplier(s)": ("XUS", "unknown", "unknown supplier(s)"),
     "unknown country": ("XUC", "unknown", "unknown country"),
+    "amal (lebanon)": ("QMA", "non_state", "Amal (Lebanon)"),
+    "anc (south africa)": ("QMB", "non_state", "ANC (South Africa)"),
+    "anti-castro rebels (cuba)": ("QMC", "non_state", "Anti-Castro rebels (Cuba)"),
+    "armas (guatemala)": ("QMD", "non_state", "Armas (Guatemala)"),
+    "biafra": ("QME", "non_state", "Biafra"),                           # secessionist state 1967-70
+    "contras (nicaragua)": ("QMF", "non_state", "Contras (Nicaragua)"),
+    "darfur rebels (sudan)": ("QMG", "non_state", "Darfur rebels (Sudan)"),
+    "elf (ethiopia)": ("QMH", "non_state", "ELF (Ethiopia)"),
+    "eplf (ethiopia)": ("QMI", "non_state", "EPLF (Ethiopia)"),
+    "fan (chad)": ("QMJ", "non_state", "FAN (Chad)"),
+    "fmln (el salvador)": ("QMK", "non_state", "FMLN (El Salvador)"),
+    "fnla (angola)": ("QML", "non_state", "FNLA (Angola)"),
+    "frelimo (portugal)": ("QMM", "non_state", "FRELIMO (Portugal)"),
+    "gunt (chad)": ("QMN", "non_state", "GUNT (Chad)"),
+    "haiti rebels": ("QMO", "non_state", "Haiti rebels"),
+    "hamas (palestine)": ("QMP", "non_state", "Hamas (Palestine)"),
+    "hezbollah (lebanon)": ("QMQ", "non_state", "Hezbollah (Lebanon)"),
+    "houthi rebels (yemen)": ("QMR", "non_state", "Houthi rebels (Yemen)"),
+    "indonesia rebels": ("QMS", "non_state", "Indonesia rebels"),
+    "katanga": ("QMT", "non_state", "Katanga"),                         # secessionist state 1960-63
+    "khmer rouge (cambodia)": ("QMU", "non_state", "Khmer Rouge (Cambodia)"),
+    "kurdistan regional government (iraq)": ("QMV", "non_state", "Kurdistan Regional Government (Iraq)"),
+    "lebanon palestinian rebels": ("QMW", "non_state", "Lebanon Palestinian rebels"),
+    "lf (lebanon)": ("QMX", "non_state", "LF (Lebanon)"),
+    "libya gnc": ("QMY", "non_state", "Libya GNC"),                     # rival government (General National Congress)
+    "libya hor": ("QMZ", "non_state", "Libya HoR"),                     # rival government (House of Representatives)
+    "lra (uganda)": ("QNA", "non_state", "LRA (Uganda)"),
+    "ltte (sri lanka)": ("QNB", "non_state", "LTTE (Sri Lanka)"),
+    "mnlf (philippines)": ("QNC", "non_state", "MNLF (Philippines)"),
+    "mpla (portugal)": ("QND", "non_state", "MPLA (Portugal)"),
+    "mta (myanmar)": ("QNE", "non_state", "MTA (Myanmar)"),
+    "mujahedin (afghanistan)": ("QNF", "non_state", "Mujahedin (Afghanistan)"),
+    "nla (macedonia)": ("QNG", "non_state", "NLA (Macedonia)"),
+    "northern alliance (afghanistan)": ("QNH", "non_state", "Northern Alliance (Afghanistan)"),
+    "northern cyprus": ("QNI", "non_state", "Northern Cyprus"),         # recognised by Türkiye only
+    "ntc (libya)": ("QNJ", "non_state", "NTC (Libya)"),
+    "paigc (portugal)": ("QNK", "non_state", "PAIGC (Portugal)"),
+    "pathet lao (laos)": ("QNL", "non_state", "Pathet Lao (Laos)"),
+    "pij (israel/palestine)": ("QNM", "non_state", "PIJ (Israel/Palestine)"),
+    "pkk (turkiye)": ("QNN", "non_state", "PKK (Turkiye)"),
+    "plo (israel)": ("QNO", "non_state", "PLO (Israel)"),
+    "prc (israel/palestine)": ("QNP", "non_state", "PRC (Israel/Palestine)"),
+    "provisional ira (uk)": ("QNQ", "non_state", "Provisional IRA (UK)"),
+    "rpf (rwanda)": ("QNR", "non_state", "RPF (Rwanda)"),
+    "ruf (sierra leone)": ("QNS", "non_state", "RUF (Sierra Leone)"),
+    "sla (lebanon)": ("QNT", "non_state", "SLA (Lebanon)"),
+    "sna (somalia)": ("QNU", "non_state", "SNA (Somalia)"),
+    "southern rebels (yemen)": ("QNV", "non_state", "Southern rebels (Yemen)"),
+    "spla (sudan)": ("QNW", "non_state", "SPLA (Sudan)"),
+    "syria rebels": ("QNX", "non_state", "Syria rebels"),
+    "uic (somalia)": ("QNY", "non_state", "UIC (Somalia)"),
+    "ukraine rebels": ("QNZ", "non_state", "Ukraine Rebels"),
+    "unita (angola)": ("QOA", "non_state", "UNITA (Angola)"),
+    "united wa state (myanmar)": ("QOB", "non_state", "United Wa State (Myanmar)"),
+    "unknown rebel group": ("QOC", "non_state", "unknown rebel group"),
+    "viet cong (south vietnam)": ("QOD", "non_state", "Viet Cong (South Vietnam)"),
+    "viet minh (france)": ("QOE", "non_state", "Viet Minh (France)"),
+    "zapu (zimbabwe)": ("QOF", "non_state", "ZAPU (Zimbabwe)"),
 }
 
 
@@ -82,18 +152,26 @@ def to_iso3(name: str) -> str | None:
 
 
 @cache
+def _non_iso_codes() -> dict[str, tuple[str, str]]:
+    return {code: (what, name) for code, what, name in NON_ISO.values()}
+
+
+# Short names where ISO's is a long form ("Congo, The Democratic Republic of the").
+SHORT_NAMES = {"RUS": "Russia", "COD": "DR Congo", "TZA": "Tanzania", "BOL": "Bolivia", "VEN": "Venezuela", "FSM": "Micronesia",
+               "PSE": "Palestine", "PRK": "North Korea", "KOR": "South Korea", "MDA": "Moldova", "LAO": "Laos"}
+
+
+@cache
 def iso3_name(code: str) -> str | None:
     """English short name of an ISO3 code (or NON_ISO code), None for an unknown code."""
-    for known, kind, label in NON_ISO.values():
-        if known == code:
-            return label.split(" (")[0]
+    if code in _non_iso_codes():
+        return _non_iso_codes()[code][1]
     country = pycountry.countries.get(alpha_3=code)
-    return (getattr(country, "common_name", None) or country.name) if country else None
+    if not country:
+        return None
+    return SHORT_NAMES.get(code) or getattr(country, "common_name", None) or country.name
 
 
 def kind(code: str) -> str:
-    """'country' for ISO 3166-1 members and Kosovo; else former_country, organisation, group or unknown."""
-    for known, what, _ in NON_ISO.values():
-        if known == code:
-            return what
-    return "country"
+    """'country' for ISO 3166-1 members and Kosovo; else former_country, organisation, non_state or unknown."""
+    return _non_iso_codes().get(code, ("country",))[0]

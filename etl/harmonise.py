@@ -38,7 +38,7 @@ def aliases(frame: pd.DataFrame, kind: str, id_column: str, file: str) -> tuple[
         if "name_en" in frame:
             names.append(row["name_en"])
         for name in dict.fromkeys(n for n in names if n):
-            rows.append((kind, row[id_column], name, _key(name), int(row[LINE])))
+            rows.append((kind, row[id_column], name, alias_key(name), int(row[LINE])))
     table = pd.DataFrame(rows, columns=["entity_type", "entity_id", "alias", "alias_key", LINE])
     clash = table.groupby("alias_key")["entity_id"].transform("nunique") > 1
     failures = [
@@ -48,5 +48,5 @@ def aliases(frame: pd.DataFrame, kind: str, id_column: str, file: str) -> tuple[
     return table.drop_duplicates(["entity_type", "entity_id", "alias_key"]).drop(columns=[LINE]), failures
 
 
-def _key(name: str) -> str:
+def alias_key(name: str) -> str:
     return "".join(ch for ch in fold(name) if ch.isalnum())

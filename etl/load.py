@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import harmonise, warehouse
+from etl import harmonise, sipri, warehouse
 from etl.config import SQL_DIR
 from etl.countries import iso3_name, kind
 from etl.errors import Failure, ValidationFailed
@@ -26,8 +26,9 @@ from etl.validate import check, parse, references
 CONFIRMED_STATUSES = ("signed", "in_production", "delivering", "delivered")
 TABLE_ORDER = [
     "publishers", "sources", "export_figures", "growth_quotes", "countries", "firms", "platforms", "aliases",
-    "firm_figures", "deals", "deal_deliveries", "events",
+    "firm_figures", "deals", "deal_deliveries", "events", "sipri_register", "sipri_deliveries", "sipri_tiv",
 ]
+ORDER_KEYS = {"sipri_deliveries": "vintage, record_no, year", "sipri_tiv": "vintage, direction, country, year"}
 
 
 @dataclass
@@ -36,14 +37,15 @@ class Inputs:
     files: dict[str, str] = field(default_factory=dict)  # table -> file as shown to the user
     checksums: dict[str, str] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    sipri_inputs: sipri.SipriInputs = field(default_factory=sipri.SipriInputs)
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def extract_all(raw_dir: Path) -> Inputs:
-    """Read, type and check every curated file; InputError (exit 2) stops at an unreadable file."""
+def extract_all(raw_dir: Path, sipri_dir: Path | None = None) -> Inputs:
+    """Read, type and check every curated file and SIPRI export; InputError (exit 2) stops at an unreadable file."""
     inputs = Inputs()
     for spec in curated.FILES:
         path = raw_dir / spec.file
@@ -55,6 +57,9 @@ def extract_all(raw_dir: Path) -> Inputs:
         inputs.checksums[name] = sha256(path)
     inputs.failures += references(inputs.tables, inputs.files, curated.REFERENCES)
     _harmonise(inputs)
+    inputs.sipri_inputs = sipri.extract_dir(sipri_dir)
+    inputs.failures += inputs.sipri_inputs.failures
+    inputs.checksums |= inputs.sipri_inputs.checksums
     return inputs
 
 
@@ -84,22 +89,27 @@ def prepare(inputs: Inputs) -> dict[str, pd.DataFrame]:
         .assign(year=lambda d: d["delivery_years"].str.split(";"))
         .explode("year").astype({"year": int})[["deal_id", "year"]].drop_duplicates()
     )
-    codes = set(deals["buyer_iso3"]) | {c for cs in t["events"]["countries"] for c in cs} | set(t["firms"]["country"]) | {"TUR"}
+    t |= sipri.tables(inputs.sipri_inputs)
+    codes = set(deals["buyer_iso3"]) | {c for cs in t["events"]["countries"] for c in cs} | set(t["firms"]["country"])
+    codes |= {"TUR"} | sipri.codes(t)
     t["countries"] = pd.DataFrame([(c, iso3_name(c), kind(c)) for c in sorted(codes)], columns=["iso3", "name", "kind"])
     return t
 
 
 def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> dict[str, int]:
-    con.execute((SQL_DIR / "schema.sql").read_text())
+    for ddl in ("schema.sql", "sipri.sql"):
+        con.execute((SQL_DIR / ddl).read_text())
     counts = {}
     for name in TABLE_ORDER:
         columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
         frame = tables[name][columns]
-        con.register("frame", frame)
-        key = ", ".join(columns[:2])
-        con.execute(f"INSERT INTO {name} SELECT * FROM frame ORDER BY {key}")
-        con.unregister("frame")
+        if len(frame):
+            con.register("frame", frame)
+            key = ORDER_KEYS.get(name, ", ".join(columns[:2]))
+            con.execute(f"INSERT INTO {name} SELECT * FROM frame ORDER BY {key}")
+            con.unregister("frame")
         counts[name] = len(frame)
+    con.execute((SQL_DIR / "sipri_link.sql").read_text())
     for view in sorted((SQL_DIR / "views").glob("*.sql")):
         con.execute(view.read_text())
     return counts
@@ -119,7 +129,7 @@ def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> Non
 def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool = False) -> dict:
     started = datetime.now(UTC).replace(tzinfo=None)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ")
-    inputs = extract_all(raw_dir)
+    inputs = extract_all(raw_dir, sipri_dir)
     if inputs.failures:
         if not check_only:
             log_failure(db, run_id, started, inputs.failures)
@@ -128,10 +138,10 @@ def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool
     if check_only:
         return {"run_id": None, "row_counts": {n: len(tables[n]) for n in TABLE_ORDER}}
     with warehouse.lock(db):
-        return _build(db, run_id, started, raw_dir, sipri_dir, inputs, tables)
+        return _build(db, run_id, started, raw_dir, inputs, tables)
 
 
-def _build(db, run_id, started, raw_dir, sipri_dir, inputs, tables) -> dict:
+def _build(db, run_id, started, raw_dir, inputs, tables) -> dict:
     building = warehouse.building_path(db, run_id)
     try:
         con = duckdb.connect(str(building))
@@ -142,7 +152,7 @@ def _build(db, run_id, started, raw_dir, sipri_dir, inputs, tables) -> dict:
             con.execute(
                 "INSERT INTO etl_runs VALUES (?, ?, ?, 'success', ?, ?, ?, ?, ?)",
                 [run_id, started, datetime.now(UTC).replace(tzinfo=None), display(raw_dir),
-                 str(sipri_dir) if sipri_dir else None, json.dumps(inputs.checksums, sort_keys=True),
+                 _shown(inputs.sipri_inputs.directory), json.dumps(inputs.checksums, sort_keys=True),
                  json.dumps(counts), as_of],
             )
             con.execute("CHECKPOINT")
@@ -158,6 +168,11 @@ def _build(db, run_id, started, raw_dir, sipri_dir, inputs, tables) -> dict:
         raise
     warehouse.prune(db)
     return {"run_id": run_id, "row_counts": counts, "db": str(db), "version": version.name}
+
+
+def _shown(directory: Path | None) -> str | None:
+    """The SIPRI folder as recorded in etl_runs: only when something was imported from it."""
+    return display(directory) if directory is not None else None
 
 
 def log_failure(db: Path, run_id: str, started: datetime, failures: list[Failure]) -> None:

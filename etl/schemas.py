@@ -5,8 +5,8 @@ Cross-table references (a figure's source exists, a deal's platform exists) are 
 """
 
 import pandas as pd
-import pycountry
 import pandera.pandas as pa
+import pycountry
 from pandera.typing import Series
 
 ID = r"^[a-z0-9][a-z0-9_]*$"
@@ -225,3 +225,48 @@ class Event(Model):
     status: Series[str] = pa.Field(isin=EVENT_STATUSES)
     source_id: Series[str]
     note: Series[str] = pa.Field(nullable=True)
+
+
+# SIPRI exports (etl/sources/sipri_*.py): SIPRI's data, so only its format is checked, not its judgement.
+SIPRI_STATUSES = ["New", "Second hand", "Second hand but modernized"]
+SIPRI_YEAR = {"ge": 1900, "le": 2100}  # register orders go back to 1940 (deliveries from 1950)
+TIV_DIRECTIONS = ["exports", "imports"]
+CODE = r"^[A-Z]{3}$"
+
+
+class SipriRegister(Model):
+    vintage: Series[pa.DateTime] = pa.Field(nullable=True)  # missing: reported once, by sipri_file.vintage
+    record_no: Series[Int] = pa.Field(ge=1, unique=True)
+    recipient: Series[str]
+    recipient_iso3: Series[str] = pa.Field(nullable=True, str_matches=CODE)  # unknown names: sipri_file
+    supplier: Series[str]
+    supplier_iso3: Series[str] = pa.Field(nullable=True, str_matches=CODE)
+    order_year: Series[Int] = pa.Field(**SIPRI_YEAR)
+    order_year_uncertain: Series[bool]
+    quantity: Series[Int] = pa.Field(nullable=True, ge=0, le=10_000_000)
+    quantity_uncertain: Series[bool]
+    designation: Series[str]
+    description: Series[str] = pa.Field(nullable=True)
+    delivered: Series[Int] = pa.Field(nullable=True, ge=0, le=10_000_000)
+    delivered_uncertain: Series[bool]
+    delivery_years: Series[str] = pa.Field(nullable=True)  # each year parsed by sipri_register.deliveries
+    status: Series[str] = pa.Field(isin=SIPRI_STATUSES)
+    comments: Series[str] = pa.Field(nullable=True)
+    tiv_per_unit: Series[float] = pa.Field(nullable=True, ge=0)
+    tiv_total_order: Series[float] = pa.Field(nullable=True, ge=0)
+    tiv_delivered: Series[float] = pa.Field(nullable=True, ge=0)
+    source_file: Series[str]
+
+
+class SipriTiv(Model):
+    vintage: Series[pa.DateTime] = pa.Field(nullable=True)
+    direction: Series[str] = pa.Field(isin=TIV_DIRECTIONS)
+    country: Series[str]
+    iso3: Series[str] = pa.Field(nullable=True, str_matches=CODE)
+    year: Series[Int] = pa.Field(**SIPRI_YEAR)
+    tiv: Series[float] = pa.Field(ge=0)
+    below_half: Series[bool]
+    source_file: Series[str]
+
+    class Config:
+        unique = ["country", "year"]

@@ -71,7 +71,8 @@ def test_recipient_charts_build_for_measure_tiv(warehouse, chart_id):
 
 def test_the_registry_lists_the_charts_of_the_design():
     assert list(charts.CHARTS) == ["annual_totals", "yoy_growth", "monthly", "recipients_map", "recipients_bar",
-                                   "firm_exports", "top100", "platform_matrix", "deliveries", "status_mix"]
+                                   "firm_exports", "top100", "platform_matrix", "deliveries", "status_mix",
+                                   "sipri_exporters", "sipri_trend", "sipri_recipients"]
     assert [c for c, chart in charts.CHARTS.items() if chart.deal_based] == [
         "recipients_map", "recipients_bar", "platform_matrix", "deliveries", "status_mix"]
 

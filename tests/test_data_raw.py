@@ -1,7 +1,6 @@
 """The project's own curated data: builds, carries the published figures, and cites a source for each row."""
 
 import csv
-from pathlib import Path
 
 import pytest
 import yaml

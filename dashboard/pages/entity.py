@@ -2,7 +2,6 @@
 
 from dataclasses import replace
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import html
 

@@ -50,7 +50,7 @@ CREATE TABLE growth_quotes (
 CREATE TABLE countries (
     iso3 VARCHAR PRIMARY KEY,
     name VARCHAR NOT NULL,
-    kind VARCHAR NOT NULL                -- country | former_country | organisation | group | unknown
+    kind VARCHAR NOT NULL                -- country | former_country | organisation | non_state | unknown
 );
 
 CREATE TABLE firms (

@@ -15,6 +15,7 @@ PAGES = {
     "deals": ("/deals", "Deal register"),
     "sources": ("/sources", "Sources (64 documents)"),
     "quality": ("/quality", "Data quality"),
+    "compare": ("/compare", "Türkiye among the world's exporters"),
     "country_pak": ("/country/PAK", "Pakistan"),
     "firm_baykar": ("/firm/baykar", "Baykar"),
     "platform_tb2": ("/platform/tb2", "Bayraktar TB2"),
@@ -29,6 +30,7 @@ def choose(page, name, option):
     """Pick an option in a filter, then wait until the page has re-rendered from the new URL."""
     page.evaluate("document.querySelector('h1').dataset.stale = '1'")
     filter_box(page, name).click()
+    page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
     page.locator("h1:not([data-stale])").first.wait_for()
@@ -183,3 +185,23 @@ def test_narrow_screen_has_no_sideways_scroll(browser, server):
                         full_page=True)
     finally:
         context.close()
+
+
+def test_compare_page_ranks_turkiye_11th_for_2019_2023(watched):
+    page = watched.open("/compare?country=KOR,ISR")
+    expect(page.locator("h1").first).to_have_text("Türkiye among the world's exporters")
+    bars = traces(page, "sipri_exporters")[0]
+    ranked = dict(zip(bars["y"], bars["x"], strict=True))
+    assert list(ranked)[:3] == ["United States", "France", "Russia"] and ranked["Türkiye"] == 2172
+    assert list(ranked).index("Türkiye") == 10
+    assert {t["name"] for t in traces(page, "sipri_trend")} == {"Türkiye", "South Korea", "Israel"}
+    expect(page.locator("#reconciliation-summary")).to_contain_text("247 pairs by buyer and platform; 8 differ")
+    watched.screenshot("compare")
+    assert watched.problems == []
+
+
+def test_measure_tiv_ranks_recipients_by_sipri_volume(watched):
+    page = watched.open("/countries?measure=tiv")
+    bars = traces(page, "recipients_bar")[0]
+    top = [y for _, y in sorted(zip(bars["x"], bars["y"], strict=True), reverse=True)][:3]
+    assert top == ["United Arab Emirates", "Turkmenistan", "Pakistan"]

@@ -1,0 +1,51 @@
+-- SIPRI Arms Transfers Database exports (etl/sources/sipri_*.py), run after schema.sql. Empty when no SIPRI
+-- file was found. Several vintages may sit side by side: the views use the latest unless filtered.
+-- TIV: SIPRI trend-indicator value, millions; SIPRI's volume unit, never money: never add it to US dollars.
+
+CREATE TABLE sipri_register (
+    vintage TIMESTAMP NOT NULL,          -- "Data generated" of the export
+    record_no INTEGER NOT NULL,          -- the record's place in the file, from 1 (broken records joined)
+    line INTEGER NOT NULL,               -- physical line of the file the record starts on
+    recipient VARCHAR NOT NULL,          -- as written by SIPRI; '*' marks a non-state party, '**' an organisation
+    recipient_iso3 VARCHAR NOT NULL REFERENCES countries,
+    supplier VARCHAR NOT NULL,
+    supplier_iso3 VARCHAR NOT NULL REFERENCES countries,
+    order_year SMALLINT NOT NULL,
+    order_year_uncertain BOOLEAN NOT NULL,   -- SIPRI's '?' flag, or the year written 2022? or (2022)
+    quantity INTEGER,                    -- Number ordered; empty: not yet known to SIPRI
+    quantity_uncertain BOOLEAN NOT NULL,
+    designation VARCHAR NOT NULL,        -- Weapon designation
+    description VARCHAR,                 -- Weapon description
+    delivered INTEGER,                   -- Number delivered
+    delivered_uncertain BOOLEAN NOT NULL,
+    delivery_years VARCHAR,              -- Year(s) of delivery as written ("2018; 2019"); parsed in sipri_deliveries
+    status VARCHAR NOT NULL,             -- New | Second hand | Second hand but modernized
+    comments VARCHAR,
+    tiv_per_unit DOUBLE,
+    tiv_total_order DOUBLE,              -- empty: number ordered or TIV per unit not available
+    tiv_delivered DOUBLE,                -- TIV of delivered weapons, per deal (not per year); 0: between 0 and 0.5
+    source_file VARCHAR NOT NULL,
+    designation_key VARCHAR,             -- designation folded like aliases.alias_key (etl.harmonise.alias_key)
+    platform_id VARCHAR,                 -- curated platform, linked after load by sql/sipri_link.sql
+    PRIMARY KEY (vintage, record_no)
+);
+
+CREATE TABLE sipri_deliveries (
+    vintage TIMESTAMP NOT NULL,
+    record_no INTEGER NOT NULL,
+    year SMALLINT NOT NULL,              -- one of the record's Year(s) of delivery
+    year_uncertain BOOLEAN NOT NULL,     -- written 2022? or (2022)
+    PRIMARY KEY (vintage, record_no, year)
+);
+
+CREATE TABLE sipri_tiv (
+    vintage TIMESTAMP NOT NULL,
+    direction VARCHAR NOT NULL,          -- exports (row = supplier) | imports (row = recipient)
+    country VARCHAR NOT NULL,            -- as written by SIPRI
+    iso3 VARCHAR NOT NULL REFERENCES countries,
+    year SMALLINT NOT NULL,
+    tiv DOUBLE NOT NULL,                 -- an empty cell (no deliveries) has no row
+    below_half BOOLEAN NOT NULL,         -- SIPRI's "0": between 0 and 0.5 (tiv is 0)
+    source_file VARCHAR NOT NULL,
+    PRIMARY KEY (vintage, direction, country, year)
+);

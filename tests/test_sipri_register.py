@@ -1,0 +1,153 @@
+"""SIPRI's trade register: a file that cannot be read exits 2 and leaves the warehouse as it was; every record of
+the real export is imported, broken records joined; flags and years parsed (tiny invented file)."""
+
+import os
+import re
+
+import pytest
+
+from tests.conftest import SHARED_SIPRI, digest, etl, rows
+
+REGISTER = SHARED_SIPRI / "trade-register_2025-03-13.csv"
+RECORD_START = re.compile(rb"^[^,]+,[^,]+,\(?\d{4}")  # recipient, supplier, year of order: a record's first line
+
+
+def run_sipri(db, folder):
+    return etl("run", "--raw-dir", str(db.parent.parent / "raw"), "--sipri-dir", str(folder), "--db", str(db))
+
+
+def fixture_text(sipri_dir):
+    return (sipri_dir / "trade-register_test.csv").read_bytes().decode("latin-1")
+
+
+def test_truncated_register_exits_2_naming_file_and_line(built, tmp_path, capsys):
+    before, target = digest(built), os.readlink(built)
+    folder = tmp_path / "cut"
+    folder.mkdir()
+    data = REGISTER.read_bytes()
+    (folder / "register.csv").write_bytes(data[: data.index(b"\n", 2_000_000) + 40])  # cut inside a record
+    capsys.readouterr()
+
+    assert run_sipri(built, folder) == 2
+
+    err = capsys.readouterr().err
+    assert "register.csv:15512: truncated file: the last record has 11 of the header's 16 fields" in err
+    assert digest(built) == before and os.readlink(built) == target
+
+
+@pytest.mark.parametrize("mangle, words", [
+    (lambda text: text.encode("utf-16"), "register.csv: UTF-16 text; SIPRI exports are Latin-1"),
+    (lambda text: "\n".join(line for line in text.split("\n") if not line.startswith("Recipient,")).encode("latin-1"),
+     "register.csv: no SIPRI header line in its first 51 lines"),
+    (lambda text: text[: text.index("Pakistan")].encode("latin-1"),
+     "register.csv: no records after the header on line 5"),
+    (lambda text: text.rsplit("\n", 3)[0].encode("latin-1"),
+     "register.csv:9: truncated file: the last record has 13 of the header's 16 fields"),
+], ids=["utf-16", "no header", "no rows", "truncated in a broken record"])
+def test_unreadable_register_exits_2_and_keeps_the_warehouse(built, sipri_dir, capsys, mangle, words):
+    before, target = digest(built), os.readlink(built)
+    (sipri_dir / "register.csv").write_bytes(mangle(fixture_text(sipri_dir)))
+    (sipri_dir / "trade-register_test.csv").unlink()
+    capsys.readouterr()
+
+    assert run_sipri(built, sipri_dir) == 2
+
+    assert words in capsys.readouterr().err
+    assert digest(built) == before and os.readlink(built) == target
+
+
+def test_bad_cells_exit_1_naming_file_line_column_value_and_rule(built, sipri_dir, capsys):
+    text = fixture_text(sipri_dir).replace("Poland,Turkiye,2022?,,24,,", "Poland,Turkiye,2022?,x,24?),,")
+    text = text.replace("2011; 2012,Second hand but", "2011; 20l2,Second hand but")
+    (sipri_dir / "trade-register_test.csv").write_bytes(text.encode("latin-1"))
+    before = digest(built)
+    capsys.readouterr()
+
+    assert run_sipri(built, sipri_dir) == 1
+
+    err = capsys.readouterr().err
+    assert "validation failed: 3 problem(s)" in err
+    assert "trade-register_test.csv:7: column \"' ' after Year of order\", value 'x': '?' (uncertain) or empty" in err
+    assert ("trade-register_test.csv:7: column 'Number ordered', value '24?)': a whole number, or one marked "
+            "uncertain: 12? or (12)") in err
+    assert ("trade-register_test.csv:11: column 'Year(s) of delivery', value '2011; 20l2': years separated by '; ', "
+            "each a year, or one marked uncertain: 2022? or (2025)") in err
+    assert digest(built) == before
+
+
+def test_a_row_of_the_wrong_width_exits_1(built, sipri_dir, capsys):
+    text = fixture_text(sipri_dir).replace("test row: planned,10,60,", "test row: planned,10,60,,extra")
+    (sipri_dir / "trade-register_test.csv").write_bytes(text.encode("latin-1"))
+    assert run_sipri(built, sipri_dir) == 1
+    assert "trade-register_test.csv:8: column '*', value '17 fields': every record has the header's 16 fields" in (
+        capsys.readouterr().err)
+
+
+def test_uncertain_flags_and_years_written_with_marks(built, sipri_dir):
+    assert run_sipri(built, sipri_dir) == 0
+    assert rows(built, "SELECT record_no, line, order_year, order_year_uncertain, quantity, quantity_uncertain, "
+                       "delivered, delivered_uncertain, delivery_years FROM sipri_register ORDER BY record_no") == [
+        (1, 6, 2021, True, 9, True, 9, False, "2022; 2023"),  # the ' ' columns hold '?'
+        (2, 7, 2022, True, 24, False, 12, True, "2023; (2025)"),  # written 2022?
+        (3, 8, 2025, True, 6, False, None, False, None),  # written (2025)
+        (4, 9, 2015, True, None, False, 10, True, "2016"),
+        (5, 11, 2010, False, 2, False, 2, False, "2011; 2012"),
+    ]
+    assert rows(built, "SELECT record_no, year, year_uncertain FROM sipri_deliveries WHERE record_no <= 2 "
+                       "ORDER BY ALL") == [(1, 2022, False), (1, 2023, False), (2, 2023, False), (2, 2025, True)]
+
+
+def test_a_record_broken_over_two_lines_is_joined(built, sipri_dir):
+    assert run_sipri(built, sipri_dir) == 0
+    assert rows(built, "SELECT line, recipient, recipient_iso3, supplier_iso3, status, comments, tiv_per_unit, "
+                       "tiv_total_order, tiv_delivered FROM sipri_register WHERE record_no = 4") == [
+        (9, "Houthi rebels (Yemen)*", "QMR", "XUS", "Second hand", "test row: broken over two lines", 0.1, None, 1.0)]
+
+
+def test_designations_link_to_platforms_of_turkish_exports_only(built, sipri_dir):
+    assert run_sipri(built, sipri_dir) == 0
+    assert rows(built, "SELECT record_no, designation, platform_id FROM sipri_register ORDER BY record_no") == [
+        (1, "Bayraktar TB2", "tb2"), (2, "TB2", "tb2"), (3, "Akinci", "akinci"), (4, "Test-1", None),
+        (5, "Test-2", None)]
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-8-sig", "utf-8"])
+def test_latin_1_as_sipri_writes_it_or_the_file_saved_again_as_utf_8(built, sipri_dir, encoding):
+    text = fixture_text(sipri_dir).replace("Test-2,", "Test-2 Ümit,")
+    (sipri_dir / "trade-register_test.csv").write_bytes(text.encode(encoding))
+    assert run_sipri(built, sipri_dir) == 0
+    assert rows(built, "SELECT designation FROM sipri_register WHERE record_no = 5") == [("Test-2 Ümit",)]
+
+
+def test_every_record_of_the_real_register_is_in_the_warehouse(sipri_db):
+    lines = REGISTER.read_bytes().split(b"\n")
+    header = next(i for i, line in enumerate(lines) if line.startswith(b"Recipient,Supplier,Year of order"))
+    data_lines = [line for line in lines[header + 1:] if line.strip()]
+    continuations = [line for line in data_lines if not RECORD_START.match(line)]
+    assert (header + 1, len(data_lines), len(continuations)) == (12, 29519, 4)
+    assert rows(sipri_db, "SELECT count(*), count(DISTINCT line), min(line), max(line) FROM sipri_register") == [
+        (29519 - 4, 29515, 13, 29531)]
+
+
+def test_turkiye_supplies_244_records(sipri_db):
+    assert rows(sipri_db, "SELECT count(*) FROM sipri_register WHERE supplier_iso3 = 'TUR'") == [(244,)]
+    assert rows(sipri_db, "SELECT DISTINCT supplier FROM sipri_register WHERE supplier_iso3 = 'TUR'") == [("Turkiye",)]
+
+
+def test_the_four_broken_records_of_the_real_register_are_joined(sipri_db):
+    assert rows(sipri_db, "SELECT line FROM sipri_register WHERE line IN (5432, 5433, 21488, 21489, 25178, 25179, "
+                          "27955, 27956) ORDER BY line") == [
+        (5432,), (21488,), (25178,), (27955,)]
+    assert rows(sipri_db, "SELECT recipient, supplier, order_year, quantity, designation, delivered, status, comments, "
+                          "tiv_per_unit, tiv_total_order, tiv_delivered FROM sipri_register WHERE line = 5432") == [
+        ("Cote d'Ivoire", "United States", 2024, 12, "vehicle engine", 0, "New",
+         "Cummins (275hp) diesel engine for 12 Puma M-36 APC from South Africa", 0.03, 0.36, 0.0)]
+
+
+def test_vintage_flags_and_deliveries_of_the_real_register(sipri_db):
+    assert rows(sipri_db, "SELECT DISTINCT vintage::VARCHAR FROM sipri_register") == [("2025-03-13 10:02:49",)]
+    assert rows(sipri_db, "SELECT count(*) FILTER (order_year_uncertain), count(*) FILTER (quantity_uncertain), "
+                          "count(*) FILTER (delivered_uncertain), count(*) FILTER (quantity IS NULL) "
+                          "FROM sipri_register") == [
+        (15581, 12310, 2595, 280)]
+    assert rows(sipri_db, "SELECT count(*), min(year), max(year) FROM sipri_deliveries") == [(60066, 1950, 2024)]
