@@ -80,9 +80,12 @@ class Watched:
         page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:"))
                 else self.problems.append(f"outside 127.0.0.1: {r.url}"))
 
-    def open(self, path: str):
+    def open(self, path: str, *, dash_page: bool = True):
+        """Open a path; a Dash page is ready when its callbacks have settled (network idle) and it has a
+        heading. A plain page (an embed) is waited for by the test, on what it needs."""
         self.page.goto(self.base + path)
-        self.page.wait_for_load_state("networkidle")
+        if dash_page:
+            self.page.wait_for_load_state("networkidle")
         self.page.locator("h1").first.wait_for()
         return self.page
 

@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 
 
 def test_embed_renders_the_chart_with_its_source_line_and_nothing_else(watched):
-    page = watched.open("/embed/recipients_map?measure=units&country=PAK,ARE")
+    page = watched.open("/embed/recipients_map?measure=units&country=PAK,ARE", dash_page=False)
     expect(page.locator("#embed-title")).to_have_text("Where Türkiye's defence exports go")
     expect(page.locator("#source-line")).to_contain_text("data as of 2026-03-03")
     expect(page.locator("#full-view")).to_have_attribute("href", "/countries?country=PAK,ARE&measure=units")
