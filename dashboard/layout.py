@@ -79,6 +79,11 @@ def excluded_note(p: Params, path: str, link: Params | None = None) -> html.Div:
                     className="small text-muted mb-2 status-note")
 
 
+def deal_charts(p: Params, path: str, chart_ids: tuple[str, ...]) -> list:
+    """The body of a page of deal-based charts: the note on what status=confirmed leaves out, then the charts."""
+    return [excluded_note(p, path)] + [chart_card(c, p, page_path=path) for c in chart_ids]
+
+
 def chart_card(chart_id: str, p: Params, *, page_path: str) -> dbc.Card:
     """Title, the chart, its source line and data-as-of, a share row, and a provenance panel for clicks."""
     chart = charts.get(chart_id)

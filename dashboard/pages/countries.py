@@ -9,8 +9,7 @@ dash.register_page(__name__, path=PATH, title="Countries · defex", name="Countr
 @ui.guarded
 def layout(**query):
     p = ui.params_of(query)
-    body = [ui.excluded_note(p, PATH)] + [ui.chart_card(c, p, page_path=PATH)
-                                          for c in ("recipients_map", "recipients_bar")]
+    body = ui.deal_charts(p, PATH, ("recipients_map", "recipients_bar"))
     return ui.page(PATH, p, "Recipient countries", body,
                    filters=("years", "country", "platform", "firm", "status", "measure"),
                    intro="Click a country on the map or in the ranking to open its page.")

@@ -55,8 +55,7 @@ def headline_cards(p) -> dbc.Row:
 @ui.guarded
 def layout(**query):
     p = ui.params_of(query)
-    body = [headline_cards(p), ui.excluded_note(p, PATH)] + [
-        ui.chart_card(c, p, page_path=PATH) for c in ("annual_totals", "yoy_growth", "monthly")]
+    body = [headline_cards(p)] + ui.deal_charts(p, PATH, ("annual_totals", "yoy_growth", "monthly"))
     return ui.page(PATH, p, "Türkiye's defence & aerospace exports", body,
                        filters=("years", "publisher", "status"),
                        intro="Totals as SSB, TİM and SaSaD publish them, side by side; growth only like with like.")

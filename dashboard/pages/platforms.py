@@ -9,7 +9,6 @@ dash.register_page(__name__, path=PATH, title="Platforms · defex", name="Platfo
 @ui.guarded
 def layout(**query):
     p = ui.params_of(query)
-    body = [ui.excluded_note(p, PATH)] + [ui.chart_card(c, p, page_path=PATH)
-                                          for c in ("platform_matrix", "deliveries", "status_mix")]
+    body = ui.deal_charts(p, PATH, ("platform_matrix", "deliveries", "status_mix"))
     return ui.page(PATH, p, "Platforms", body, filters=("years", "country", "platform", "firm", "status", "measure"),
                    intro="TB2, Akıncı, Anka, MİLGEM, KAAN …: who bought what, and how far each deal has come.")
