@@ -45,7 +45,8 @@ def headline_cards(p) -> dbc.Row:
                            f"{c.start_year}–{c.end_year}: ${c.start_value_usd_m:,.0f} m → ${c.end_value_usd_m:,.0f} m "
                            "(CAGR, derived)", "kpi-cagr"))
     recipients = data.recipients(p)
-    countries = recipients.loc[recipients["confirmed"] | (p.status == "all"), "iso3"].nunique()
+    in_register = (recipients["deals"] > 0) & (recipients["confirmed"] | (p.status == "all"))  # not SIPRI-only rows
+    countries = recipients.loc[in_register, "iso3"].nunique()
     cards.append(_card("Recipient countries in the deal register", f"{countries}",
                        f"{'all' if p.status == 'all' else 'confirmed'} deals in the selected years",
                        "kpi-recipients"))

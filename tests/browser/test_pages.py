@@ -205,3 +205,11 @@ def test_measure_tiv_ranks_recipients_by_sipri_volume(watched):
     bars = traces(page, "recipients_bar")[0]
     top = [y for _, y in sorted(zip(bars["x"], bars["y"], strict=True), reverse=True)][:3]
     assert top == ["United Arab Emirates", "Turkmenistan", "Pakistan"]
+
+
+def test_headline_cards_show_the_published_figures(watched):
+    page = watched.open("/")
+    expect(page.locator("#kpi-year .kpi-value")).to_have_text("2025: $10.054 bn")
+    expect(page.locator("#kpi-year")).to_contain_text("+40.5% on 2024 ($7.154 bn)")
+    expect(page.locator("#kpi-ytd .kpi-value")).to_have_text("Jan–Feb 2026: $1.107 bn")
+    expect(page.locator("#kpi-recipients .kpi-value")).to_have_text("62")
