@@ -7,14 +7,36 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-PUBLISHER_COLORS = {"ssb": "#b2182b", "tim": "#2166ac", "sasad": "#7f7f7f", "ssi": "#5aae61",
-                    "trade_ministry": "#8c6bb1", "sipri": "#e08214", "press": "#999999"}
-PUBLISHER_SHORT = {"ssb": "SSB", "tim": "TİM", "sasad": "SaSaD", "ssi": "SSİ", "trade_ministry": "Trade Ministry",
-                   "sipri": "SIPRI", "press": "press"}
+PUBLISHER_COLORS = {
+    "ssb": "#b2182b",
+    "tim": "#2166ac",
+    "sasad": "#7f7f7f",
+    "ssi": "#5aae61",
+    "trade_ministry": "#8c6bb1",
+    "sipri": "#e08214",
+    "press": "#999999",
+}
+PUBLISHER_SHORT = {
+    "ssb": "SSB",
+    "tim": "TİM",
+    "sasad": "SaSaD",
+    "ssi": "SSİ",
+    "trade_ministry": "Trade Ministry",
+    "sipri": "SIPRI",
+    "press": "press",
+}
 SCOPE_DASH = {"goods_services": "solid", "goods": "dot", "survey": "dashdot"}
 SCOPE_LABEL = {"goods_services": "goods + services", "goods": "goods", "survey": "company survey"}
-STATUS_COLORS = {"delivered": "#1b7837", "delivering": "#5aae61", "in_production": "#a6dba0", "signed": "#2166ac",
-                 "mou": "#c2a5cf", "talks": "#9970ab", "stalled": "#e08214", "cancelled": "#b2182b"}
+STATUS_COLORS = {
+    "delivered": "#1b7837",
+    "delivering": "#5aae61",
+    "in_production": "#a6dba0",
+    "signed": "#2166ac",
+    "mou": "#c2a5cf",
+    "talks": "#9970ab",
+    "stalled": "#e08214",
+    "cancelled": "#b2182b",
+}
 STATUS_ORDER = list(STATUS_COLORS)
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 PROVENANCE = ["source_publisher", "source_title", "source_published", "source_url", "source_quote"]
@@ -24,7 +46,8 @@ pio.templates["defex"] = go.layout.Template(
     layout=dict(
         font=dict(family=FONT, size=13, color="#212529"),
         colorway=["#2166ac", "#b2182b", "#1b7837", "#e08214", "#762a83", "#7f7f7f", "#35978f", "#bf812d"],
-        paper_bgcolor="white", plot_bgcolor="white",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
         xaxis=dict(showgrid=False, linecolor="#adb5bd", ticks="outside"),
         yaxis=dict(gridcolor="#e9ecef", zeroline=True, zerolinecolor="#adb5bd"),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=12)),
@@ -41,8 +64,9 @@ def _fig(**layout) -> go.Figure:
 
 def empty(message: str) -> go.Figure:
     fig = _fig(xaxis=dict(visible=False), yaxis=dict(visible=False))
-    fig.add_annotation(text=message, showarrow=False, font=dict(size=15, color="#6c757d"), x=0.5, y=0.5,
-                       xref="paper", yref="paper")
+    fig.add_annotation(
+        text=message, showarrow=False, font=dict(size=15, color="#6c757d"), x=0.5, y=0.5, xref="paper", yref="paper"
+    )
     return fig
 
 
@@ -59,7 +83,10 @@ def annual_totals(df: pd.DataFrame, *, events: pd.DataFrame | None = None) -> go
         label = f"{PUBLISHER_SHORT.get(publisher, publisher)} — {SCOPE_LABEL.get(scope, scope)}"
         part = _with_gaps(part)
         fig.add_scatter(
-            x=part["year"], y=part["value_usd_m"], name=label, mode="lines+markers",
+            x=part["year"],
+            y=part["value_usd_m"],
+            name=label,
+            mode="lines+markers",
             line=dict(color=PUBLISHER_COLORS.get(publisher), dash=SCOPE_DASH.get(scope, "solid")),
             customdata=_custom(part),
             hovertemplate=f"<b>{label}</b><br>%{{x}}: $%{{y:,.1f}} m" + PROVENANCE_HOVER,
@@ -77,9 +104,13 @@ def _with_gaps(part: pd.DataFrame) -> pd.DataFrame:
 
 def _event_markers(fig: go.Figure, events: pd.DataFrame, y: float) -> None:
     fig.add_scatter(
-        x=events["year"], y=[y * 0.0] * len(events), mode="markers", name="events",
+        x=events["year"],
+        y=[y * 0.0] * len(events),
+        mode="markers",
+        name="events",
         marker=dict(symbol="diamond", size=11, color=["#212529" if c else "#adb5bd" for c in events["confirmed"]]),
-        text=[textwrap.shorten(t, 80) for t in events["title"]], customdata=_custom(events),
+        text=[textwrap.shorten(t, 80) for t in events["title"]],
+        customdata=_custom(events),
         hovertemplate="<b>%{text}</b>" + PROVENANCE_HOVER,
     )
 
@@ -90,9 +121,13 @@ def yoy_growth(df: pd.DataFrame) -> go.Figure:
     fig = _fig(yaxis_title="growth on the year before, %", barmode="group")
     for (publisher, scope), part in df.groupby(["publisher", "scope"], sort=True):
         fig.add_bar(
-            x=part["year"], y=part["growth_pct"], name=f"{PUBLISHER_SHORT.get(publisher, publisher)} — {SCOPE_LABEL.get(scope, scope)}",
-            marker_color=PUBLISHER_COLORS.get(publisher), customdata=_custom(part),
-            text=[f"{v:+.1f}%" for v in part["growth_pct"]], textposition="outside",
+            x=part["year"],
+            y=part["growth_pct"],
+            name=f"{PUBLISHER_SHORT.get(publisher, publisher)} — {SCOPE_LABEL.get(scope, scope)}",
+            marker_color=PUBLISHER_COLORS.get(publisher),
+            customdata=_custom(part),
+            text=[f"{v:+.1f}%" for v in part["growth_pct"]],
+            textposition="outside",
             hovertemplate="%{x}: %{y:+.1f}% (derived: same publisher, same scope)" + PROVENANCE_HOVER,
         )
     return fig
@@ -102,8 +137,11 @@ def monthly(df: pd.DataFrame, *, latest_period: tuple[int, int] | None = None) -
     """Monthly values as bars and year-to-date totals as markers; an incomplete year is drawn hollow."""
     if df.empty:
         return empty("No monthly or year-to-date figures for this selection")
-    fig = _fig(yaxis_title="US$ million", barmode="group", xaxis=dict(tickmode="array", tickvals=list(range(1, 13)),
-                                                                     ticktext=MONTHS, showgrid=False))
+    fig = _fig(
+        yaxis_title="US$ million",
+        barmode="group",
+        xaxis=dict(tickmode="array", tickvals=list(range(1, 13)), ticktext=MONTHS, showgrid=False),
+    )
     incomplete = latest_period[0] if latest_period and latest_period[1] < 12 else None
     palette = pio.templates["defex"].layout.colorway
     several = df[["publisher", "scope"]].drop_duplicates().shape[0] > 1
@@ -113,24 +151,41 @@ def monthly(df: pd.DataFrame, *, latest_period: tuple[int, int] | None = None) -
         series = f"{PUBLISHER_SHORT.get(publisher, publisher)} {SCOPE_LABEL.get(scope, scope)} " if several else ""
         label = f"{series}{year}{' (incomplete)' if year == incomplete else ''}"
         if not months.empty:
-            fig.add_bar(x=months["month_to"], y=months["value_usd_m"], name=f"{label} month",
-                        legendgroup=label, customdata=_custom(months), marker_color=color,
-                        hovertemplate=f"{year} %{{x}}: $%{{y:,.1f}} m" + PROVENANCE_HOVER)
+            fig.add_bar(
+                x=months["month_to"],
+                y=months["value_usd_m"],
+                name=f"{label} month",
+                legendgroup=label,
+                customdata=_custom(months),
+                marker_color=color,
+                hovertemplate=f"{year} %{{x}}: $%{{y:,.1f}} m" + PROVENANCE_HOVER,
+            )
         if not ytd.empty:
-            fig.add_scatter(x=ytd["month_to"], y=ytd["value_usd_m"], name=f"{label} Jan–month", mode="lines+markers",
-                            legendgroup=label, yaxis="y2", customdata=_custom(ytd),
-                            marker=dict(symbol="circle-open" if year == incomplete else "circle", size=9, color=color),
-                            line=dict(dash="dot" if year == incomplete else "solid", color=color),
-                            hovertemplate=f"{year} Jan–%{{x}}: $%{{y:,.0f}} m (year to date)" + PROVENANCE_HOVER)
-    fig.update_layout(yaxis2=dict(title="year to date, US$ million", overlaying="y", side="right", showgrid=False,
-                                  rangemode="tozero"))
+            fig.add_scatter(
+                x=ytd["month_to"],
+                y=ytd["value_usd_m"],
+                name=f"{label} Jan–month",
+                mode="lines+markers",
+                legendgroup=label,
+                yaxis="y2",
+                customdata=_custom(ytd),
+                marker=dict(symbol="circle-open" if year == incomplete else "circle", size=9, color=color),
+                line=dict(dash="dot" if year == incomplete else "solid", color=color),
+                hovertemplate=f"{year} Jan–%{{x}}: $%{{y:,.0f}} m (year to date)" + PROVENANCE_HOVER,
+            )
+    fig.update_layout(
+        yaxis2=dict(title="year to date, US$ million", overlaying="y", side="right", showgrid=False, rangemode="tozero")
+    )
     return fig
 
 
 def _measure_column(measure: str) -> tuple[str, str]:
-    return {"usd": ("value_usd_m", "US$ million (deals with a published US$ value)"),
-            "units": ("units", "units ordered"), "tiv": ("tiv", "SIPRI TIV (million)"),
-            "deals": ("deals", "deals")}[measure]
+    return {
+        "usd": ("value_usd_m", "US$ million (deals with a published US$ value)"),
+        "units": ("units", "units ordered"),
+        "tiv": ("tiv", "SIPRI TIV (million)"),
+        "deals": ("deals", "deals"),
+    }[measure]
 
 
 def _no_tiv(df: pd.DataFrame, column: str) -> go.Figure | None:
@@ -149,13 +204,27 @@ def recipients_map(df: pd.DataFrame, *, measure: str) -> go.Figure:
         return empty(f"No recipient has a value for {label} in this selection")
     fig = _fig(margin=dict(l=0, r=0, t=30, b=0))
     fig.add_choropleth(
-        locations=data["iso3"], z=data[column], text=data["country"], customdata=data[["deals"]].to_numpy().tolist(),
-        colorscale="Blues", marker_line_color="white", colorbar=dict(title=dict(text=label, side="right")),
+        locations=data["iso3"],
+        z=data[column],
+        text=data["country"],
+        customdata=data[["deals"]].to_numpy().tolist(),
+        colorscale="Blues",
+        marker_line_color="white",
+        colorbar=dict(title=dict(text=label, side="right")),
         hovertemplate="<b>%{text}</b><br>" + label + ": %{z:,.0f}<br>deals: %{customdata[0]}<extra></extra>",
     )
-    fig.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth", fitbounds=False,
-                    lonaxis_range=[-180, 180], lataxis_range=[-58, 84],
-                    showcountries=True, countrycolor="#dee2e6", landcolor="#f8f9fa", showland=True)
+    fig.update_geos(
+        showframe=False,
+        showcoastlines=False,
+        projection_type="natural earth",
+        fitbounds=False,
+        lonaxis_range=[-180, 180],
+        lataxis_range=[-58, 84],
+        showcountries=True,
+        countrycolor="#dee2e6",
+        landcolor="#f8f9fa",
+        showland=True,
+    )
     return fig
 
 
@@ -164,24 +233,30 @@ def recipients_bar(df: pd.DataFrame, *, measure: str, top: int = 25) -> go.Figur
     if (missing := _no_tiv(df, column)) is not None:
         return missing
     values = list(dict.fromkeys([column, "deals"]))
-    data = (df.groupby(["iso3", "country", "confirmed"], as_index=False)[values].sum(min_count=1)
-            .dropna(subset=[column]))
+    data = df.groupby(["iso3", "country", "confirmed"], as_index=False)[values].sum(min_count=1).dropna(subset=[column])
     totals = data.groupby("country")[column].sum().sort_values(ascending=False).head(top)
     if totals.empty:
         return empty(f"No recipient has a value for {label} in this selection")
-    fig = _fig(xaxis_title=label, barmode="stack", height=max(320, 22 * len(totals) + 90),
-               yaxis=dict(categoryorder="array", categoryarray=list(totals.index[::-1])))
+    fig = _fig(
+        xaxis_title=label,
+        barmode="stack",
+        height=max(320, 22 * len(totals) + 90),
+        yaxis=dict(categoryorder="array", categoryarray=list(totals.index[::-1])),
+    )
     shown = data[data["country"].isin(totals.index)]
     for confirmed in (True, False):
         part = shown[shown["confirmed"] == confirmed]
         if part.empty:
             continue
-        fig.add_bar(y=part["country"], x=part[column], orientation="h",
-                    name="confirmed" if confirmed else "talks, MoU, stalled or low confidence",
-                    marker=dict(color="#2166ac" if confirmed else "#c2a5cf",
-                                pattern_shape="" if confirmed else "/"),
-                    customdata=part[["iso3", "deals"]].to_numpy().tolist(),
-                    hovertemplate="<b>%{y}</b>: %{x:,.0f}<br>deals: %{customdata[1]}<extra></extra>")
+        fig.add_bar(
+            y=part["country"],
+            x=part[column],
+            orientation="h",
+            name="confirmed" if confirmed else "talks, MoU, stalled or low confidence",
+            marker=dict(color="#2166ac" if confirmed else "#c2a5cf", pattern_shape="" if confirmed else "/"),
+            customdata=part[["iso3", "deals"]].to_numpy().tolist(),
+            hovertemplate="<b>%{y}</b>: %{x:,.0f}<br>deals: %{customdata[1]}<extra></extra>",
+        )
     return fig
 
 
@@ -190,23 +265,36 @@ def firm_values(df: pd.DataFrame, *, label: str) -> go.Figure:
         return empty("No firm figures for this selection")
     fig = _fig(yaxis_title=label, barmode="group")
     for firm, part in df.groupby("firm", sort=True):
-        fig.add_bar(x=part["year"], y=part["value"], name=firm, customdata=_custom(part),
-                    hovertemplate=f"<b>{firm}</b> %{{x}}: %{{y:,.0f}}" + PROVENANCE_HOVER)
+        fig.add_bar(
+            x=part["year"],
+            y=part["value"],
+            name=firm,
+            customdata=_custom(part),
+            hovertemplate=f"<b>{firm}</b> %{{x}}: %{{y:,.0f}}" + PROVENANCE_HOVER,
+        )
     return fig
 
 
 def top100(revenue: pd.DataFrame, ranks: pd.DataFrame) -> go.Figure:
     if revenue.empty:
         return empty("No SIPRI Top 100 figures for this selection")
-    merged = revenue.merge(ranks[["firm_id", "year", "value"]].rename(columns={"value": "rank"}),
-                           on=["firm_id", "year"], how="left")
+    merged = revenue.merge(
+        ranks[["firm_id", "year", "value"]].rename(columns={"value": "rank"}), on=["firm_id", "year"], how="left"
+    )
     fig = _fig(yaxis_title="arms revenue, US$ million (SIPRI Top 100)")
     for firm, part in merged.groupby("firm", sort=True):
         part = _with_gaps(part)
         ranks_text = ["#" + str(int(r)) if pd.notna(r) else "rank n/a" for r in part["rank"]]
-        fig.add_scatter(x=part["year"], y=part["value"], name=firm, mode="lines+markers+text", text=ranks_text,
-                        textposition="top center", customdata=_custom(part),
-                        hovertemplate=f"<b>{firm}</b> %{{x}}: $%{{y:,.0f}} m, %{{text}}" + PROVENANCE_HOVER)
+        fig.add_scatter(
+            x=part["year"],
+            y=part["value"],
+            name=firm,
+            mode="lines+markers+text",
+            text=ranks_text,
+            textposition="top center",
+            customdata=_custom(part),
+            hovertemplate=f"<b>{firm}</b> %{{x}}: $%{{y:,.0f}} m, %{{text}}" + PROVENANCE_HOVER,
+        )
     return fig
 
 
@@ -215,15 +303,25 @@ def platform_matrix(df: pd.DataFrame, *, measure: str) -> go.Figure:
     if df.empty or df[column].isna().all():
         return empty(f"No deals with {label} in this selection")
     # min_count=1: a cell whose values are all unknown stays empty instead of becoming 0
-    grid = df.pivot_table(index="platform", columns="country", values=column, dropna=False,
-                          aggfunc=lambda s: s.sum(min_count=1))
+    grid = df.pivot_table(
+        index="platform", columns="country", values=column, dropna=False, aggfunc=lambda s: s.sum(min_count=1)
+    )
     grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index[:30]]
     grid = grid[grid.sum(axis=0).sort_values(ascending=False).index[:40]]
-    fig = _fig(height=max(360, 22 * len(grid) + 160), xaxis=dict(side="top", tickangle=-45),
-               margin=dict(l=220, r=20, t=120, b=20))
-    fig.add_heatmap(z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index), colorscale="Blues",
-                    hoverongaps=False, colorbar=dict(title=dict(text=label, side="right")),
-                    hovertemplate="%{y} → %{x}: %{z:,.0f}<extra></extra>")
+    fig = _fig(
+        height=max(360, 22 * len(grid) + 160),
+        xaxis=dict(side="top", tickangle=-45),
+        margin=dict(l=220, r=20, t=120, b=20),
+    )
+    fig.add_heatmap(
+        z=grid.to_numpy(),
+        x=list(grid.columns),
+        y=list(grid.index),
+        colorscale="Blues",
+        hoverongaps=False,
+        colorbar=dict(title=dict(text=label, side="right")),
+        hovertemplate="%{y} → %{x}: %{z:,.0f}<extra></extra>",
+    )
     return fig
 
 
@@ -237,8 +335,12 @@ def deliveries(df: pd.DataFrame, *, top: int = 10) -> go.Figure:
     for platform in [*leaders, "other platforms"]:
         part = data[data["platform"] == platform]
         if not part.empty:
-            fig.add_bar(x=part["year"], y=part["deals_delivering"], name=platform,
-                        hovertemplate=f"{platform} %{{x}}: %{{y}} deal(s) delivering<extra></extra>")
+            fig.add_bar(
+                x=part["year"],
+                y=part["deals_delivering"],
+                name=platform,
+                hovertemplate=f"{platform} %{{x}}: %{{y}} deal(s) delivering<extra></extra>",
+            )
     return fig
 
 
@@ -246,13 +348,23 @@ def status_mix(df: pd.DataFrame, *, top: int = 20) -> go.Figure:
     if df.empty:
         return empty("No deals in this selection")
     leaders = df.groupby("platform")["deals"].sum().sort_values(ascending=False).index[:top]
-    fig = _fig(xaxis_title="deals", barmode="stack", height=max(320, 24 * len(leaders) + 90),
-               yaxis=dict(categoryorder="array", categoryarray=list(leaders[::-1])))
+    fig = _fig(
+        xaxis_title="deals",
+        barmode="stack",
+        height=max(320, 24 * len(leaders) + 90),
+        yaxis=dict(categoryorder="array", categoryarray=list(leaders[::-1])),
+    )
     for status in STATUS_ORDER:
         part = df[(df["status"] == status) & df["platform"].isin(leaders)]
         if not part.empty:
-            fig.add_bar(y=part["platform"], x=part["deals"], orientation="h", name=status,
-                        marker_color=STATUS_COLORS[status], hovertemplate=f"%{{y}}: %{{x}} {status}<extra></extra>")
+            fig.add_bar(
+                y=part["platform"],
+                x=part["deals"],
+                orientation="h",
+                name=status,
+                marker_color=STATUS_COLORS[status],
+                hovertemplate=f"%{{y}}: %{{x}} {status}<extra></extra>",
+            )
     return fig
 
 
@@ -263,12 +375,23 @@ def with_caption(fig: go.Figure, *, title: str, source_line: str) -> go.Figure:
     lines = textwrap.wrap(source_line, 150)
     legend_rows = 1 + len([t for t in fig.data if t.showlegend is not False]) // 4
     bottom = max(fig.layout.margin.b or 50, 64) + 16 * len(lines)  # room for tick labels and axis title
-    fig.update_layout(title=dict(text=title, x=0, xanchor="left", y=0.98, yref="container", yanchor="top",
-                                 font=dict(size=16)),
-                      margin=dict(t=max(fig.layout.margin.t or 40, 50 + 22 * legend_rows), b=bottom))
-    fig.add_annotation(text="<br>".join(lines), showarrow=False, xref="paper", yref="paper", x=0, y=0,
-                       yshift=-(bottom - 8), xanchor="left", yanchor="bottom", font=dict(size=11, color="#6c757d"),
-                       align="left")
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", y=0.98, yref="container", yanchor="top", font=dict(size=16)),
+        margin=dict(t=max(fig.layout.margin.t or 40, 50 + 22 * legend_rows), b=bottom),
+    )
+    fig.add_annotation(
+        text="<br>".join(lines),
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(bottom - 8),
+        xanchor="left",
+        yanchor="bottom",
+        font=dict(size=11, color="#6c757d"),
+        align="left",
+    )
     return fig
 
 
@@ -277,15 +400,24 @@ def sipri_exporters(df: pd.DataFrame, *, highlight: tuple[str, ...] = ("TUR",), 
     if df.empty:
         return empty("No SIPRI TIV table in this warehouse: put SIPRI's exports in data/raw/sipri and run make etl")
     data = df.head(top)
-    fig = _fig(xaxis_title=f"SIPRI TIV (million), {int(df['period_start'].iloc[0])}–{int(df['period_end'].iloc[0])}",
-               height=max(360, 22 * len(data) + 90), xaxis_range=[0, float(data["tiv"].max()) * 1.18],
-               yaxis=dict(categoryorder="array", categoryarray=list(data["exporter"][::-1])))
-    fig.add_bar(y=data["exporter"], x=data["tiv"], orientation="h",
-                marker_color=["#b2182b" if i in highlight else "#9ecae1" for i in data["iso3"]],
-                text=[f"#{r} · {s:.1f}%" for r, s in zip(data["rank"], data["share_pct"], strict=True)],
-                textposition="outside", cliponaxis=False, customdata=data[["rank", "share_pct"]].to_numpy().tolist(),
-                hovertemplate="<b>%{y}</b>: %{x:,.0f} TIV, rank %{customdata[0]}, "
-                              "%{customdata[1]:.2f}% of the world<extra></extra>")
+    fig = _fig(
+        xaxis_title=f"SIPRI TIV (million), {int(df['period_start'].iloc[0])}–{int(df['period_end'].iloc[0])}",
+        height=max(360, 22 * len(data) + 90),
+        xaxis_range=[0, float(data["tiv"].max()) * 1.18],
+        yaxis=dict(categoryorder="array", categoryarray=list(data["exporter"][::-1])),
+    )
+    fig.add_bar(
+        y=data["exporter"],
+        x=data["tiv"],
+        orientation="h",
+        marker_color=["#b2182b" if i in highlight else "#9ecae1" for i in data["iso3"]],
+        text=[f"#{r} · {s:.1f}%" for r, s in zip(data["rank"], data["share_pct"], strict=True)],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=data[["rank", "share_pct"]].to_numpy().tolist(),
+        hovertemplate="<b>%{y}</b>: %{x:,.0f} TIV, rank %{customdata[0]}, "
+        "%{customdata[1]:.2f}% of the world<extra></extra>",
+    )
     return fig
 
 
@@ -294,23 +426,38 @@ def sipri_trend(df: pd.DataFrame) -> go.Figure:
         return empty("No SIPRI TIV table in this warehouse: put SIPRI's exports in data/raw/sipri and run make etl")
     fig = _fig(yaxis_title="SIPRI TIV (million) of arms exported", hovermode="x unified")
     for (iso3, name), part in df.groupby(["iso3", "exporter"], sort=True):
-        fig.add_scatter(x=part["year"], y=part["tiv"], name=name, mode="lines+markers",
-                        line=dict(width=3 if iso3 == "TUR" else 1.5, color="#b2182b" if iso3 == "TUR" else None),
-                        hovertemplate=f"{name} %{{x}}: %{{y:,.0f}} TIV<extra></extra>")
+        fig.add_scatter(
+            x=part["year"],
+            y=part["tiv"],
+            name=name,
+            mode="lines+markers",
+            line=dict(width=3 if iso3 == "TUR" else 1.5, color="#b2182b" if iso3 == "TUR" else None),
+            hovertemplate=f"{name} %{{x}}: %{{y:,.0f}} TIV<extra></extra>",
+        )
     return fig
 
 
 def sipri_recipients(df: pd.DataFrame, *, top: int = 20) -> go.Figure:
     if df.empty:
-        return empty("No SIPRI trade register in this warehouse: put SIPRI's exports in data/raw/sipri and run make etl")
+        return empty(
+            "No SIPRI trade register in this warehouse: put SIPRI's exports in data/raw/sipri and run make etl"
+        )
     data = df.head(top)
-    fig = _fig(xaxis_title=f"share of Türkiye's TIV delivered, %, {int(df['period_start'].iloc[0])}–"
-                           f"{int(df['period_end'].iloc[0])}",
-               height=max(340, 22 * len(data) + 90),
-               yaxis=dict(categoryorder="array", categoryarray=list(data["recipient"][::-1])))
-    fig.add_bar(y=data["recipient"], x=data["share_pct"], orientation="h", marker_color="#2166ac",
-                text=[f"{s:.1f}%" for s in data["share_pct"]], textposition="outside", cliponaxis=False,
-                customdata=data[["iso3", "tiv", "deals"]].to_numpy().tolist(),
-                hovertemplate="<b>%{y}</b>: %{x:.1f}% (%{customdata[1]:,.0f} TIV, %{customdata[2]} deals)"
-                              "<extra></extra>")
+    fig = _fig(
+        xaxis_title=f"share of Türkiye's TIV delivered, %, {int(df['period_start'].iloc[0])}–"
+        f"{int(df['period_end'].iloc[0])}",
+        height=max(340, 22 * len(data) + 90),
+        yaxis=dict(categoryorder="array", categoryarray=list(data["recipient"][::-1])),
+    )
+    fig.add_bar(
+        y=data["recipient"],
+        x=data["share_pct"],
+        orientation="h",
+        marker_color="#2166ac",
+        text=[f"{s:.1f}%" for s in data["share_pct"]],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=data[["iso3", "tiv", "deals"]].to_numpy().tolist(),
+        hovertemplate="<b>%{y}</b>: %{x:.1f}% (%{customdata[1]:,.0f} TIV, %{customdata[2]} deals)<extra></extra>",
+    )
     return fig

@@ -34,9 +34,9 @@ ALIASES = {
     "st vincent and the grenadines": "VCT",
     "st kitts and nevis": "KNA",
     "st lucia": "LCA",
-    "saint vincent": "VCT",                          # SIPRI
-    "west germany (frg)": "DEU",                     # continued by Germany
-    "yemen arab republic (north yemen)": "YMN",      # SIPRI's name for North Yemen's republican side, 1960s
+    "saint vincent": "VCT",  # SIPRI
+    "west germany (frg)": "DEU",  # continued by Germany
+    "yemen arab republic (north yemen)": "YMN",  # SIPRI's name for North Yemen's republican side, 1960s
 }
 
 # Not ISO 3166-1 countries: accent-folded lower-case name -> (code, kind, name shown).
@@ -49,13 +49,13 @@ ALIASES = {
 #             13 Mar 2025). A new one takes the next free code after QOF; a code is never renumbered or reused.
 NON_ISO = {
     "kosovo": ("XKX", "country", "Kosovo"),
-    "soviet union": ("SUN", "former_country", "Soviet Union"),          # ISO 3166-3
-    "yugoslavia": ("YUG", "former_country", "Yugoslavia"),              # ISO 3166-3
-    "czechoslovakia": ("CSK", "former_country", "Czechoslovakia"),      # ISO 3166-3
-    "east germany (gdr)": ("DDR", "former_country", "East Germany"),    # ISO 3166-3
+    "soviet union": ("SUN", "former_country", "Soviet Union"),  # ISO 3166-3
+    "yugoslavia": ("YUG", "former_country", "Yugoslavia"),  # ISO 3166-3
+    "czechoslovakia": ("CSK", "former_country", "Czechoslovakia"),  # ISO 3166-3
+    "east germany (gdr)": ("DDR", "former_country", "East Germany"),  # ISO 3166-3
     "south vietnam": ("VDR", "former_country", "South Vietnam"),
     "north yemen": ("YMN", "former_country", "North Yemen"),
-    "south yemen": ("YMD", "former_country", "South Yemen"),            # ISO 3166-3
+    "south yemen": ("YMD", "former_country", "South Yemen"),  # ISO 3166-3
     "nato": ("XNA", "organisation", "NATO"),
     "african union": ("XAU", "organisation", "African Union"),
     "united nations": ("XUN", "organisation", "United Nations"),
@@ -69,7 +69,7 @@ NON_ISO = {
     "anc (south africa)": ("QMB", "non_state", "ANC (South Africa)"),
     "anti-castro rebels (cuba)": ("QMC", "non_state", "Anti-Castro rebels (Cuba)"),
     "armas (guatemala)": ("QMD", "non_state", "Armas (Guatemala)"),
-    "biafra": ("QME", "non_state", "Biafra"),                           # secessionist state 1967-70
+    "biafra": ("QME", "non_state", "Biafra"),  # secessionist state 1967-70
     "contras (nicaragua)": ("QMF", "non_state", "Contras (Nicaragua)"),
     "darfur rebels (sudan)": ("QMG", "non_state", "Darfur rebels (Sudan)"),
     "elf (ethiopia)": ("QMH", "non_state", "ELF (Ethiopia)"),
@@ -84,13 +84,13 @@ NON_ISO = {
     "hezbollah (lebanon)": ("QMQ", "non_state", "Hezbollah (Lebanon)"),
     "houthi rebels (yemen)": ("QMR", "non_state", "Houthi rebels (Yemen)"),
     "indonesia rebels": ("QMS", "non_state", "Indonesia rebels"),
-    "katanga": ("QMT", "non_state", "Katanga"),                         # secessionist state 1960-63
+    "katanga": ("QMT", "non_state", "Katanga"),  # secessionist state 1960-63
     "khmer rouge (cambodia)": ("QMU", "non_state", "Khmer Rouge (Cambodia)"),
     "kurdistan regional government (iraq)": ("QMV", "non_state", "Kurdistan Regional Government (Iraq)"),
     "lebanon palestinian rebels": ("QMW", "non_state", "Lebanon Palestinian rebels"),
     "lf (lebanon)": ("QMX", "non_state", "LF (Lebanon)"),
-    "libya gnc": ("QMY", "non_state", "Libya GNC"),                     # rival government (General National Congress)
-    "libya hor": ("QMZ", "non_state", "Libya HoR"),                     # rival government (House of Representatives)
+    "libya gnc": ("QMY", "non_state", "Libya GNC"),  # rival government (General National Congress)
+    "libya hor": ("QMZ", "non_state", "Libya HoR"),  # rival government (House of Representatives)
     "lra (uganda)": ("QNA", "non_state", "LRA (Uganda)"),
     "ltte (sri lanka)": ("QNB", "non_state", "LTTE (Sri Lanka)"),
     "mnlf (philippines)": ("QNC", "non_state", "MNLF (Philippines)"),
@@ -99,7 +99,7 @@ NON_ISO = {
     "mujahedin (afghanistan)": ("QNF", "non_state", "Mujahedin (Afghanistan)"),
     "nla (macedonia)": ("QNG", "non_state", "NLA (Macedonia)"),
     "northern alliance (afghanistan)": ("QNH", "non_state", "Northern Alliance (Afghanistan)"),
-    "northern cyprus": ("QNI", "non_state", "Northern Cyprus"),         # recognised by Türkiye only
+    "northern cyprus": ("QNI", "non_state", "Northern Cyprus"),  # recognised by Türkiye only
     "ntc (libya)": ("QNJ", "non_state", "NTC (Libya)"),
     "paigc (portugal)": ("QNK", "non_state", "PAIGC (Portugal)"),
     "pathet lao (laos)": ("QNL", "non_state", "Pathet Lao (Laos)"),
@@ -157,8 +157,19 @@ def _non_iso_codes() -> dict[str, tuple[str, str]]:
 
 
 # Short names where ISO's is a long form ("Congo, The Democratic Republic of the").
-SHORT_NAMES = {"RUS": "Russia", "COD": "DR Congo", "TZA": "Tanzania", "BOL": "Bolivia", "VEN": "Venezuela", "FSM": "Micronesia",
-               "PSE": "Palestine", "PRK": "North Korea", "KOR": "South Korea", "MDA": "Moldova", "LAO": "Laos"}
+SHORT_NAMES = {
+    "RUS": "Russia",
+    "COD": "DR Congo",
+    "TZA": "Tanzania",
+    "BOL": "Bolivia",
+    "VEN": "Venezuela",
+    "FSM": "Micronesia",
+    "PSE": "Palestine",
+    "PRK": "North Korea",
+    "KOR": "South Korea",
+    "MDA": "Moldova",
+    "LAO": "Laos",
+}
 
 
 @cache

@@ -12,7 +12,9 @@ UNKNOWN_COUNTRY = "a country name known to pycountry (ISO 3166) or to etl/countr
 def buyers(deals: pd.DataFrame, file: str) -> tuple[pd.Series, list[Failure]]:
     codes = deals["buyer"].map(lambda n: to_iso3(n) if isinstance(n, str) else None)
     bad = deals["buyer"].notna() & codes.isna()
-    return codes, [Failure(file, int(deals.at[i, LINE]), "buyer", deals.at[i, "buyer"], UNKNOWN_COUNTRY) for i in deals.index[bad]]
+    return codes, [
+        Failure(file, int(deals.at[i, LINE]), "buyer", deals.at[i, "buyer"], UNKNOWN_COUNTRY) for i in deals.index[bad]
+    ]
 
 
 def country_lists(events: pd.DataFrame, file: str) -> tuple[pd.Series, list[Failure]]:
@@ -20,21 +22,30 @@ def country_lists(events: pd.DataFrame, file: str) -> tuple[pd.Series, list[Fail
     for i, text in events["countries"].items():
         names = [n.strip() for n in text.split(";") if n.strip()] if isinstance(text, str) else []
         codes = [to_iso3(n) for n in names]
-        failures += [Failure(file, int(events.at[i, LINE]), "countries", n, UNKNOWN_COUNTRY) for n, c in zip(names, codes) if not c]
+        failures += [
+            Failure(file, int(events.at[i, LINE]), "countries", n, UNKNOWN_COUNTRY)
+            for n, c in zip(names, codes, strict=True)
+            if not c
+        ]
         lists.append(sorted({c for c in codes if c}))
     return pd.Series(lists, index=events.index, dtype=object), failures
 
 
 def iso_codes(frame: pd.DataFrame, column: str, file: str) -> list[Failure]:
     bad = frame[column].notna() & frame[column].map(lambda c: iso3_name(c) is None if isinstance(c, str) else False)
-    return [Failure(file, int(frame.at[i, LINE]), column, frame.at[i, column], "an ISO 3166 alpha-3 code") for i in frame.index[bad]]
+    return [
+        Failure(file, int(frame.at[i, LINE]), column, frame.at[i, column], "an ISO 3166 alpha-3 code")
+        for i in frame.index[bad]
+    ]
 
 
 def aliases(frame: pd.DataFrame, kind: str, id_column: str, file: str) -> tuple[pd.DataFrame, list[Failure]]:
     """One row per (alias, id), the canonical name included; an alias may name only one entity."""
     rows = []
-    for i, row in frame.iterrows():
-        names = [row["name"]] + ([a.strip() for a in row["aliases"].split("|")] if isinstance(row["aliases"], str) else [])
+    for _, row in frame.iterrows():
+        names = [row["name"]] + (
+            [a.strip() for a in row["aliases"].split("|")] if isinstance(row["aliases"], str) else []
+        )
         if "name_en" in frame:
             names.append(row["name_en"])
         for name in dict.fromkeys(n for n in names if n):
@@ -42,7 +53,9 @@ def aliases(frame: pd.DataFrame, kind: str, id_column: str, file: str) -> tuple[
     table = pd.DataFrame(rows, columns=["entity_type", "entity_id", "alias", "alias_key", LINE])
     clash = table.groupby("alias_key")["entity_id"].transform("nunique") > 1
     failures = [
-        Failure(file, int(r[LINE]), "aliases", r["alias"], f"an alias names one {kind} only (also used by another {kind})")
+        Failure(
+            file, int(r[LINE]), "aliases", r["alias"], f"an alias names one {kind} only (also used by another {kind})"
+        )
         for _, r in table[clash].iterrows()
     ]
     return table.drop_duplicates(["entity_type", "entity_id", "alias_key"]).drop(columns=[LINE]), failures

@@ -6,19 +6,32 @@ import duckdb
 
 from tests.conftest import etl, rows
 
-DATA_TABLES = ["publishers", "sources", "export_figures", "growth_quotes", "countries", "firms", "platforms",
-               "aliases", "firm_figures", "deals", "deal_deliveries", "events"]
+DATA_TABLES = [
+    "publishers",
+    "sources",
+    "export_figures",
+    "growth_quotes",
+    "countries",
+    "firms",
+    "platforms",
+    "aliases",
+    "firm_figures",
+    "deals",
+    "deal_deliveries",
+    "events",
+]
 
 
 def test_yoy_growth_compares_like_with_like(built):
-    assert rows(built, "SELECT publisher, scope, year, value_usd_m, base_value_usd_m, growth_pct FROM v_yoy_growth") == [
-        ("ssb", "goods_services", 2025, 10054.0, 7154.0, 40.5)
-    ]
+    assert rows(
+        built, "SELECT publisher, scope, year, value_usd_m, base_value_usd_m, growth_pct FROM v_yoy_growth"
+    ) == [("ssb", "goods_services", 2025, 10054.0, 7154.0, 40.5)]
 
 
 def test_ytd_growth_uses_the_latest_vintage_of_the_base(built):
-    assert rows(built, "SELECT year, through_month, value_usd_m, base_value_usd_m, growth_pct, base_figure_id "
-                       "FROM v_ytd_growth") == [(2025, 11, 7445.0, 5733.0, 29.9, "F005")]
+    assert rows(
+        built, "SELECT year, through_month, value_usd_m, base_value_usd_m, growth_pct, base_figure_id FROM v_ytd_growth"
+    ) == [(2025, 11, 7445.0, 5733.0, 29.9, "F005")]
 
 
 def test_revisions_are_kept_and_counted(built):
@@ -29,10 +42,11 @@ def test_revisions_are_kept_and_counted(built):
 
 
 def test_reconciliation_puts_publishers_side_by_side(built):
-    assert rows(built, "SELECT publisher_a, value_a_usd_m, publisher_b, value_b_usd_m, difference_usd_m, ratio_b_to_a, "
-                       "scope_note FROM v_reconciliation") == [
-        ("ssb", 7154.0, "tim", 6734.0, -420.0, 0.9413, "different scopes: SSB = goods_services; TİM = goods")
-    ]
+    assert rows(
+        built,
+        "SELECT publisher_a, value_a_usd_m, publisher_b, value_b_usd_m, difference_usd_m, ratio_b_to_a, "
+        "scope_note FROM v_reconciliation",
+    ) == [("ssb", 7154.0, "tim", 6734.0, -420.0, 0.9413, "different scopes: SSB = goods_services; TİM = goods")]
 
 
 def test_growth_check_flags_quotes_that_do_not_match_the_totals(built):
@@ -44,8 +58,11 @@ def test_growth_check_flags_quotes_that_do_not_match_the_totals(built):
 
 
 def test_exports_by_country_counts_units_and_values_only_where_known(built):
-    assert rows(built, "SELECT key, order_year, confirmed, deals, units_ordered, deals_units_unknown, units_delivered, "
-                       "value_usd_m FROM v_exports_by WHERE dimension = 'country' ORDER BY key, order_year") == [
+    assert rows(
+        built,
+        "SELECT key, order_year, confirmed, deals, units_ordered, deals_units_unknown, units_delivered, "
+        "value_usd_m FROM v_exports_by WHERE dimension = 'country' ORDER BY key, order_year",
+    ) == [
         ("PAK", 2021, True, 1, 9, 0, 9, None),
         ("PAK", 2022, True, 1, None, 1, 3, None),
         ("PAK", None, False, 1, None, 1, None, None),
@@ -55,10 +72,15 @@ def test_exports_by_country_counts_units_and_values_only_where_known(built):
 
 def test_names_are_harmonised(built):
     assert rows(built, "SELECT iso3, name, kind FROM countries ORDER BY iso3") == [
-        ("PAK", "Pakistan", "country"), ("POL", "Poland", "country"), ("TUR", "Türkiye", "country")]
+        ("PAK", "Pakistan", "country"),
+        ("POL", "Poland", "country"),
+        ("TUR", "Türkiye", "country"),
+    ]
     assert rows(built, "SELECT entity_id FROM aliases WHERE alias_key = 'tai'") == [("tusas",)]
     assert rows(built, "SELECT deal_id, year FROM deal_deliveries WHERE deal_id = 'D0002' ORDER BY year") == [
-        ("D0002", 2023), ("D0002", 2024)]
+        ("D0002", 2023),
+        ("D0002", 2024),
+    ]
 
 
 def test_cagr(built):

@@ -18,8 +18,16 @@ from playwright.sync_api import sync_playwright
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def pytest_collection_modifyitems(items):
@@ -40,8 +48,9 @@ def server(real_db):
     port = _free_port()
     env = {**os.environ, "DEFEX_DB": str(real_db), "DEFEX_PORT": str(port), "DEFEX_HOST": "127.0.0.1"}
     log = open(real_db.parent / "server.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "dashboard"], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -49,7 +58,7 @@ def server(real_db):
             break
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(Path(log.name).read_text())
+                raise RuntimeError(Path(log.name).read_text()) from None
             time.sleep(0.2)
     yield base
     process.terminate()
@@ -74,11 +83,16 @@ class Watched:
 
     def __init__(self, page, base):
         self.page, self.base, self.problems = page, base, []
-        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
-                if m.type == "error" else None)
+        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
-        page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:"))
-                else self.problems.append(f"outside 127.0.0.1: {r.url}"))
+        page.on(
+            "request",
+            lambda r: (
+                None
+                if r.url.startswith((base, "data:", "blob:"))
+                else self.problems.append(f"outside 127.0.0.1: {r.url}")
+            ),
+        )
 
     def open(self, path: str, *, dash_page: bool = True):
         """Open a path; a Dash page is ready when its callbacks have settled (network idle) and it has a

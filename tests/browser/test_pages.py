@@ -40,9 +40,12 @@ def choose(page, name, option):
 def traces(page, chart_id):
     """What a chart draws, read from the plotly element in the page."""
     page.locator(f"#card-{chart_id} .js-plotly-plot").wait_for()
-    return page.evaluate("""id => [...document.querySelector(`#card-${id} .js-plotly-plot`)._fullData].map(t => ({
+    return page.evaluate(
+        """id => [...document.querySelector(`#card-${id} .js-plotly-plot`)._fullData].map(t => ({
         name: t.name, x: t.x ? [...t.x] : null, y: t.y ? [...t.y] : null,
-        locations: t.locations ? [...t.locations] : null, z: t.z ? [...t.z] : null}))""", chart_id)
+        locations: t.locations ? [...t.locations] : null, z: t.z ? [...t.z] : null}))""",
+        chart_id,
+    )
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -181,8 +184,10 @@ def test_narrow_screen_has_no_sideways_scroll(browser, server):
         page.wait_for_load_state("networkidle")
         page.locator("#card-annual_totals .js-plotly-plot").wait_for()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        page.screenshot(path=str(__import__("tests.browser.conftest", fromlist=["x"]).ARTIFACTS / "overview_narrow.png"),
-                        full_page=True)
+        page.screenshot(
+            path=str(__import__("tests.browser.conftest", fromlist=["x"]).ARTIFACTS / "overview_narrow.png"),
+            full_page=True,
+        )
     finally:
         context.close()
 
