@@ -10,7 +10,7 @@ SIPRI_DIR ?= $(or $(DEFEX_SIPRI_DIR),$(if $(wildcard data/raw/sipri/*.csv),data/
 ETL_ARGS := $(if $(SIPRI_DIR),--sipri-dir $(SIPRI_DIR))
 
 .DEFAULT_GOAL := help
-.PHONY: help install etl check status run test test-fast lint report bench clean
+.PHONY: help install etl check status run test test-fast test-reliability lint report bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,14 +38,22 @@ $(DB): | $(STAMP)
 run: $(STAMP) | $(DB) ## set up, build the warehouse if missing, serve http://127.0.0.1:8050
 	$(PY) -m dashboard
 
-test: $(STAMP) ## every test, browser tests included (needs Debian's chromium)
+test: $(STAMP) ## every test, browser tests and test-reliability included (needs Debian's chromium)
 	$(PY) -m pytest
 
-test-fast: $(STAMP) ## the tests that need no browser
-	$(PY) -m pytest -m "not browser"
+test-fast: $(STAMP) ## the quick tests: no browser, no slow reliability runs
+	$(PY) -m pytest -m "not browser and not slow"
+
+test-reliability: $(STAMP) ## bad input, kill -9 mid-run, load during refresh, hostile parameters (~5 min)
+	$(PY) -m pytest tests/reliability
 
 report: $(STAMP) | $(DB) ## every chart to reports/: HTML, PNG, SVG, CSV, index.html and report.pdf
 	$(PY) -m dashboard.export --out reports
+
+bench: $(STAMP) ## benchmarks beside their baselines: a table, bench/results.json, docs/bench.md (BENCH=full: 5M rows)
+	$(VENV)/bin/uv pip install -q --python $(PY) --compile-bytecode -e '.[dev,bench]'
+	$(PY) -m compileall -q -j 0 $$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))') etl dashboard >/dev/null
+	$(PY) -m bench $(if $(filter full,$(BENCH)),--full)
 
 lint: $(STAMP) ## ruff
 	$(VENV)/bin/ruff check etl dashboard tests

@@ -13,7 +13,7 @@ import plotly.io as pio
 from flask import Blueprint, Response, jsonify, request
 from plotly.offline import get_plotlyjs
 
-from dashboard import charts, data
+from dashboard import cache, charts, data
 from dashboard.db import WarehouseMissing
 from dashboard.params import NAMES, parse
 
@@ -37,12 +37,24 @@ def _chart_or_404(chart_id: str):
     return charts.CHARTS[chart_id], None
 
 
+SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(text: str) -> str:
+    """JSON that can sit inside <script>: no character of it can end the element or open a comment. (The
+    replaced characters only occur inside JSON strings, where the escapes mean the same characters.)"""
+    for character, escape in SCRIPT_SAFE.items():
+        text = text.replace(character, escape)
+    return text
+
+
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula get a leading apostrophe; numbers stay numbers."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+            out[column] = out[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START)
+                                          else v)
     return out
 
 
@@ -69,6 +81,10 @@ def list_charts():
 
 @blueprint.get("/api/v1/charts/<path:chart_id>.csv")
 def chart_csv(chart_id: str):
+    return cache.response(("csv", chart_id, request.query_string), lambda: _chart_csv(chart_id))
+
+
+def _chart_csv(chart_id: str):
     result, error = chart_data(chart_id)
     if error:
         return error
@@ -81,6 +97,10 @@ def chart_csv(chart_id: str):
 
 @blueprint.get("/api/v1/charts/<path:chart_id>.json")
 def chart_json(chart_id: str):
+    return cache.response(("json", chart_id, request.query_string), lambda: _chart_json(chart_id))
+
+
+def _chart_json(chart_id: str):
     result, error = chart_data(chart_id)
     if error:
         return error
@@ -130,6 +150,10 @@ EMBED_PAGE = """<!doctype html>
 
 @blueprint.get("/embed/<path:chart_id>")
 def embed(chart_id: str):
+    return cache.response(("embed", chart_id, request.query_string), lambda: _embed(chart_id))
+
+
+def _embed(chart_id: str):
     chart, error = _chart_or_404(chart_id)
     if error:
         return Response(f"<!doctype html><title>Not found</title><p id='error'>Unknown chart "
@@ -145,6 +169,6 @@ def embed(chart_id: str):
     page = EMBED_PAGE.format(
         title=html.escape(chart.title), source_line=html.escape(line), messages=messages,
         full_view=html.escape(chart.page + p.query_string(), quote=True),
-        figure_json=pio.to_json(figure, validate=False).replace("</", "<\\/"),
+        figure_json=script_json(pio.to_json(figure, validate=False)),
     )
     return Response(page, mimetype="text/html")

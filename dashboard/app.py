@@ -1,11 +1,26 @@
 """The Dash shell: pages register themselves; this file wires the app, its headers and its WSGI server."""
 
+import logging
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from flask import request
+from dash.exceptions import DependencyException
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from dashboard import api, ids
+
+log = logging.getLogger(__name__)
+CALLBACKS = "/_dash-update-component"
+MAX_BODY = 1024 * 1024  # bytes of a request body; the app's own callback requests are a few kilobytes
+# Everything the app loads comes from its own origin (see the browser tests: nothing leaves 127.0.0.1). Dash
+# starts its renderer with an inline script and plotly.js compiles functions at run time, hence 'unsafe-inline'
+# and 'unsafe-eval' for scripts; what the policy buys is that no page can load or send anything elsewhere,
+# nor be turned into a form, a plugin or a base-URL trick.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'")
 
 app = dash.Dash(
     __name__,
@@ -16,20 +31,43 @@ app = dash.Dash(
     serve_locally=True,
     update_title=None,
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    use_async=False,  # Dash turns async on whenever asgiref is importable (datasette, in the bench extra, brings
+    # it): the app would then depend on what else is installed, and refuse requests beside a running event loop
 )
 app.layout = html.Div([dcc.Location(id=ids.URL, refresh="callback-nav"), dash.page_container])
 server = app.server
+server.config.update(DEBUG=False, PROPAGATE_EXCEPTIONS=False, MAX_CONTENT_LENGTH=MAX_BODY)
 server.register_blueprint(api.blueprint)
 
 
 @server.after_request
 def security_headers(response):
-    """Safe defaults: no sniffing, no referrer leaks; embeds may be framed anywhere, the app only by itself."""
+    """Safe defaults: no sniffing, no referrer leaks, nothing loaded from elsewhere; embeds may be framed
+    anywhere, the app only by itself."""
+    embed = request.path.startswith("/embed/")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if not request.path.startswith("/embed/"):
+    response.headers.setdefault("Content-Security-Policy",
+                                CSP + ("; frame-ancestors *" if embed else "; frame-ancestors 'self'"))
+    if not embed:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     return response
+
+
+@server.errorhandler(Exception)
+def unexpected(error):
+    """A callback request that Dash or a callback cannot answer is a request the app's own pages never send
+    (a forged body, a value of the wrong type): 400, one line in the log. A file Dash does not serve: 404 (Dash
+    raises instead). Anything else: a plain 500, with the traceback in the log and none in the response."""
+    if isinstance(error, HTTPException):
+        return error
+    if isinstance(error, DependencyException):  # /_dash-component-suites/<not a file Dash serves>
+        return jsonify({"error": "not found"}), 404
+    if request.path == CALLBACKS:
+        log.warning("callback request refused: %s: %s", type(error).__name__, str(error)[:200])
+        return jsonify({"error": "this callback request cannot be answered"}), 400
+    log.error("%s %s failed", request.method, request.path[:200], exc_info=error)
+    return jsonify({"error": "internal error; it was logged"}), 500
 
 
 from dashboard import callbacks  # noqa: E402,F401  (registers the callbacks)

@@ -21,3 +21,8 @@ def port() -> int:
 
 def workers() -> int:
     return int(os.environ.get("DEFEX_WORKERS", "2"))
+
+
+def cache_enabled() -> bool:
+    """DEFEX_CACHE=0 turns off the per-process cache of query results and pages (dashboard/cache.py)."""
+    return os.environ.get("DEFEX_CACHE", "1") != "0"

@@ -264,7 +264,8 @@ def country_profile(iso3: str) -> pd.DataFrame:
 
 
 def firm_profile(firm_id: str) -> pd.DataFrame:
-    return query("SELECT firm_id, name, name_en, aliases, country, note FROM firms WHERE firm_id = $id", {"id": firm_id})
+    return query("SELECT firm_id, name, name_en, aliases, country, note FROM firms WHERE firm_id = $id",
+                 {"id": firm_id})
 
 
 def platform_profile(platform_id: str) -> pd.DataFrame:
@@ -281,9 +282,14 @@ def deal_source_publishers(p: Params) -> dict:
     return dict(zip(frame["publisher"], frame["n"], strict=True))
 
 
+@lru_cache(maxsize=8)
+def _last_sipri_year(_version: str):
+    return query("SELECT max(year) AS y FROM v_sipri_yearly WHERE direction = 'exports' AND world_tiv > 0")["y"].iloc[0]
+
+
 def sipri_period(p: Params) -> tuple[int, int]:
     """The years of a SIPRI comparison: from/to when given, else the latest five years with data."""
-    last = query("SELECT max(year) AS y FROM v_sipri_yearly WHERE direction = 'exports' AND world_tiv > 0")["y"].iloc[0]
+    last = _last_sipri_year(version())
     if pd.isna(last):
         return p.years(2019, 2023)
     end = min(p.to or int(last), int(last))

@@ -42,7 +42,15 @@ def _connection() -> duckdb.DuckDBPyConnection:
 
 
 def query(sql: str, params: dict | None = None) -> pd.DataFrame:
-    """Run one read-only query with bound parameters ($name) on a cursor of its own."""
+    """Run one read-only query with bound parameters ($name) on a cursor of its own; the result is cached per
+    warehouse version (dashboard/cache.py), so a page, an embed and the API asking the same question share it."""
+    from dashboard import cache
+
+    key = (sql, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (params or {}).items())))
+    return cache.cached("query", key, lambda: _run(sql, params))
+
+
+def _run(sql: str, params: dict | None) -> pd.DataFrame:
     cursor = _connection().cursor()
     try:
         return cursor.execute(sql, params or {}).df()

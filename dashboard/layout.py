@@ -7,7 +7,7 @@ from urllib.parse import quote
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import ctx, dcc, html
 from flask import has_request_context, request
 
 from dashboard import charts, data, ids
@@ -17,12 +17,27 @@ from dashboard.params import MEASURE_LABELS, Params, parse
 log = logging.getLogger(__name__)
 NAV = [("/", "Overview"), ("/countries", "Countries"), ("/firms", "Firms"), ("/platforms", "Platforms"),
        ("/deals", "Deals"), ("/sources", "Sources"), ("/quality", "Quality"), ("/compare", "Compare")]
+# Grid CSV downloads neutralise spreadsheet formulas like the API's CSV (assets/dashAgGridFunctions.js).
+NEUTRALISE = {"function": "neutraliseFormula(params)"}
 GRAPH_CONFIG = {"displaylogo": False, "topojsonURL": "/assets/topojson/", "responsive": True,
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 def params_of(query: dict) -> Params:
     return parse(query, data.known())
+
+
+def path_tail(prefix: str, fallback) -> str:
+    """What follows `prefix` in the page's own path (/country/<key> -> the key). Dash hands a page its path
+    variables and its query parameters in one set of keyword arguments, the query's winning: without this,
+    /country/PAK?key=TUR would draw Türkiye, and ?key=a&key=b a list."""
+    try:
+        pathname = ctx.inputs.get("_pages_location.pathname")
+    except Exception:  # not inside the router's callback
+        pathname = None
+    if isinstance(pathname, str) and pathname.startswith(prefix):
+        return pathname[len(prefix):]
+    return fallback if isinstance(fallback, str) else ""
 
 
 def navbar(p: Params, active: str) -> dbc.Navbar:
@@ -175,7 +190,8 @@ def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ..
 def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int = 560) -> dag.AgGrid:
     rows = frame.assign(
         buyer_link=[md_link(n, f"/country/{c}") for n, c in zip(frame["buyer"], frame["buyer_iso3"], strict=True)],
-        platform_link=[md_link(n, f"/platform/{i}") for n, i in zip(frame["platform"], frame["platform_id"], strict=True)],
+        platform_link=[md_link(n, f"/platform/{i}") for n, i in
+                       zip(frame["platform"], frame["platform_id"], strict=True)],
         firm_link=[md_link(n, f"/firm/{i}") if isinstance(i, str) else "" for n, i in
                    zip(frame["firm"], frame["firm_id"], strict=True)],
         source_link=[md_link(t, u) for t, u in zip(frame["source_title"], frame["source_url"], strict=True)],
@@ -200,4 +216,4 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
              "as_of", "value", "currency", "value_usd_m", "status", "confidence", "source_title", "source_url", "note"]
     hidden = [{"field": f, "headerName": f, "hide": True} for f in plain if f not in {c["field"] for c in columns}]
     return grid(rows, grid_id, columns + hidden, height=height,
-                csvExportParams={"fileName": "defex-deals.csv", "columnKeys": plain})
+                csvExportParams={"fileName": "defex-deals.csv", "columnKeys": plain, "processCellCallback": NEUTRALISE})

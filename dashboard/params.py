@@ -12,6 +12,7 @@ STATUSES = ("confirmed", "all")
 MEASURES = ("usd", "tiv", "units")
 MEASURE_LABELS = {"usd": "US$ million", "tiv": "SIPRI TIV (million)", "units": "units"}
 LIST_PARAMS = ("country", "firm", "platform", "publisher")
+MAX_MESSAGES = 20  # a URL with thousands of bad parameters gets twenty messages, not a page of thousands
 NAMES = ("from", "to", *LIST_PARAMS, "status", "measure")
 ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -105,5 +106,12 @@ def parse(query: dict, known: Known = Known()) -> Params:
         firm=_ids("firm", query.get("firm", ""), ID, known.firms, messages),
         platform=_ids("platform", query.get("platform", ""), ID, known.platforms, messages),
         publisher=_ids("publisher", query.get("publisher", ""), ID, known.publishers, messages),
-        messages=tuple(dict.fromkeys(messages)),  # each message once
+        messages=_capped(list(dict.fromkeys(messages))),  # each message once
     )
+
+
+def _capped(messages: list[str]) -> tuple[str, ...]:
+    if len(messages) <= MAX_MESSAGES:
+        return tuple(messages)
+    more = len(messages) - (MAX_MESSAGES - 1)
+    return (*messages[: MAX_MESSAGES - 1], f"… and {more} more problems with the parameters, all ignored")

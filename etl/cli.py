@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; the published warehouse was not changed", file=sys.stderr)
+        return 130
     counts = ", ".join(f"{k} {v}" for k, v in result["row_counts"].items())
     if args.command == "check":
         print(f"check passed: {counts}")
@@ -57,13 +60,17 @@ def status(db: Path) -> int:
     if not db.exists():
         print(f"error: no warehouse at {db}; build it with `make etl`", file=sys.stderr)
         return 2
-    con = duckdb.connect(str(db), read_only=True)
     try:
-        runs = con.execute(
-            "SELECT run_id, started_at, finished_at, outcome, row_counts, data_as_of FROM etl_runs ORDER BY started_at DESC"
-        ).fetchall()
-    finally:
-        con.close()
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            runs = con.execute("SELECT run_id, started_at, finished_at, outcome, row_counts, data_as_of "
+                               "FROM etl_runs ORDER BY started_at DESC").fetchall()
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        print(f"error: {db}: not a readable warehouse ({type(exc).__name__}); rebuild it with `make etl`",
+              file=sys.stderr)
+        return 2
     print(f"warehouse: {db} -> {db.resolve().name}")
     latest = runs[0]
     print(f"latest run: {latest[0]}  {latest[3]}  finished {latest[2]:%Y-%m-%d %H:%M:%S} UTC  data as of {latest[5]}")
@@ -75,6 +82,16 @@ def status(db: Path) -> int:
         print(f"  {run[0]}  {run[3]}")
     failed = db.with_name("runs.jsonl")
     if failed.exists():
-        lines = failed.read_text(encoding="utf-8").splitlines()
-        print(f"failed runs (warehouse left unchanged): {len(lines)}; latest: {json.loads(lines[-1])['started_at']}")
+        entries = [_entry(line) for line in failed.read_text(encoding="utf-8", errors="replace").splitlines()]
+        entries = [e for e in entries if e]  # a run killed while writing its line leaves half a line
+        if entries:
+            print(f"failed runs (warehouse left unchanged): {len(entries)}; latest: {entries[-1]['started_at']}")
     return 0
+
+
+def _entry(line: str) -> dict | None:
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return None
+    return entry if isinstance(entry, dict) and "started_at" in entry else None

@@ -13,7 +13,17 @@ class Failure:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: column {self.column!r}, value {self.value!r}: {self.rule}"
+        return f"{where}: column {_shown(self.column)}, value {_shown(self.value)}: {self.rule}"
+
+
+SHOWN = 120  # characters of a value printed in a report; an enormous field is cut, its length given
+
+
+def _shown(text: str) -> str:
+    """repr() (control characters escaped, so a value cannot drive the terminal), cut when enormous."""
+    if len(text) <= SHOWN:
+        return repr(text)
+    return f"{text[:SHOWN]!r}… ({len(text):,} characters)"
 
 
 class ValidationFailed(Exception):

@@ -8,6 +8,8 @@
 import hashlib
 import json
 import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +22,7 @@ from etl.config import SQL_DIR
 from etl.countries import iso3_name, kind
 from etl.errors import Failure, ValidationFailed
 from etl.readcsv import LINE, display
-from etl.sources import curated
+from etl.sources import curated, sipri_register
 from etl.validate import check, parse, references
 
 CONFIRMED_STATUSES = ("signed", "in_production", "delivering", "delivered")
@@ -29,6 +31,9 @@ TABLE_ORDER = [
     "firm_figures", "deals", "deal_deliveries", "events", "sipri_register", "sipri_deliveries", "sipri_tiv",
 ]
 ORDER_KEYS = {"sipri_deliveries": "vintage, record_no, year", "sipri_tiv": "vintage, direction, country, year"}
+STAGED = ("sipri_register", "sipri_deliveries")  # written from DuckDB staging tables, not from frames
+MEMORY_LIMIT = "512MB"  # DuckDB's buffer for the run; a large SIPRI register spills to a temporary folder
+STAGE = "stage"  # the in-memory database the registers are staged in (the warehouse file is attached beside it)
 
 
 @dataclass
@@ -44,9 +49,21 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def extract_all(raw_dir: Path, sipri_dir: Path | None = None) -> Inputs:
-    """Read, type and check every curated file and SIPRI export; InputError (exit 2) stops at an unreadable file."""
+def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConnection) -> Inputs:
+    """Read, type and check every curated file and SIPRI export; InputError (exit 2) stops at an unreadable file.
+    SIPRI registers are staged in `con` (an in-memory database the warehouse file is attached to later), in a
+    second thread: DuckDB works there while pandas and pandera check the curated files here (2 cores, 2 tasks)."""
     inputs = Inputs()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sipri") as pool:
+        staged = pool.submit(sipri.extract_dir, sipri_dir, con)
+        _extract_curated(raw_dir, inputs)
+        inputs.sipri_inputs = staged.result()
+    inputs.failures += inputs.sipri_inputs.failures
+    inputs.checksums |= inputs.sipri_inputs.checksums
+    return inputs
+
+
+def _extract_curated(raw_dir: Path, inputs: Inputs) -> None:
     for spec in curated.FILES:
         path = raw_dir / spec.file
         frame, failures = curated.extract(path)
@@ -57,10 +74,6 @@ def extract_all(raw_dir: Path, sipri_dir: Path | None = None) -> Inputs:
         inputs.checksums[name] = sha256(path)
     inputs.failures += references(inputs.tables, inputs.files, curated.REFERENCES)
     _harmonise(inputs)
-    inputs.sipri_inputs = sipri.extract_dir(sipri_dir)
-    inputs.failures += inputs.sipri_inputs.failures
-    inputs.checksums |= inputs.sipri_inputs.checksums
-    return inputs
 
 
 def _harmonise(inputs: Inputs) -> None:
@@ -76,7 +89,7 @@ def _harmonise(inputs: Inputs) -> None:
     t["aliases"] = pd.concat([firm_aliases, platform_aliases], ignore_index=True)
 
 
-def prepare(inputs: Inputs) -> dict[str, pd.DataFrame]:
+def prepare(inputs: Inputs, con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """Shape validated frames into the warehouse tables (derived columns only; no value is changed)."""
     t = {name: frame.drop(columns=[LINE], errors="ignore") for name, frame in inputs.tables.items()}
     deals = t["deals"]
@@ -91,16 +104,19 @@ def prepare(inputs: Inputs) -> dict[str, pd.DataFrame]:
     )
     t |= sipri.tables(inputs.sipri_inputs)
     codes = set(deals["buyer_iso3"]) | {c for cs in t["events"]["countries"] for c in cs} | set(t["firms"]["country"])
-    codes |= {"TUR"} | sipri.codes(t)
+    codes |= {"TUR"} | sipri.codes(inputs.sipri_inputs, con, t["sipri_tiv"])
     t["countries"] = pd.DataFrame([(c, iso3_name(c), kind(c)) for c in sorted(codes)], columns=["iso3", "name", "kind"])
     return t
 
 
-def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], registers: list) -> dict[str, int]:
     for ddl in ("schema.sql", "sipri.sql"):
         con.execute((SQL_DIR / ddl).read_text())
     counts = {}
     for name in TABLE_ORDER:
+        if name in STAGED:
+            counts[name] = _write_staged(con, name, registers)
+            continue
         columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
         frame = tables[name][columns]
         if len(frame):
@@ -109,17 +125,34 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> di
             con.execute(f"INSERT INTO {name} SELECT * FROM frame ORDER BY {key}")
             con.unregister("frame")
         counts[name] = len(frame)
+    for staged in registers:  # derived from the same parse as sipri_deliveries (etl/sql/sipri.sql); platform_id
+        # linked as sql/sipri_link.sql links the register's rows (here at insert: an UPDATE of millions is slow)
+        con.execute(f"""INSERT INTO sipri_delivery_tiv SELECT d.vintage, d.record_no, d.supplier_iso3, d.recipient_iso3,
+                        d.year, d.year_uncertain, d.tiv_delivered / d.delivery_years, d.delivery_years, d.tiv_delivered,
+                        d.designation, d.designation_key, a.entity_id FROM {STAGE}.{staged.deliveries} AS d
+                        LEFT JOIN aliases AS a ON a.entity_type = 'platform' AND a.alias_key = d.designation_key
+                                               AND d.supplier_iso3 = 'TUR'""")
     con.execute((SQL_DIR / "sipri_link.sql").read_text())
     for view in sorted((SQL_DIR / "views").glob("*.sql")):
         con.execute(view.read_text())
     return counts
 
 
+def _write_staged(con: duckdb.DuckDBPyConnection, name: str, registers: list) -> int:
+    """The register's tables, straight from the staging tables, file by file in vintage order (each in record
+    order already: no sort of millions of rows)."""
+    for staged in registers:
+        source = sipri_register.records_sql(staged, f"{STAGE}.") if name == "sipri_register" else (
+            f"SELECT vintage, record_no, year, year_uncertain FROM {STAGE}.{staged.deliveries}")
+        con.execute(f"INSERT INTO {name} {source}")
+    return sum(s.count if name == "sipri_register" else s.deliveries_count for s in registers)
+
+
 def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> None:
     if previous is None:
         return
     try:
-        con.execute("ATTACH '" + str(previous).replace("'", "''") + "' AS prev (READ_ONLY)")
+        con.execute("ATTACH " + sql_text(str(previous)) + " AS prev (READ_ONLY)")
         con.execute("INSERT INTO etl_runs SELECT * FROM prev.etl_runs")
         con.execute("DETACH prev")
     except duckdb.Error:
@@ -129,24 +162,38 @@ def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> Non
 def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool = False) -> dict:
     started = datetime.now(UTC).replace(tzinfo=None)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ")
-    inputs = extract_all(raw_dir, sipri_dir)
-    if inputs.failures:
-        if not check_only:
-            log_failure(db, run_id, started, inputs.failures)
-        raise ValidationFailed(inputs.failures)
-    tables = prepare(inputs)
-    if check_only:
-        return {"run_id": None, "row_counts": {n: len(tables[n]) for n in TABLE_ORDER}}
-    with warehouse.lock(db):
-        return _build(db, run_id, started, raw_dir, inputs, tables)
+    with tempfile.TemporaryDirectory(prefix="defex-etl-") as spill:
+        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
+        con.execute(f"ATTACH ':memory:' AS {STAGE}")
+        con.execute(f"USE {STAGE}")
+        try:
+            inputs = extract_all(raw_dir, sipri_dir, con)
+            if inputs.failures:
+                if not check_only:
+                    log_failure(db, run_id, started, inputs.failures)
+                raise ValidationFailed(inputs.failures)
+            tables = prepare(inputs, con)
+            if check_only:
+                registers = inputs.sipri_inputs.register
+                counts = {n: len(tables[n]) for n in TABLE_ORDER if n not in STAGED}
+                counts["sipri_register"] = sum(s.count for s in registers)
+                counts["sipri_deliveries"] = sum(s.deliveries_count for s in registers)
+                return {"run_id": None, "row_counts": {n: counts[n] for n in TABLE_ORDER}}
+            with warehouse.lock(db):
+                return _build(con, db, run_id, started, raw_dir, inputs, tables)
+        finally:
+            con.close()
 
 
-def _build(db, run_id, started, raw_dir, inputs, tables) -> dict:
+def _build(con, db, run_id, started, raw_dir, inputs, tables) -> dict:
+    """Write a new version file (attached to the run's connection, where the registers are staged), then
+    publish it."""
     building = warehouse.building_path(db, run_id)
     try:
-        con = duckdb.connect(str(building))
+        con.execute("ATTACH " + sql_text(str(building)) + " AS building")
+        con.execute("USE building")
         try:
-            counts = write(con, tables)
+            counts = write(con, tables, sipri.registers(inputs.sipri_inputs))
             _previous_runs(con, warehouse.published(db))
             as_of = con.execute("SELECT max(published) FROM export_figures").fetchone()[0]
             con.execute(
@@ -155,9 +202,10 @@ def _build(db, run_id, started, raw_dir, inputs, tables) -> dict:
                  _shown(inputs.sipri_inputs.directory), json.dumps(inputs.checksums, sort_keys=True),
                  json.dumps(counts), as_of],
             )
-            con.execute("CHECKPOINT")
+            con.execute("CHECKPOINT building")
         finally:
-            con.close()
+            con.execute(f"USE {STAGE}")
+            con.execute("DETACH building")
         warehouse.fsync(building)
         version = warehouse.version_path(db, run_id)
         os.replace(building, version)
@@ -168,6 +216,10 @@ def _build(db, run_id, started, raw_dir, inputs, tables) -> dict:
         raise
     warehouse.prune(db)
     return {"run_id": run_id, "row_counts": counts, "db": str(db), "version": version.name}
+
+
+def sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _shown(directory: Path | None) -> str | None:

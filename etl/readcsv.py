@@ -1,5 +1,14 @@
-"""Read a curated CSV as text, keeping each record's physical line number for error reports."""
+"""Read a curated CSV as text, keeping each record's physical line number for error reports.
 
+What is refused here, before any value is looked at: bytes that are not UTF-8 text (binary content, UTF-16/32,
+Latin-1), an empty file or one with a header and no rows, malformed quoting (a quoted field never closed: a
+truncated file), the same column twice in the header. A UTF-8 byte-order mark at the very start is accepted and
+dropped: it is what Excel's "CSV UTF-8" writes, it carries no data, and refusing it would only send users
+round in circles. A byte-order mark anywhere else is an invisible character in a value or a column name, and
+is reported as such (etl/validate.py, or as a column missing from the header).
+"""
+
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -9,6 +18,14 @@ import pandas as pd
 from etl.errors import Failure, InputError
 
 LINE = "_line"  # column holding the physical line number of each record
+UTF8_BOM = "\ufeff"
+WIDE_BOMS = {  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    codecs.BOM_UTF32_LE: "UTF-32", codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16", codecs.BOM_UTF16_BE: "UTF-16",
+}
+# The csv module refuses fields over 131,072 characters with an error that names no line. The file is in memory
+# already, so read any field and let the length rule (etl/validate.py, MAX_TEXT) report it with its line.
+csv.field_size_limit(2**31 - 1)
 
 
 def display(path: Path) -> str:
@@ -26,42 +43,68 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         raise InputError(f"{display(path)}: file not found") from None
     except OSError as exc:
         raise InputError(f"{display(path)}: cannot read ({exc.strerror})") from None
+    for bom, name in WIDE_BOMS.items():
+        if data.startswith(bom):
+            raise InputError(f"{display(path)}: {name} text (byte-order mark {bom.hex(' ').upper()}); "
+                             f"save the file as {encoding.upper()}")
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise InputError(f"{display(path)}: binary content (NUL byte at offset {nul}); expected a CSV text file")
+        line = data[:nul].count(b"\n") + 1
+        raise InputError(f"{display(path)}: binary content (NUL byte on line {line}, offset {nul}); "
+                         "expected a CSV text file")
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"{display(path)}:{line}: not valid {encoding.upper()} (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            f"save the file as {encoding.upper()}"
+            f"{display(path)}:{line}: not valid {encoding.upper()} (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); save the file as {encoding.upper()}"
         ) from None
 
 
 def read_csv(path: Path) -> tuple[pd.DataFrame, list[Failure]]:
-    """Every cell as text (None when empty) plus the failures of the file's shape (ragged rows)."""
+    """Every cell as text (None when empty) plus the failures of the file's shape (ragged rows, no rows)."""
     text = read_text(path)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        raise InputError(f"{display(path)}: empty file; expected a header row and data")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
     name = display(path)
+    text = text.removeprefix(UTF8_BOM)  # Excel's "CSV UTF-8": see the module's docstring
+    if not text.strip():
+        raise InputError(f"{name}: empty file; expected a header row and data")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records, lines, failures = [], [], []
-    start = reader.line_num
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            start = reader.line_num
-            continue
-        line = start + 1
-        if len(row) != len(header):
-            failures.append(Failure(name, line, "*", f"{len(row)} fields", f"every row has the header's {len(header)} fields"))
-        else:
-            records.append([cell.strip() or None for cell in row])
-            lines.append(line)
+    try:
+        header = [h.strip() for h in next(reader)]
         start = reader.line_num
-    frame = pd.DataFrame(records, columns=[h.strip() for h in header], dtype=object)
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                start = reader.line_num
+                continue
+            line = start + 1
+            if len(row) != len(header):
+                rule = f"every row has the header's {len(header)} fields"
+                failures.append(Failure(name, line, "*", f"{len(row)} fields", rule))
+            else:
+                records.append([cell.strip() or None for cell in row])
+                lines.append(line)
+            start = reader.line_num
+    except csv.Error as exc:
+        raise InputError(f"{name}:{reader.line_num}: malformed CSV ({exc}); a quoted field must end with a quote "
+                         "followed by a comma or the end of the line (a file cut short ends inside one)") from None
+    if not records and not failures:
+        failures.append(Failure(name, 1, "*", "(no rows)", "a curated file has at least one data row after the header"))
+    frame = pd.DataFrame(records, columns=range(len(header)), dtype=object)
+    keep = _first_of_each_name(header)
+    failures += [Failure(name, 1, header[i], "(twice)", "each column appears once in the header")
+                 for i in range(len(header)) if i not in keep]
+    frame = frame[keep].set_axis([header[i] for i in keep], axis=1)
     frame[LINE] = lines
     return frame, failures
+
+
+def _first_of_each_name(header: list[str]) -> list[int]:
+    seen: set[str] = set()
+    keep = []
+    for i, column in enumerate(header):
+        if column not in seen:
+            seen.add(column)
+            keep.append(i)
+    return keep

@@ -8,22 +8,20 @@ the run (InputError, exit 2). Several vintages of a table may be imported side b
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from etl.errors import Failure
-from etl.harmonise import alias_key
-from etl.readcsv import LINE
 from etl.sources import sipri_file, sipri_register, sipri_tiv
 
 SOURCES = {"register": sipri_register, "exports": sipri_tiv, "imports": sipri_tiv}  # Export.kind -> module
-REGISTER_COLUMNS = list(sipri_register.SipriRegister.to_schema().columns)
 TIV_COLUMNS = list(sipri_tiv.SipriTiv.to_schema().columns)
 
 
 @dataclass
 class SipriInputs:
     directory: Path | None = None  # set only when at least one file was imported
-    register: list[pd.DataFrame] = field(default_factory=list)
+    register: list[sipri_register.Staged] = field(default_factory=list)  # typed in DuckDB, not in pandas
     tiv: list[pd.DataFrame] = field(default_factory=list)
     checksums: dict[str, str] = field(default_factory=dict)  # file as shown -> sha256
     failures: list[Failure] = field(default_factory=list)
@@ -35,12 +33,16 @@ def files(directory: Path | None) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
 
 
-def extract_dir(directory: Path | None) -> SipriInputs:
-    """Extract every SIPRI export in the folder; InputError (exit 2) at the first file that is not readable."""
+def extract_dir(directory: Path | None, con: duckdb.DuckDBPyConnection) -> SipriInputs:
+    """Extract every SIPRI export in the folder; InputError (exit 2) at the first file that is not readable.
+    Registers are staged in `con` (tables register_<n>…); TIV tables are small and come back as frames."""
     inputs, seen = SipriInputs(), {}
     for path in files(directory):
         export = sipri_file.read(path)
-        frame, vintage, failures = SOURCES[export.kind].parse(export)
+        if export.kind == "register":
+            frame, vintage, failures = sipri_register.parse(export, con, f"register_{len(inputs.register)}")
+        else:
+            frame, vintage, failures = sipri_tiv.parse(export)
         key = (export.kind, vintage)
         if vintage is not None and key in seen:
             rule = f"one file per SIPRI table and vintage: {seen[key]} is the same {export.kind} export"
@@ -54,18 +56,24 @@ def extract_dir(directory: Path | None) -> SipriInputs:
 
 
 def tables(inputs: SipriInputs) -> dict[str, pd.DataFrame]:
-    """The warehouse's sipri_* tables (empty when nothing was imported). platform_id is linked in SQL after load."""
-    register = _concat(inputs.register, REGISTER_COLUMNS + [LINE]).rename(columns={LINE: "line"})
-    deliveries, _ = sipri_register.deliveries(register)
-    keys = {d: alias_key(d) for d in register["designation"].dropna().unique()}
-    register = register.assign(designation_key=register["designation"].map(keys), platform_id=None)
-    tiv = _concat(inputs.tiv, TIV_COLUMNS)
-    return {"sipri_register": register, "sipri_deliveries": deliveries, "sipri_tiv": tiv}
+    """The sipri_tiv table (empty when nothing was imported). The register's tables stay in DuckDB: see
+    register_sql(); platform_id is linked in SQL after load."""
+    return {"sipri_tiv": _concat(inputs.tiv, TIV_COLUMNS)}
 
 
-def codes(sipri_tables: dict[str, pd.DataFrame]) -> set[str]:
-    register, tiv = sipri_tables["sipri_register"], sipri_tables["sipri_tiv"]
-    return set(register["recipient_iso3"]) | set(register["supplier_iso3"]) | set(tiv["iso3"])
+def registers(inputs: SipriInputs) -> list[sipri_register.Staged]:
+    """The staged register files in the order they are loaded: by vintage (then name), as ORDER BY vintage,
+    record_no would put them."""
+    return sorted(inputs.register, key=lambda s: (s.vintage is None, s.vintage or 0, s.name))
+
+
+def codes(inputs: SipriInputs, con: duckdb.DuckDBPyConnection, tiv: pd.DataFrame) -> set[str]:
+    found = set(tiv["iso3"])
+    for staged in inputs.register:
+        found |= {code for (code,) in con.execute(
+            f"SELECT recipient_iso3 FROM {staged.records} UNION SELECT supplier_iso3 FROM {staged.records}"
+        ).fetchall() if code}
+    return found
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

@@ -1,6 +1,12 @@
-"""Turn text tables into typed, checked tables, collecting every failure (lazy) before anything is written."""
+"""Turn text tables into typed, checked tables, collecting every failure (lazy) before anything is written.
+
+Besides each model's own rules (etl/schemas.py), every table gets the same rules on every cell (cell_rules):
+text is plain text (no control, bidi or invisible characters, no HTML tags, no spreadsheet formula, at most
+MAX_TEXT characters), numbers are finite, dates and years are not in the future.
+"""
 
 import re
+from datetime import date
 
 import pandas as pd
 import pandera.pandas as pa
@@ -10,6 +16,38 @@ from etl.readcsv import LINE
 from etl.schemas import ROW_RULES
 
 NUMBER_KINDS = {"f": "a number", "i": "a whole number"}
+MISSING = "(missing)"  # the value of the failure that reports a column missing from the header
+# Columns holding one value per file (SIPRI's "Data generated"): checked once where they are read, not per row.
+FILE_LEVEL = ("vintage",)
+# How numbers are written: ASCII digits, one optional decimal point, an optional exponent. Nothing else, so
+# that a Turkish "1.234,5", "1,234.5", "1_000", "٣", "0x1A", "NaN" and "inf" are refused rather than misread.
+NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+NUMBER_HINT = "digits with a decimal point, no thousands separator: 1234.5, not 1.234,5 or 1,234.5"
+MAX_TEXT = 10_000  # characters in any one text cell; the longest real one (a SIPRI comment) has ~1,100
+# Control characters (C0 but tab and line breaks, DEL, C1), zero-width and bidi controls, the byte-order mark.
+INVISIBLE = "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+TAG = "<[A-Za-z!/?]"  # the start of an HTML/XML tag, comment or declaration
+# What a spreadsheet runs: '=…', or '+', '-', '@' before a function call or a DDE link ('+HYPERLINK(', '-cmd|').
+# '-12.4% (bianet)' and '+41%' stay: notes and quotes start with signed percentages.
+FORMULA = "^=|^[+@-].*?[A-Za-z_][A-Za-z0-9_.]*[(|]"
+# The rules every table shares (the patterns are Python and RE2 alike, so DuckDB can run them: sql_rules).
+TEXT_RULES = [
+    (INVISIBLE, "plain text: no control, zero-width or bidi characters"),
+    (TAG, "plain text: no HTML or XML tags"),
+    (FORMULA, "must not start like a spreadsheet formula ('=…', or +, -, @ before a function)"),
+]
+LONG = f"at most {MAX_TEXT:,} characters"
+FINITE = "must be a finite number"
+SUSPECT = "|".join(pattern for pattern, _ in TEXT_RULES)
+
+
+def today() -> date:
+    return date.today()
+
+
+def future_date() -> str:
+    """The rule a date after today breaks (publication, retrieval, as-of, event and SIPRI vintage dates)."""
+    return f"a date not in the future (today is {today():%Y-%m-%d})"
 
 
 def _kind(dtype) -> str:
@@ -28,7 +66,9 @@ def parse(frame: pd.DataFrame, model: type[pa.DataFrameModel], file: str) -> tup
     failures: list[Failure] = []
     out = frame.copy()
     for name, column in model.to_schema().columns.items():
-        if name not in out:
+        if name not in out:  # reported here, then present but empty, so that later steps need not guard
+            failures.append(Failure(file, 1, name, MISSING, "required column is missing from the header"))
+            out[name] = None
             continue
         kind, raw = _kind(column.dtype), out[name]
         if kind == "text":
@@ -37,9 +77,10 @@ def parse(frame: pd.DataFrame, model: type[pa.DataFrameModel], file: str) -> tup
             parsed = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
             rule = "a date written YYYY-MM-DD"
         else:
-            parsed = pd.to_numeric(raw, errors="coerce")
+            written = raw.map(lambda v: bool(NUMBER.match(v)) if isinstance(v, str) else False)
+            parsed = pd.to_numeric(raw.where(written), errors="coerce")
             parsed = parsed.where(parsed.abs() != float("inf"))
-            rule = f"must be {NUMBER_KINDS[kind]}"
+            rule = f"must be {NUMBER_KINDS[kind]} ({NUMBER_HINT})"
             if kind == "i":
                 fractional = parsed.notna() & (parsed % 1 != 0)
                 parsed = parsed.where(~fractional)
@@ -51,21 +92,96 @@ def parse(frame: pd.DataFrame, model: type[pa.DataFrameModel], file: str) -> tup
 
 def check(frame: pd.DataFrame, raw: pd.DataFrame, model: type[pa.DataFrameModel], file: str,
           already: list[Failure]) -> list[Failure]:
-    """Run the pandera model lazily; report each failure with its line and the value as written in the file,
-    skipping cells already reported by parse()."""
+    """Run the pandera model lazily, then the rules every table shares (cell_rules); report each failure with its
+    line and the value as written in the file, once per cell: skipping cells already reported by parse(), and
+    the shared rules on cells the model's own, more specific rules reported."""
+    missing = {f.column for f in already if f.value == MISSING}
     seen = {(f.line, f.column) for f in already}
-    lines = frame[LINE]
+    failures = []
     try:
         model.validate(frame.drop(columns=[LINE]), lazy=True)
-        return []
+        cases = ()
     except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-    failures = []
-    for case in cases.itertuples(index=False):
-        failure = _describe(case, raw, lines, file)
-        if failure and (failure.line, failure.column) not in seen:
+        cases = exc.failure_cases.itertuples(index=False)
+    for case in cases:
+        failure = _describe(case, raw, frame[LINE], file)
+        if failure and (failure.line, failure.column) not in seen and failure.column not in missing:
             failures.append(failure)
+    seen |= {(f.line, f.column) for f in failures}
+    return failures + [f for f in cell_rules(frame, raw, model, file) if (f.line, f.column) not in seen]
+
+
+def shared_rules(model: type[pa.DataFrameModel]) -> list[tuple[str, str, str]]:
+    """The rules every table shares, for each column of the model: (column, test, rule in words). test is
+    'long', 'finite', 'future' or a pattern (TEXT_RULES); nothing in the future means after today (or this year,
+    for a whole-number column named year or *_year)."""
+    now, out = today(), []
+    for name, column in model.to_schema().columns.items():
+        kind = _kind(column.dtype)
+        if name in FILE_LEVEL:
+            continue
+        if kind == "text" and "bool" not in str(column.dtype).lower():
+            out += [(name, "long", LONG)] + [(name, pattern, rule) for pattern, rule in TEXT_RULES]
+        elif kind == "f":
+            out.append((name, "finite", FINITE))
+        elif kind == "date":
+            out.append((name, "future", future_date()))
+        elif kind == "i" and (name == "year" or name.endswith("_year")):
+            out.append((name, "future", f"a year not in the future (now {now.year})"))
+    return out
+
+
+def sql_rules(model: type[pa.DataFrameModel]) -> list[tuple[str, str, str]]:
+    """shared_rules as SQL for DuckDB: (column, condition true on a failing row, rule in words)."""
+    now, out = today(), []
+    for name, test, rule in shared_rules(model):
+        c = f'"{name}"'
+        kind = _kind(model.to_schema().columns[name].dtype)
+        if test == "long":
+            condition = f"length({c}) > {MAX_TEXT}"
+        elif test == "finite":
+            condition = f"isinf({c})"
+        elif test == "future":
+            condition = f"{c} > DATE '{now:%Y-%m-%d}'" if kind == "date" else f"{c} > {now.year}"
+        else:
+            condition = f"regexp_matches({c}, '{test}')"  # no quote in any pattern of TEXT_RULES
+        out.append((name, f"coalesce({condition}, false)", rule))
+    return out
+
+
+def cell_rules(frame: pd.DataFrame, raw: pd.DataFrame, model: type[pa.DataFrameModel], file: str) -> list[Failure]:
+    """shared_rules on a typed frame: the first rule each cell breaks."""
+    rules: dict[str, list[tuple[str, str]]] = {}
+    for name, test, rule in shared_rules(model):
+        if name in frame and frame[name].notna().any():
+            rules.setdefault(name, []).append((test, rule))
+    failures = []
+    for name, tests in rules.items():
+        failing = pd.Series(False, index=frame.index)
+        for test, rule in tests:
+            bad = _breaks(frame[name], test) & ~failing
+            failures += _cells(frame, raw, name, file, bad, rule)
+            failing |= bad
     return failures
+
+
+def _breaks(values: pd.Series, test: str) -> pd.Series:
+    if test == "finite":
+        return values.isin([float("inf"), float("-inf")])
+    if test == "future":
+        limit = pd.Timestamp(today()) if pd.api.types.is_datetime64_any_dtype(values) else today().year
+        return (values > limit).fillna(False).astype(bool)
+    if values.dtype == object:  # text read by etl.readcsv; SIPRI's frames are typed str already
+        values = values.map(lambda v: v if isinstance(v, str) else None)
+    text = values.astype("string[pyarrow]")
+    bad = text.str.len() > MAX_TEXT if test == "long" else text.str.contains(test, regex=True)
+    return bad.fillna(False).astype(bool)
+
+
+def _cells(frame: pd.DataFrame, raw: pd.DataFrame, name: str, file: str, bad: pd.Series, rule: str) -> list[Failure]:
+    source = raw if name in raw else frame
+    rows = frame.index[bad.to_numpy(dtype=bool)]
+    return [Failure(file, int(frame.at[i, LINE]), name, _text_of(source.at[i, name]), rule) for i in rows]
 
 
 def _describe(case, raw: pd.DataFrame, lines: pd.Series, file: str) -> Failure | None:
@@ -82,13 +198,13 @@ def _describe(case, raw: pd.DataFrame, lines: pd.Series, file: str) -> Failure |
     if check_name in ROW_RULES:
         column, rule = ROW_RULES[check_name]
         value = raw.at[index, column] if column in raw else None
-        return Failure(file, line, column, _text(value), rule)
+        return Failure(file, line, column, _text_of(value), rule)
     if check_name == "not_nullable":
         return Failure(file, line, str(column), "", "required: must not be empty")
     if check_name in ("field_uniqueness", "multiple_fields_uniqueness"):
         return Failure(file, line, str(column), str(case.failure_case), "duplicate key: must be unique")
     value = raw.at[index, column] if column in raw else case.failure_case
-    return Failure(file, line, str(column), _text(value), readable(check_name))
+    return Failure(file, line, str(column), _text_of(value), readable(check_name))
 
 
 RULE_WORDS = [
@@ -110,7 +226,7 @@ def readable(check_name: str) -> str:
     return check_name
 
 
-def _text(value) -> str:
+def _text_of(value) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, pd.Timestamp):
@@ -127,8 +243,7 @@ def references(tables: dict, files: dict, rules: list[tuple[str, str, str, str]]
         known = set(tables[target][key].dropna()) if key in tables[target] else set()
         frame = tables[table]
         bad = frame[column].notna() & ~frame[column].isin(known)
-        failures += [
-            Failure(files[table], int(frame.at[i, LINE]), column, str(frame.at[i, column]), f"must exist in {target}.{key}")
-            for i in frame.index[bad]
-        ]
+        rule = f"must exist in {target}.{key}"
+        failures += [Failure(files[table], int(frame.at[i, LINE]), column, str(frame.at[i, column]), rule)
+                     for i in frame.index[bad]]
     return failures

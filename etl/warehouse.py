@@ -7,6 +7,7 @@ reading the version they opened; a failed build never touches the link or the fi
 import contextlib
 import fcntl
 import os
+import shutil
 from pathlib import Path
 
 from etl.config import KEEP_VERSIONS
@@ -52,14 +53,22 @@ def publish(db: Path, version: Path) -> None:
     fsync(db.parent)
 
 
+def leftovers(db: Path) -> list[Path]:
+    """What interrupted builds leave: a .building file with its .wal (and DuckDB's .tmp spill folder), a
+    temporary link of publish(). Only safe to delete under lock(): no build is running then."""
+    return sorted([*db.parent.glob(f"{db.stem}-*{db.suffix}.building*"), *db.parent.glob(f".{db.name}.*.link")])
+
+
 def prune(db: Path) -> list[Path]:
-    """Delete versions older than the newest KEEP_VERSIONS and leftovers of interrupted builds."""
+    """Delete versions older than the newest KEEP_VERSIONS and leftovers of interrupted builds (under lock())."""
     current = published(db)
     versions = sorted(db.parent.glob(f"{db.stem}-*{db.suffix}"))
-    removed = [v for v in versions[:-KEEP_VERSIONS] if v != current]
-    removed += list(db.parent.glob(f"{db.stem}-*{db.suffix}.building*"))  # leftovers: prune runs under lock()
+    removed = [v for v in versions[:-KEEP_VERSIONS] if v != current] + leftovers(db)
     for path in removed:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
     return removed
 

@@ -31,7 +31,7 @@ def _facts(kind: str, profile) -> list:
 def entity_layout(kind: str, key: str | None, query: dict):
     template, param, profile_of, chart_ids = ENTITIES[kind]
     p = ui.params_of(query)
-    key = (key or "").strip()
+    key = ui.path_tail(template.split("<")[0], key).strip()
     key = key.upper() if kind == "country" else key.lower()
     profile = profile_of(key)
     path = template.replace("<key>", key)

@@ -6,16 +6,17 @@ differs between exports, "Data generated: …" (the vintage of every row), one h
 
 import codecs
 import csv
+import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
-from etl import config
+from etl import config, validate
 from etl.countries import kind, to_iso3
 from etl.errors import Failure, InputError
 from etl.readcsv import display
@@ -34,65 +35,152 @@ EXPECTED = ("a SIPRI CSV export: a trade register (header 'Recipient,Supplier,Ye
             "table (header 'Exports by,1950,…' or 'Recipient,1950,…')")
 
 
+CHUNK = 8 << 20  # bytes read at a time when scanning a file (a 5M-record register is ~650 MB)
+BLANK_LINE = re.compile(rb"\n(?=\r?\n)")  # the line end before an empty line
+# Bytes that may put whitespace at the edge of a cell (what str.strip() would remove): a space or tab beside a
+# comma or a line end, any other ASCII whitespace control, and the first bytes of non-ASCII whitespace in
+# Latin-1 (0x85, 0xA0) or UTF-8 (0xC2 0x85/0xA0, 0xE1 0x9A 0x80, 0xE2 0x80/0x81, 0xE3 0x80 0x80).
+EDGE_SPACE = (b" ,", b", ", b" \n", b"\n ", b" \r", b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
+EDGE_SPACE_END = (b" ", b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f", b"\x85", b"\xa0")
+EDGE_SPACE_HIGH = (b"\x85", b"\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81", b"\xe3\x80\x80")
+
+
 @dataclass(frozen=True)
 class Export:
     name: str  # the path as shown to the user
     kind: str  # register | exports | imports (the last two are TIV tables)
-    lines: list[str]  # physical lines, without "\n" ("\r" of CRLF files stays; csv drops it)
-    header: int  # index of the header line in `lines`; its line number is header + 1
+    path: Path
+    head: list[str]  # the physical lines up to the header line, without "\n"
+    header: int  # index of the header line in `head`; its line number is header + 1
     sha256: str
+    encoding: str  # utf-8 (a UTF-8 BOM is skipped) or latin-1, what SIPRI writes
+    plain: bool  # no quote character, no "\r" but in "\r\n": every physical line is one CSV row
+    blank_lines: tuple[int, ...]  # numbers of the empty lines after the header (CSV readers skip them)
+    spaces: bool = True  # a cell may start or end with whitespace (False: no cell needs stripping)
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """Every physical line, without "\n" ("\r" of CRLF files stays; csv drops it). Read on first use: the
+        TIV tables are small; the register is read by DuckDB (sipri_register.stage) unless it is not plain."""
+        data = self.path.read_bytes()
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8):]
+        return data.decode(self.encoding).split("\n")
+
+
+@dataclass
+class _Scan:
+    """What one pass over the bytes finds: checksum, encoding, quotes, line ends, empty lines."""
+    sha256: str = ""
+    utf8: bool = True
+    quotes: bool = False
+    spaces: bool = False
+    lf: int = 0
+    cr: int = 0
+    crlf: int = 0
+    blank: list[int] = field(default_factory=list)
 
 
 def read(path: Path) -> Export:
-    """The file's text and which SIPRI export it is; InputError (exit 2) when it is unreadable or not one."""
+    """The file's head and which SIPRI export it is; InputError (exit 2) when it is unreadable or not one.
+    The file is scanned once in chunks (checksum, encoding, line ends), never held whole in memory."""
     name = display(path)
-    data = _bytes(path, name)
-    lines = _decode(data, name).split("\n")
-    for index, line in enumerate(lines[: MAX_PREAMBLE + 1]):
-        if line.startswith(REGISTER_HEADER):
-            return Export(name, "register", lines, index, hashlib.sha256(data).hexdigest())
-        if match := TIV_HEADER.match(line):
-            return Export(name, TIV_KINDS[match[1]], lines, index, hashlib.sha256(data).hexdigest())
-    raise InputError(f"{name}: no SIPRI header line in its first {MAX_PREAMBLE + 1} lines; expected {EXPECTED}")
+    head = _head(path, name)
+    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    raw_lines = head[bom:].split(b"\n")[: MAX_PREAMBLE + 1]
+    index, kind = _find_header(raw_lines)
+    scan = _scan(path, name, data_starts=bom + sum(len(line) + 1 for line in raw_lines[: index + 1]))
+    if kind is None:
+        raise InputError(f"{name}: no SIPRI header line in its first {MAX_PREAMBLE + 1} lines; expected {EXPECTED}")
+    encoding = "utf-8" if scan.utf8 else ENCODING
+    lines = [line.decode(encoding, errors="replace") for line in raw_lines[: index + 1]]
+    plain = not scan.quotes and scan.cr == scan.crlf  # "\r" only before "\n" (SIPRI's register has both ends)
+    blank = tuple(n for n in scan.blank if n > index + 1)
+    return Export(name, kind, path, lines, index, scan.sha256, encoding, plain, blank, scan.spaces)
 
 
-def _bytes(path: Path, name: str) -> bytes:
+def _find_header(lines: list[bytes]) -> tuple[int, str | None]:
+    """(index, kind) of the header line; the header is ASCII, so it is found the same in any encoding."""
+    for index, line in enumerate(lines):
+        text = line.decode(ENCODING)
+        if text.startswith(REGISTER_HEADER):
+            return index, "register"
+        if match := TIV_HEADER.match(text):
+            return index, TIV_KINDS[match[1]]
+    return -1, None
+
+
+def _head(path: Path, name: str) -> bytes:
+    """The first MAX_PREAMBLE + 2 physical lines, as bytes; InputError for a file that is not readable text."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = b"".join(handle.readline() for _ in range(MAX_PREAMBLE + 2))
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror})") from None
-    if not data.strip():
-        raise InputError(f"{name}: empty file; expected {EXPECTED}")
-    return data
-
-
-def _decode(data: bytes, name: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data[:200].count(0) > 20:
         raise InputError(f"{name}: UTF-16 text; SIPRI exports are Latin-1 (ISO-8859-1): download the file again "
                          "or save it as Latin-1 or UTF-8")
-    if (nul := data.find(b"\x00")) >= 0:
-        raise InputError(f"{name}: binary content (NUL byte at offset {nul}); expected {EXPECTED}")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode(ENCODING)
+    return data
+
+
+def _scan(path: Path, name: str, data_starts: int) -> _Scan:
+    """One pass over the bytes; `spaces` looks only at the data (from byte data_starts: after the header)."""
+    scan, digest, decoder = _Scan(), hashlib.sha256(), codecs.getincrementaldecoder("utf-8-sig")()
+    offset, newlines, tail, content = 0, 0, b"", False
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            if (nul := chunk.find(b"\x00")) >= 0:
+                raise InputError(f"{name}: binary content (NUL byte at offset {offset + nul}); expected {EXPECTED}")
+            if scan.utf8 and (not chunk.isascii() or decoder.getstate()[0]):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    scan.utf8 = False
+            scan.quotes = scan.quotes or b'"' in chunk
+            window = tail + chunk  # an edge or an empty line may start at the end of the last chunk
+            data = window[max(0, data_starts - offset + len(tail)):]
+            scan.spaces = scan.spaces or any(s in data for s in EDGE_SPACE) or (
+                not data.isascii() and any(s in data for s in EDGE_SPACE_HIGH))
+            content = content or bool(chunk.strip())
+            before = newlines - tail.count(b"\n")
+            scan.blank += [before + window.count(b"\n", 0, m.start()) + 2 for m in BLANK_LINE.finditer(window)]
+            scan.lf += chunk.count(b"\n")
+            scan.cr += chunk.count(b"\r")
+            scan.crlf += window.count(b"\r\n") - tail.count(b"\r\n")
+            newlines += chunk.count(b"\n")
+            offset += len(chunk)
+            tail = chunk[-2:]
+    if scan.utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            scan.utf8 = False
+    if not content:
+        raise InputError(f"{name}: empty file; expected {EXPECTED}")
+    scan.spaces = scan.spaces or tail[-1:] in EDGE_SPACE_END  # the last cell of a file without a final line end
+    scan.sha256 = digest.hexdigest()
+    scan.blank = sorted(set(scan.blank))
+    return scan
 
 
 def header(export: Export) -> list[str]:
-    return next(csv.reader([export.lines[export.header]]))
+    return next(csv.reader([export.head[export.header]]))
 
 
 def vintage(export: Export) -> tuple[pd.Timestamp | None, list[Failure]]:
     """When SIPRI generated the file ("Data generated: 13 Mar 2025 10:02:49 AM" in the preamble)."""
-    for index, line in enumerate(export.lines[: export.header]):
+    for index, line in enumerate(export.head[: export.header]):
         if match := VINTAGE.match(line.strip()):
             try:
-                return pd.Timestamp(datetime.strptime(match[1], VINTAGE_FORMAT)), []
+                generated = pd.Timestamp(datetime.strptime(match[1], VINTAGE_FORMAT))
             except ValueError:
                 return None, [Failure(export.name, index + 1, "Data generated", match[1],
                                       "a date and time like '13 Mar 2025 10:02:49 AM'")]
+            if generated.date() > validate.today():
+                return generated, [Failure(export.name, index + 1, "Data generated", match[1],
+                                           validate.future_date())]
+            return generated, []
     return None, [Failure(export.name, 0, "Data generated", "(missing)", MISSING_VINTAGE)]
 
 

@@ -2,7 +2,8 @@
 -- imports per recipient. SIPRI rows sharing a code (North Yemen's two names) are summed. world_tiv is the sum
 -- of all rows of the year (SIPRI's world row agrees within rounding: checked on import). TIV is SIPRI's
 -- volume unit, millions, never money. below_half: every cell was SIPRI's "0" (between 0 and 0.5).
-CREATE OR REPLACE VIEW v_sipri_yearly AS
+-- Materialized at load (the warehouse never changes after it): the dashboard asks for it on every SIPRI chart.
+CREATE OR REPLACE TABLE sipri_yearly AS
 WITH latest AS (
     SELECT direction, max(vintage) AS vintage FROM sipri_tiv GROUP BY direction
 ),
@@ -24,5 +25,8 @@ SELECT p.direction, p.iso3, c.name, c.kind, p.sipri_name, p.year, p.tiv, p.below
        round(100 * p.tiv / nullif(w.world_tiv, 0), 2) AS share_pct, p.vintage, p.source_file
 FROM per_country AS p
 JOIN world AS w USING (direction, year)
-LEFT JOIN countries AS c ON c.iso3 = p.iso3
-ORDER BY p.direction, p.iso3, p.year;
+LEFT JOIN countries AS c ON c.iso3 = p.iso3;
+
+CREATE OR REPLACE VIEW v_sipri_yearly AS
+SELECT * FROM sipri_yearly
+ORDER BY direction, iso3, year;

@@ -3,17 +3,11 @@
 -- deal's listed years of delivery: exact for a deal delivered in one year (delivery_years = 1), an estimate
 -- otherwise (SIPRI's own yearly figures weight the years by the units delivered in each, which the register
 -- does not publish). Derived; the TIV tables (v_sipri_yearly) hold SIPRI's yearly figures per country.
+-- The split is computed once, at load, into the table sipri_delivery_tiv (etl/sql/sipri.sql); this view keeps
+-- the latest register vintage.
 CREATE OR REPLACE VIEW v_sipri_delivery_tiv AS
-WITH deals AS (
-    SELECT * FROM sipri_register WHERE vintage = (SELECT max(vintage) FROM sipri_register)
-),
-years AS (
-    SELECT vintage, record_no, count(*) AS delivery_years FROM sipri_deliveries GROUP BY vintage, record_no
-)
-SELECT d.vintage, d.record_no, d.supplier_iso3, d.recipient_iso3, x.year, x.year_uncertain,
-       d.tiv_delivered / y.delivery_years AS tiv, y.delivery_years, d.tiv_delivered,
-       d.designation, d.platform_id
-FROM deals AS d
-JOIN sipri_deliveries AS x USING (vintage, record_no)
-JOIN years AS y USING (vintage, record_no)
-ORDER BY d.record_no, x.year;
+SELECT vintage, record_no, supplier_iso3, recipient_iso3, year, year_uncertain, tiv, delivery_years, tiv_delivered,
+       designation, platform_id
+FROM sipri_delivery_tiv
+WHERE vintage = (SELECT max(vintage) FROM sipri_register)
+ORDER BY record_no, year;

@@ -1,0 +1,63 @@
+"""A per-process cache of query results, figures and rendered responses, keyed by the warehouse version.
+
+The warehouse is an immutable file per ETL run (dashboard/db.py follows the symlink to the version): a result
+computed from one version is valid for as long as that version is published, so every key starts with the
+version and a refresh is never served stale. flask-caching's SimpleCache (pickled values, so a caller can
+never change what the next one gets); in a multi-host setup the same keys work with its Redis backend.
+DEFEX_CACHE=0 turns it off (the benchmarks measure both).
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Response
+from flask_caching.backends import SimpleCache
+
+from dashboard import config
+from dashboard.db import version
+
+T = TypeVar("T")
+ENTRIES = 1000  # per process; SimpleCache drops the oldest when full
+_store = SimpleCache(threshold=ENTRIES, default_timeout=0)
+_enabled = config.cache_enabled()
+
+
+def disable() -> None:
+    global _enabled
+    _enabled = False
+
+
+def enabled() -> bool:
+    return _enabled
+
+
+def cached(kind: str, key: tuple, compute: Callable[[], T]) -> T:
+    """compute() once per warehouse version, kind and key (a tuple of plain values)."""
+    if not _enabled:
+        return compute()
+    full = repr((version(), kind, key))
+    hit = _store.get(full)
+    if hit is not None:
+        return hit
+    value = compute()
+    _store.set(full, value)
+    return value
+
+
+def clear() -> None:
+    _store.clear()
+
+
+def response(key: tuple, make: Callable[[], Response]) -> Response:
+    """A whole response (body, status, headers) per warehouse version and key; only 200s are kept."""
+    if not _enabled:
+        return make()
+    full = repr((version(), "response", key))
+    hit = _store.get(full)
+    if hit is not None:
+        body, status, headers = hit
+        return Response(body, status=status, headers=headers)
+    made = make()
+    if made.status_code == 200 and not made.direct_passthrough:
+        _store.set(full, (made.get_data(), made.status_code, list(made.headers.items())))
+    return made

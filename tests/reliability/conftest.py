@@ -1,0 +1,77 @@
+"""Shared by the reliability tests: the real server on loopback, and the figures the tests measure.
+
+Each test adds what it measured to FIGURES (cases tried, crashes survived, requests/s, p95, payloads tried …);
+the run ends with them printed under "reliability figures" and written to tests/artifacts/reliability.json,
+the numbers docs/reliability.md reports.
+"""
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+LOOPBACK = "127.0.0.1"  # every request of these tests goes here and nowhere else
+FIGURES: dict[str, dict] = {}
+
+
+@pytest.fixture(scope="session")
+def figures() -> dict[str, dict]:
+    return FIGURES
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not FIGURES:
+        return
+    terminalreporter.section("reliability figures")
+    for name, values in FIGURES.items():
+        terminalreporter.write_line(f"{name}: " + ", ".join(f"{k} {v}" for k, v in values.items()))
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / "reliability.json"
+    known = json.loads(target.read_text()) if target.exists() else {}
+    target.write_text(json.dumps(known | FIGURES, indent=2, ensure_ascii=False) + "\n")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(db: Path, log: Path, workers: int = 2):
+    """`python -m dashboard` (gunicorn) on a free loopback port, serving the warehouse `db`; yields its base URL.
+    On exit the server is stopped; its log is left in `log` for the test to read."""
+    port = free_port()
+    env = {**os.environ, "DEFEX_DB": str(db), "DEFEX_PORT": str(port), "DEFEX_HOST": LOOPBACK,
+           "DEFEX_WORKERS": str(workers)}
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "dashboard"], cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        base = f"http://{LOOPBACK}:{port}"
+        try:
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(base + "/_dash-layout", timeout=2)
+                    break
+                except OSError:
+                    if process.poll() is not None:
+                        raise RuntimeError(log.read_text()) from None
+                    time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
