@@ -203,8 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="add the 5M-record register (BENCH=full)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "bench.md")
-    parser.add_argument("--wait", type=float, default=float(os.environ.get("BENCH_WAIT", "600")),
-                        help="seconds to wait at most for a quiet machine (load average ≤ 1.0) before measuring")
+    parser.add_argument("--wait", type=float, default=None,
+                        help="seconds to wait at most for a quiet machine (load average ≤ 1.0) before measuring; "
+                             "default $BENCH_WAIT, else 600 with --full and 0 in quick mode")
     parser.add_argument("--only", default="etl,queries,http,browser,export", help="sections to run")
     args = parser.parse_args(argv)
     mode = "full" if args.full else "quick"
@@ -216,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"bench ({mode}): {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB")
     for label, rows in sizes.items():
         log(f"synthetic register {label}: {synth.write(rows)}")
-    info["load_waited"] = wait_for_quiet(args.wait)
+    wait = args.wait if args.wait is not None else float(os.environ.get("BENCH_WAIT", 600 if args.full else 0))
+    info["load_waited"] = wait_for_quiet(wait)
     info["load_start"] = load_average()
     work = Path(tempfile.mkdtemp(prefix="defex-bench-"))
     results, rows = {"mode": mode}, []

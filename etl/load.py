@@ -8,6 +8,7 @@
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -162,27 +163,30 @@ def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> Non
 def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool = False) -> dict:
     started = datetime.now(UTC).replace(tzinfo=None)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ")
-    with tempfile.TemporaryDirectory(prefix="defex-etl-") as spill:
-        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
-        con.execute(f"ATTACH ':memory:' AS {STAGE}")
-        con.execute(f"USE {STAGE}")
-        try:
-            inputs = extract_all(raw_dir, sipri_dir, con)
-            if inputs.failures:
-                if not check_only:
-                    log_failure(db, run_id, started, inputs.failures)
-                raise ValidationFailed(inputs.failures)
-            tables = prepare(inputs, con)
-            if check_only:
-                registers = inputs.sipri_inputs.register
-                counts = {n: len(tables[n]) for n in TABLE_ORDER if n not in STAGED}
-                counts["sipri_register"] = sum(s.count for s in registers)
-                counts["sipri_deliveries"] = sum(s.deliveries_count for s in registers)
-                return {"run_id": None, "row_counts": {n: counts[n] for n in TABLE_ORDER}}
-            with warehouse.lock(db):
-                return _build(con, db, run_id, started, raw_dir, inputs, tables)
-        finally:
-            con.close()
+    # DuckDB creates its spill folder only when it needs it (a large register): nothing is left in the temporary
+    # folder by a run that was killed before.
+    spill = Path(tempfile.gettempdir()) / f"defex-etl-{os.getpid()}-{run_id}"
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
+    con.execute(f"ATTACH ':memory:' AS {STAGE}")
+    con.execute(f"USE {STAGE}")
+    try:
+        inputs = extract_all(raw_dir, sipri_dir, con)
+        if inputs.failures:
+            if not check_only:
+                log_failure(db, run_id, started, inputs.failures)
+            raise ValidationFailed(inputs.failures)
+        tables = prepare(inputs, con)
+        if check_only:
+            registers = inputs.sipri_inputs.register
+            counts = {n: len(tables[n]) for n in TABLE_ORDER if n not in STAGED}
+            counts["sipri_register"] = sum(s.count for s in registers)
+            counts["sipri_deliveries"] = sum(s.deliveries_count for s in registers)
+            return {"run_id": None, "row_counts": {n: counts[n] for n in TABLE_ORDER}}
+        with warehouse.lock(db):
+            return _build(con, db, run_id, started, raw_dir, inputs, tables)
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def _build(con, db, run_id, started, raw_dir, inputs, tables) -> dict:
