@@ -33,11 +33,19 @@ def files(directory: Path | None) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
 
 
-def extract_dir(directory: Path | None, con: duckdb.DuckDBPyConnection) -> SipriInputs:
-    """Extract every SIPRI export in the folder; InputError (exit 2) at the first file that is not readable.
-    Registers are staged in `con` (tables register_<n>…); TIV tables are small and come back as frames."""
+REGISTERS = ("register", None)  # a file that is no SIPRI export goes with the registers: read() refuses it
+TIV_TABLES = ("exports", "imports")
+
+
+def extract_dir(directory: Path | None, con: duckdb.DuckDBPyConnection | None,
+                kinds: tuple = REGISTERS + TIV_TABLES) -> SipriInputs:
+    """Extract every SIPRI export in the folder (of the given kinds: sipri_file.kind_of); InputError (exit 2) at
+    the first file that is not readable. Registers are staged in `con` (tables register_<n>…); TIV tables are
+    small and come back as frames."""
     inputs, seen = SipriInputs(), {}
     for path in files(directory):
+        if sipri_file.kind_of(path) not in kinds:
+            continue
         export = sipri_file.read(path)
         if export.kind == "register":
             frame, vintage, failures = sipri_register.parse(export, con, f"register_{len(inputs.register)}")
@@ -53,6 +61,12 @@ def extract_dir(directory: Path | None, con: duckdb.DuckDBPyConnection) -> Sipri
         inputs.checksums[export.name] = export.sha256
         inputs.directory = directory
     return inputs
+
+
+def merge(first: SipriInputs, second: SipriInputs) -> SipriInputs:
+    """The inputs of two extract_dir calls on the same folder (of different kinds) as one."""
+    return SipriInputs(first.directory or second.directory, first.register + second.register, first.tiv + second.tiv,
+                       first.checksums | second.checksums, first.failures + second.failures)
 
 
 def tables(inputs: SipriInputs) -> dict[str, pd.DataFrame]:

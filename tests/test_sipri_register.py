@@ -111,6 +111,28 @@ def test_designations_link_to_platforms_of_turkish_exports_only(built, sipri_dir
         (5, "Test-2", None)]
 
 
+def test_empty_lines_mixed_line_ends_and_spaces_at_cell_edges(built, sipri_dir, capsys):
+    """DuckDB reads such a file line by line (no quotes): an empty line is no record but still counts as a line;
+    a cell is stripped as Python's str.strip() would (a no-break space too); a failure names the right line."""
+    lines = fixture_text(sipri_dir).split("\n")
+    lines[5] = lines[5].replace("Pakistan,Turkiye,2021,?,9,", "\xa0Pakistan ,Turkiye, 2021\t,?, 9 ,") + "\r"
+    lines[6:6] = ["", "  "]  # an empty line and a line of spaces after record 1: lines 7 and 8
+    text = "\n".join(lines)
+    (sipri_dir / "trade-register_test.csv").write_bytes(text.encode("latin-1"))
+
+    assert run_sipri(built, sipri_dir) == 0
+    assert rows(built, "SELECT record_no, line, recipient, recipient_iso3, order_year, quantity, tiv_delivered "
+                       "FROM sipri_register ORDER BY record_no") == [
+        (1, 6, "Pakistan", "PAK", 2021, 9, 45.0), (2, 9, "Poland", "POL", 2022, 24, 60.0),
+        (3, 10, "Qatar", "QAT", 2025, 6, None), (4, 11, "Houthi rebels (Yemen)*", "QMR", 2015, None, 1.0),
+        (5, 13, "NATO**", "XNA", 2010, 2, 6.0)]
+
+    (sipri_dir / "trade-register_test.csv").write_bytes(text.replace("2011; 2012,", "2011; 20l2,").encode("latin-1"))
+    capsys.readouterr()
+    assert run_sipri(built, sipri_dir) == 1
+    assert "trade-register_test.csv:13: column 'Year(s) of delivery', value '2011; 20l2'" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("encoding", ["latin-1", "utf-8-sig", "utf-8"])
 def test_latin_1_as_sipri_writes_it_or_the_file_saved_again_as_utf_8(built, sipri_dir, encoding):
     text = fixture_text(sipri_dir).replace("Test-2,", "Test-2 Ümit,")
@@ -151,3 +173,25 @@ def test_vintage_flags_and_deliveries_of_the_real_register(sipri_db):
                           "FROM sipri_register") == [
         (15581, 12310, 2595, 280)]
     assert rows(sipri_db, "SELECT count(*), min(year), max(year) FROM sipri_deliveries") == [(60066, 1950, 2024)]
+
+
+def test_python_csv_reads_the_file_when_duckdb_rows_are_not_its_lines(sipri_dir):
+    """The fast read (DuckDB, one row per line) is checked against the scan's line count; on a mismatch the file
+    is read again with Python's csv module, and the records are the same."""
+    import dataclasses
+
+    import duckdb
+
+    from etl.sources import sipri_file, sipri_register
+
+    export = sipri_file.read(sipri_dir / "trade-register_test.csv")
+    assert (export.plain, export.data_lines) == (True, 6)
+    con = duckdb.connect()
+    fast, _ = sipri_register.stage(export, con, "fast")
+    slow, _ = sipri_register.stage(dataclasses.replace(export, data_lines=7), con, "slow")
+    records = [con.execute(f"SELECT * EXCLUDE (source_file) FROM {s.records} ORDER BY record_no").fetchall()
+               for s in (fast, slow)]
+    assert records[0] == records[1] and [r[1:3] for r in records[0]] == [(1, 6), (2, 7), (3, 8), (4, 9), (5, 11)]
+    read_by = [[c for (c, *_) in con.execute(f"DESCRIBE {name}").fetchall() if c == "_line"]
+               for name in ("fast", "slow")]
+    assert read_by == [[], ["_line"]]  # the csv module's rows carry their line numbers

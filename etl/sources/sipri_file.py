@@ -9,7 +9,7 @@ import csv
 import functools
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -36,13 +36,6 @@ EXPECTED = ("a SIPRI CSV export: a trade register (header 'Recipient,Supplier,Ye
 
 
 CHUNK = 8 << 20  # bytes read at a time when scanning a file (a 5M-record register is ~650 MB)
-BLANK_LINE = re.compile(rb"\n(?=\r?\n)")  # the line end before an empty line
-# Bytes that may put whitespace at the edge of a cell (what str.strip() would remove): a space or tab beside a
-# comma or a line end, any other ASCII whitespace control, and the first bytes of non-ASCII whitespace in
-# Latin-1 (0x85, 0xA0) or UTF-8 (0xC2 0x85/0xA0, 0xE1 0x9A 0x80, 0xE2 0x80/0x81, 0xE3 0x80 0x80).
-EDGE_SPACE = (b" ,", b", ", b" \n", b"\n ", b" \r", b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
-EDGE_SPACE_END = (b" ", b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f", b"\x85", b"\xa0")
-EDGE_SPACE_HIGH = (b"\x85", b"\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81", b"\xe3\x80\x80")
 
 
 @dataclass(frozen=True)
@@ -55,8 +48,7 @@ class Export:
     sha256: str
     encoding: str  # utf-8 (a UTF-8 BOM is skipped) or latin-1, what SIPRI writes
     plain: bool  # no quote character, no "\r" but in "\r\n": every physical line is one CSV row
-    blank_lines: tuple[int, ...]  # numbers of the empty lines after the header (CSV readers skip them)
-    spaces: bool = True  # a cell may start or end with whitespace (False: no cell needs stripping)
+    data_lines: int = 0  # physical lines after the header (empty ones too)
 
     @functools.cached_property
     def lines(self) -> list[str]:
@@ -70,15 +62,14 @@ class Export:
 
 @dataclass
 class _Scan:
-    """What one pass over the bytes finds: checksum, encoding, quotes, line ends, empty lines."""
+    """What one pass over the bytes finds: checksum, encoding, quotes, line ends."""
     sha256: str = ""
     utf8: bool = True
     quotes: bool = False
-    spaces: bool = False
     lf: int = 0
     cr: int = 0
     crlf: int = 0
-    blank: list[int] = field(default_factory=list)
+    final_newline: bool = True
 
 
 def read(path: Path) -> Export:
@@ -89,14 +80,25 @@ def read(path: Path) -> Export:
     bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
     raw_lines = head[bom:].split(b"\n")[: MAX_PREAMBLE + 1]
     index, kind = _find_header(raw_lines)
-    scan = _scan(path, name, data_starts=bom + sum(len(line) + 1 for line in raw_lines[: index + 1]))
+    scan = _scan(path, name)
     if kind is None:
         raise InputError(f"{name}: no SIPRI header line in its first {MAX_PREAMBLE + 1} lines; expected {EXPECTED}")
     encoding = "utf-8" if scan.utf8 else ENCODING
     lines = [line.decode(encoding, errors="replace") for line in raw_lines[: index + 1]]
     plain = not scan.quotes and scan.cr == scan.crlf  # "\r" only before "\n" (SIPRI's register has both ends)
-    blank = tuple(n for n in scan.blank if n > index + 1)
-    return Export(name, kind, path, lines, index, scan.sha256, encoding, plain, blank, scan.spaces)
+    rows = scan.lf - index - 1 + (not scan.final_newline)  # physical lines after the header
+    return Export(name, kind, path, lines, index, scan.sha256, encoding, plain, rows)
+
+
+def kind_of(path: Path) -> str | None:
+    """register | exports | imports from the file's first lines only (None: not a SIPRI export, or unreadable:
+    read() says why)."""
+    try:
+        head = _head(path, display(path))
+    except InputError:
+        return None
+    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    return _find_header(head[bom:].split(b"\n")[: MAX_PREAMBLE + 1])[1]
 
 
 def _find_header(lines: list[bytes]) -> tuple[int, str | None]:
@@ -123,10 +125,11 @@ def _head(path: Path, name: str) -> bytes:
     return data
 
 
-def _scan(path: Path, name: str, data_starts: int) -> _Scan:
-    """One pass over the bytes; `spaces` looks only at the data (from byte data_starts: after the header)."""
+def _scan(path: Path, name: str) -> _Scan:
+    """One pass over the bytes: checksum, NUL bytes, UTF-8 or not, quotes, line ends. (Whitespace at the edge of
+    a cell and empty lines are found by DuckDB as it reads: sipri_register._read.)"""
     scan, digest, decoder = _Scan(), hashlib.sha256(), codecs.getincrementaldecoder("utf-8-sig")()
-    offset, newlines, tail, content = 0, 0, b"", False
+    offset, tail, content = 0, b"", False
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
@@ -138,19 +141,13 @@ def _scan(path: Path, name: str, data_starts: int) -> _Scan:
                 except UnicodeDecodeError:
                     scan.utf8 = False
             scan.quotes = scan.quotes or b'"' in chunk
-            window = tail + chunk  # an edge or an empty line may start at the end of the last chunk
-            data = window[max(0, data_starts - offset + len(tail)):]
-            scan.spaces = scan.spaces or any(s in data for s in EDGE_SPACE) or (
-                not data.isascii() and any(s in data for s in EDGE_SPACE_HIGH))
             content = content or bool(chunk.strip())
-            before = newlines - tail.count(b"\n")
-            scan.blank += [before + window.count(b"\n", 0, m.start()) + 2 for m in BLANK_LINE.finditer(window)]
             scan.lf += chunk.count(b"\n")
-            scan.cr += chunk.count(b"\r")
-            scan.crlf += window.count(b"\r\n") - tail.count(b"\r\n")
-            newlines += chunk.count(b"\n")
+            if (cr := chunk.count(b"\r")) or tail == b"\r":  # a "\r\n" may straddle two chunks
+                scan.cr += cr
+                scan.crlf += chunk.count(b"\r\n") + (tail == b"\r" and chunk.startswith(b"\n"))
             offset += len(chunk)
-            tail = chunk[-2:]
+            tail = chunk[-1:]
     if scan.utf8:
         try:
             decoder.decode(b"", final=True)
@@ -158,9 +155,8 @@ def _scan(path: Path, name: str, data_starts: int) -> _Scan:
             scan.utf8 = False
     if not content:
         raise InputError(f"{name}: empty file; expected {EXPECTED}")
-    scan.spaces = scan.spaces or tail[-1:] in EDGE_SPACE_END  # the last cell of a file without a final line end
     scan.sha256 = digest.hexdigest()
-    scan.blank = sorted(set(scan.blank))
+    scan.final_newline = tail == b"\n"
     return scan
 
 

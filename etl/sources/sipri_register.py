@@ -47,7 +47,6 @@ STEPS = 4  # read, join broken records, type, validate: the progress bar's steps
 BROKEN = ("every record has the header's 16 fields (a record broken over lines by a line break in Comments "
           "is joined when its parts add up to 16)")
 DELIVERY_RULE = f"years separated by '; ', each {WRITTEN_YEAR}"
-NO_NULL = "\x01defex: no null\x01"  # read_csv's null string: never in a file, so an empty field stays ''
 EXTRA = "extra"  # a 17th column: set only on a row with more fields than the header
 
 
@@ -63,12 +62,13 @@ def _space_class() -> str:
 
 
 SPACE = _space_class()
+EDGE = f"(^|,){SPACE}|{SPACE}(,|$)"  # a line with whitespace at the edge of a cell: its cells are stripped
 
 
 @dataclass(frozen=True)
 class Staged:
-    """One register file typed and checked in DuckDB: `records` (a view, the sipri_register columns) and
-    `deliveries` (a table, the sipri_deliveries columns), in file order."""
+    """One register file typed and checked in DuckDB: `records` (a view, the sipri_register columns, in file order)
+    and `deliveries` (a view: one row per record and delivery year)."""
     name: str
     vintage: pd.Timestamp | None
     records: str
@@ -128,19 +128,22 @@ def _check_header(export: sipri_file.Export) -> None:
 
 def _read(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str) -> str:
     """Create `table` (rowid = the row's place in the file); return the SQL of each row's line number."""
-    # every physical line is one row: DuckDB's reader, line = first line + rowid + empty lines. Sequential: the
-    # parallel reader, which must guess where rows start in the middle of the file, now and then split a row of
-    # a 5M-record file in two when rows have fewer fields (null_padding); reading sequentially is no slower here.
     if export.plain:
-        columns = ", ".join(f"'c{i:02d}': 'VARCHAR'" for i in range(1, len(HEADER) + 2))
-        source = (f"read_csv({sqlcheck.literal(str(export.path))}, columns = {{{columns}}}, header = false, "
-                  f"skip = {export.header + 1}, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-                  f"null_padding = true, strict_mode = false, nullstr = {sqlcheck.literal(NO_NULL)}, "
-                  f"encoding = {sqlcheck.literal(export.encoding)}, parallel = false)")
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed(source, strip=export.spaces)}")
-        first = export.header + 2
-        thresholds = [n - first - i for i, n in enumerate(export.blank_lines)]
-        return f"({first} + t.rowid + {step('t.rowid', thresholds)})"
+        # No quote, "\r" only before "\n": every physical line is one row and every comma splits a field. DuckDB
+        # reads the lines (one column, in parallel: nothing to guess where a line starts, unlike a reader that
+        # must tell quoted line breaks from real ones) and splits them; an empty line is a row of one empty field.
+        lines = (f"read_csv({sqlcheck.literal(str(export.path))}, columns = {{'l': 'VARCHAR'}}, header = false, "
+                 f"skip = {export.header + 1}, delim = '\\0', quote = '', escape = '', new_line = '\\r\\n', "
+                 f"auto_detect = false, strict_mode = false, encoding = {sqlcheck.literal(export.encoding)})")
+        width = len(HEADER)
+        cells = ", ".join(f"f[{i}] AS c{i:02d}" for i in range(1, width + 1))
+        source = (f"(SELECT {cells}, CASE WHEN len(f) > {width} THEN array_to_string(f[{width + 1}:], ',') END "
+                  f"AS c{width + 1:02d}, regexp_matches(l, {sqlcheck.literal(EDGE)}) AS _edge "
+                  f"FROM (SELECT l, string_split(coalesce(l, ''), ',') AS f FROM {lines}))")
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed(source, strip='_edge')}")
+        if con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == export.data_lines:
+            return f"({export.header + 2} + t.rowid)"
+        # not one row per line (never seen): read the file again with Python's csv module, slower but exact
     rows, starts = sipri_file.rows(export)  # quotes (or odd line ends): Python's csv module, lines kept
     width = len(HEADER)
     cells = {f"c{i + 1:02d}": [row[i] if i < len(row) else None for row in rows] for i in range(width)}
@@ -189,13 +192,13 @@ def _number(text: str) -> str:
     return f"CASE WHEN {text} = '' OR contains({text}, '_') OR isnan({cast}) THEN NULL ELSE {cast} END"
 
 
-def typed(source: str, keep: str = "", strip: bool = True) -> str:
+def typed(source: str, keep: str = "", strip: str = "true") -> str:
     """SELECT over a source of raw cells c01…c17: each cell stripped (NULL: the row had fewer fields), the
-    numbers parsed (v_…) with their written uncertainty (w_…). strip=False: the file has no whitespace at the
-    edge of any cell (sipri_file's scan found none), so the cells are taken as they are."""
+    numbers parsed (v_…) with their written uncertainty (w_…). `strip`: SQL true on a row whose cells may need
+    stripping (a column of the source: rows without whitespace at any cell's edge take their cells as they are)."""
     width = len(HEADER)
-    stripped = ", ".join(f"{_strip(f'c{i + 1:02d}') if strip else f'c{i + 1:02d}'} AS {name}"
-                         for i, name in enumerate(COLUMNS))
+    stripped = ", ".join(f"{_strip(f'c{i + 1:02d}') if strip == 'true' else _strip_if(f'c{i + 1:02d}', strip)} "
+                         f"AS {name}" for i, name in enumerate(COLUMNS))
     parsed = []
     for column in FLAGGED:
         number, uncertain = written(column, YEARS if column == "order_year" else COUNT)
@@ -203,6 +206,10 @@ def typed(source: str, keep: str = "", strip: bool = True) -> str:
     parsed += [f"{_number(column)} AS v_{column}" for column in TIV]
     return (f"SELECT *, {', '.join(parsed)} FROM (SELECT {stripped}, c{width + 1:02d} AS {EXTRA}"
             f"{', ' + keep if keep else ''} FROM {source})")
+
+
+def _strip_if(column: str, edge: str) -> str:
+    return f"CASE WHEN {edge} THEN regexp_replace({column}, '^{SPACE}+|{SPACE}+$', '', 'g') ELSE {column} END"
 
 
 # -- join: records broken over two lines --------------------------------------------------------------------
@@ -361,10 +368,11 @@ def _codes(con, table: str, name: str) -> list[Failure]:
 # -- deliveries and checks ------------------------------------------------------------------------------------
 
 def _deliveries(con, table: str, vintage: str) -> int:
-    """{table}_years: each record's delivery years parsed (a NULL year: did not parse); {table}_deliveries: one row
-    per record and delivery year (deduplicated, in year order, records in file order) with what
-    sipri_delivery_tiv needs (supplier, recipient, TIV delivered, how many delivery years)."""
+    """{table}_years: each record's delivery years parsed (a NULL year: did not parse); {table}_deliveries: a view,
+    one row per record and delivery year (deduplicated) with what sipri_delivery_tiv needs (supplier, recipient,
+    TIV delivered, how many delivery years): computed once, as etl.load writes it. Returns its row count."""
     year, uncertain = written("x", YEARS)
+    con.execute("SET preserve_insertion_order = false")  # parallel, in no particular order: load.write sorts nothing
     plain = f"regexp_full_match(delivery_years_text, '{YEARS}(; {YEARS})*')"  # most: 2018; 2019 (fast path)
     con.execute(f"""CREATE OR REPLACE TABLE {table}_years AS
         SELECT record_no, line, delivery_years_text, supplier_iso3, recipient_iso3, tiv_delivered, designation,
@@ -375,7 +383,9 @@ def _deliveries(con, table: str, vintage: str) -> int:
                    list_transform(regexp_split_to_array(delivery_years_text, ';{SPACE}*'), lambda y: {_strip('y')}),
                    lambda x: {{'year': {year}, 'uncertain': {uncertain}}}) END AS years
         FROM {table}_records WHERE delivery_years IS NOT NULL""")
-    con.execute(f"""CREATE OR REPLACE TABLE {table}_deliveries AS
+    con.execute("RESET preserve_insertion_order")
+    good = "NOT list_bool_or(list_transform(years, lambda d: d.year IS NULL))"
+    con.execute(f"""CREATE OR REPLACE VIEW {table}_deliveries AS
         SELECT vintage, record_no, d.year::SMALLINT AS year, d.uncertain AS year_uncertain, supplier_iso3,
                recipient_iso3, tiv_delivered, delivery_years, designation, designation_key
         FROM (SELECT *, len(distinct_years) AS delivery_years, unnest(distinct_years) AS d FROM (
@@ -383,9 +393,9 @@ def _deliveries(con, table: str, vintage: str) -> int:
                    designation_key,
                    list_sort(list_filter(years, lambda d, i:
                        list_position(list_transform(years, lambda e: e.year), d.year) = i)) AS distinct_years
-            FROM {table}_years
-            WHERE NOT list_bool_or(list_transform(years, lambda d: d.year IS NULL))))""")
-    return con.execute(f"SELECT count(*) FROM {table}_deliveries").fetchall()[0][0]
+            FROM {table}_years WHERE {good}))""")
+    return con.execute(f"SELECT coalesce(sum(len(list_distinct(list_transform(years, lambda d: d.year)))), 0) "
+                       f"FROM {table}_years WHERE {good}").fetchall()[0][0]
 
 
 def _check(con, table: str, name: str, already: list[Failure]) -> list[Failure]:
