@@ -118,7 +118,7 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
     counts = {}
     for name in TABLE_ORDER:
         if name in STAGED:
-            counts[name] = _write_staged(con, name, registers)  # sipri_deliveries: after sipri_delivery_tiv
+            counts[name] = _write_staged(con, name, registers)  # sipri_deliveries: after sipri_delivery_tiv, below
             continue
         columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
         frame = tables[name][columns]
@@ -136,7 +136,8 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
                         d.designation, d.designation_key, a.entity_id FROM {STAGE}.{staged.deliveries} AS d
                         LEFT JOIN aliases AS a ON a.entity_type = 'platform' AND a.alias_key = d.designation_key
                                                AND d.supplier_iso3 = 'TUR'""")
-    con.execute("INSERT INTO sipri_deliveries SELECT vintage, record_no, year, year_uncertain FROM sipri_delivery_tiv")
+    counts["sipri_deliveries"] = con.execute("INSERT INTO sipri_deliveries SELECT vintage, record_no, year, "
+                                             "year_uncertain FROM sipri_delivery_tiv").fetchall()[0][0]
     con.execute((SQL_DIR / "sipri_link.sql").read_text())
     con.execute("RESET preserve_insertion_order")
     for view in sorted((SQL_DIR / "views").glob("*.sql")):
@@ -152,7 +153,7 @@ def _write_staged(con: duckdb.DuckDBPyConnection, name: str, registers: list) ->
     for staged in registers if name == "sipri_register" else []:  # sipri_deliveries: from sipri_delivery_tiv
         con.execute(f"INSERT INTO {name} {sipri_register.records_sql(staged, f'{STAGE}.')}")
     con.execute("RESET preserve_insertion_order")
-    return sum(s.count if name == "sipri_register" else s.deliveries_count for s in registers)
+    return sum(s.count for s in registers) if name == "sipri_register" else 0
 
 
 def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> None:
@@ -186,7 +187,7 @@ def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool
             registers = inputs.sipri_inputs.register
             counts = {n: len(tables[n]) for n in TABLE_ORDER if n not in STAGED}
             counts["sipri_register"] = sum(s.count for s in registers)
-            counts["sipri_deliveries"] = sum(s.deliveries_count for s in registers)
+            counts["sipri_deliveries"] = sum(sipri_register.deliveries_count(con, s) for s in registers)
             return {"run_id": None, "row_counts": {n: counts[n] for n in TABLE_ORDER}}
         with warehouse.lock(db):
             return _build(con, db, run_id, started, raw_dir, inputs, tables)

@@ -84,9 +84,7 @@ def registers(inputs: SipriInputs) -> list[sipri_register.Staged]:
 def codes(inputs: SipriInputs, con: duckdb.DuckDBPyConnection, tiv: pd.DataFrame) -> set[str]:
     found = set(tiv["iso3"])
     for staged in inputs.register:
-        found |= {code for (code,) in con.execute(
-            f"SELECT recipient_iso3 FROM {staged.records} UNION SELECT supplier_iso3 FROM {staged.records}"
-        ).fetchall() if code}
+        found |= {code for (code,) in con.execute(f"SELECT iso3 FROM {staged.codes} WHERE iso3 IS NOT NULL").fetchall()}
     return found
 
 
