@@ -195,3 +195,29 @@ def test_python_csv_reads_the_file_when_duckdb_rows_are_not_its_lines(sipri_dir)
     read_by = [[c for (c, *_) in con.execute(f"DESCRIBE {name}").fetchall() if c == "_line"]
                for name in ("fast", "slow")]
     assert read_by == [[], ["_line"]]  # the csv module's rows carry their line numbers
+
+
+def test_the_register_is_read_by_one_thread_when_the_parallel_reader_refuses(sipri_dir):
+    """DuckDB's parallel CSV reader refuses some files ("does not support a full read"): then it reads alone."""
+    import duckdb
+
+    from etl.sources import sipri_file, sipri_register
+
+    class Refusing:  # the staging connection, refusing the first parallel read as DuckDB does
+        def __init__(self, con):
+            self.con, self.statements = con, []
+
+        def execute(self, sql, *args):
+            self.statements.append(sql)
+            if "parallel = true" in sql:
+                raise duckdb.NotImplementedException("The Parallel CSV Reader currently does not support a full read")
+            return self.con.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.con, name)
+
+    con = Refusing(duckdb.connect())
+    staged, failures = sipri_register.stage(sipri_file.read(sipri_dir / "trade-register_test.csv"), con, "r")
+    assert failures == [] and staged.count == 5
+    assert sum("parallel = false" in sql for sql in con.statements) == 1
+    assert [c for (c, *_) in con.execute("DESCRIBE r").fetchall() if c == "_line"] == []  # not the csv module's

@@ -49,6 +49,7 @@ class Export:
     encoding: str  # utf-8 (a UTF-8 BOM is skipped) or latin-1, what SIPRI writes
     plain: bool  # no quote character, no "\r" but in "\r\n": every physical line is one CSV row
     data_lines: int = 0  # physical lines after the header (empty ones too)
+    crlf: bool = False  # some lines end in "\r\n"
 
     @functools.cached_property
     def lines(self) -> list[str]:
@@ -87,7 +88,7 @@ def read(path: Path) -> Export:
     lines = [line.decode(encoding, errors="replace") for line in raw_lines[: index + 1]]
     plain = not scan.quotes and scan.cr == scan.crlf  # "\r" only before "\n" (SIPRI's register has both ends)
     rows = scan.lf - index - 1 + (not scan.final_newline)  # physical lines after the header
-    return Export(name, kind, path, lines, index, scan.sha256, encoding, plain, rows)
+    return Export(name, kind, path, lines, index, scan.sha256, encoding, plain, rows, scan.crlf > 0)
 
 
 def kind_of(path: Path) -> str | None:

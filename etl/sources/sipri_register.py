@@ -135,18 +135,17 @@ def _read(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str)
         # No quote, "\r" only before "\n": every physical line is one row and every comma splits a field. DuckDB
         # reads the lines (one column, in parallel: nothing to guess where a line starts, unlike a reader that
         # must tell quoted line breaks from real ones) and splits them; an empty line is a row of one empty field.
-        lines = (f"read_csv({sqlcheck.literal(str(export.path))}, columns = {{'l': 'VARCHAR'}}, header = false, "
-                 f"skip = {export.header + 1}, delim = '\\0', quote = '', escape = '', new_line = '\\r\\n', "
-                 f"auto_detect = false, strict_mode = false, encoding = {sqlcheck.literal(export.encoding)})")
-        width = len(HEADER)
-        cells = ", ".join(f"f[{i}] AS c{i:02d}" for i in range(1, width + 1))
-        source = (f"(SELECT {cells}, CASE WHEN len(f) > {width} THEN array_to_string(f[{width + 1}:], ',') END "
-                  f"AS c{width + 1:02d}, regexp_matches(l, {sqlcheck.literal(EDGE)}) AS _edge "
-                  f"FROM (SELECT l, string_split(coalesce(l, ''), ',') AS f FROM {lines}))")
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed(source, strip='_edge')}")
-        if con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == export.data_lines:
-            return f"({export.header + 2} + t.rowid)"
-        # not one row per line (never seen): read the file again with Python's csv module, slower but exact
+        # "\r\n" as the line end reads a file of mixed ends right; a file of "\n" only is read with "\n" (the
+        # parallel reader refused "\r\n" on a 5M-record file without any "\r"); if it refuses, it reads alone.
+        for parallel in ("true", "false"):
+            try:
+                con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed(_lines(export, parallel), strip='_edge')}")
+            except duckdb.NotImplementedException:
+                continue
+            if con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == export.data_lines:
+                return f"({export.header + 2} + t.rowid)"
+            break
+        # not one row per line (not seen in any test): read the file again with Python's csv module, slower but exact
     rows, starts = sipri_file.rows(export)  # quotes (or odd line ends): Python's csv module, lines kept
     width = len(HEADER)
     cells = {f"c{i + 1:02d}": [row[i] if i < len(row) else None for row in rows] for i in range(width)}
@@ -158,6 +157,20 @@ def _read(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str)
     finally:
         con.unregister("_register_rows")
     return "t._line"
+
+
+def _lines(export: sipri_file.Export, parallel: str) -> str:
+    """The raw cells c01…c17 of a plain file's rows, and _edge: the line has whitespace at a cell's edge."""
+    line_end = "\\r\\n" if export.crlf else "\\n"
+    lines = (f"read_csv({sqlcheck.literal(str(export.path))}, columns = {{'l': 'VARCHAR'}}, header = false, "
+             f"skip = {export.header + 1}, delim = '\\0', quote = '', escape = '', new_line = '{line_end}', "
+             f"auto_detect = false, strict_mode = false, encoding = {sqlcheck.literal(export.encoding)}, "
+             f"parallel = {parallel})")
+    width = len(HEADER)
+    cells = ", ".join(f"f[{i}] AS c{i:02d}" for i in range(1, width + 1))
+    return (f"(SELECT {cells}, CASE WHEN len(f) > {width} THEN array_to_string(f[{width + 1}:], ',') END "
+            f"AS c{width + 1:02d}, regexp_matches(l, {sqlcheck.literal(EDGE)}) AS _edge "
+            f"FROM (SELECT l, string_split(coalesce(l, ''), ',') AS f FROM {lines}))")
 
 
 def step(expr: str, thresholds: list[int]) -> str:
