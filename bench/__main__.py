@@ -176,8 +176,9 @@ NOTES = [
     "on data/raw plus a SIPRI folder holding the register and SIPRI's two TIV tables (symlinks), building a new "
     "warehouse file; *floor*: `CREATE TABLE AS SELECT * FROM read_csv(register, skip, encoding, quote, "
     "null_padding, strict_mode=false)` (the fewest options that read SIPRI's file) and CHECKPOINT, DuckDB's default "
-    "parallel reader (the project reads sequentially: the parallel reader now and then split a row of the 5M file "
-    "in two, short rows and all); *pandas*: `pandas.read_csv` → typed columns → "
+    "parallel reader (the project reads a file without quotes in parallel too, as lines, each split at its commas: "
+    "a reader guessing where quoted rows start split a row of the 5M file in two now and then); "
+    "*pandas*: `pandas.read_csv` → typed columns → "
     "`SipriRegister.validate(lazy=True)` → drop failing rows → DuckDB table. The project does more than either "
     "(broken records joined, deliveries table, every "
     "failure with file/line/column/value/rule, curated files, views).",
