@@ -133,7 +133,7 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
         # linked as sql/sipri_link.sql links the register's rows (here at insert: an UPDATE of millions is slow)
         con.execute(f"""INSERT INTO sipri_delivery_tiv SELECT d.vintage, d.record_no, d.supplier_iso3, d.recipient_iso3,
                         d.year, d.year_uncertain, d.tiv_delivered / d.delivery_years, d.delivery_years, d.tiv_delivered,
-                        d.designation, d.designation_key, a.entity_id FROM {STAGE}.{staged.deliveries} AS d
+                        d.designation, a.entity_id FROM {STAGE}.{staged.deliveries} AS d
                         LEFT JOIN aliases AS a ON a.entity_type = 'platform' AND a.alias_key = d.designation_key
                                                AND d.supplier_iso3 = 'TUR'""")
     counts["sipri_deliveries"] = con.execute("INSERT INTO sipri_deliveries SELECT vintage, record_no, year, "

@@ -53,8 +53,7 @@ CREATE TABLE sipri_delivery_tiv (
     delivery_years BIGINT NOT NULL,      -- how many years the record lists
     tiv_delivered DOUBLE,
     designation VARCHAR NOT NULL,
-    designation_key VARCHAR,
-    platform_id VARCHAR                  -- as in sipri_register, set by sql/sipri_link.sql
+    platform_id VARCHAR                  -- as in sipri_register (linked by its designation_key as it is written)
 );
 
 CREATE TABLE sipri_tiv (
