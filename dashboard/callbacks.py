@@ -82,3 +82,7 @@ function(png, svg, caption) {
 clientside_callback(DOWNLOAD_IMAGE, Output(ids.caption_id(MATCH), "modified_timestamp"),
                     Input(ids.image_id(MATCH, "png"), "n_clicks"), Input(ids.image_id(MATCH, "svg"), "n_clicks"),
                     State(ids.caption_id(MATCH), "data"), prevent_initial_call=True)
+
+# The menu button of a narrow screen opens and closes the links (in the browser: no request)
+clientside_callback("(clicks, open) => clicks ? !open : open", Output(ids.NAV_COLLAPSE, "is_open"),
+                    Input(ids.NAV_TOGGLER, "n_clicks"), State(ids.NAV_COLLAPSE, "is_open"), prevent_initial_call=True)

@@ -2,6 +2,8 @@
 
 URL = "url"
 MESSAGES = "messages"
+NAV_TOGGLER = "nav-toggler"  # the menu button of a narrow screen
+NAV_COLLAPSE = "nav-collapse"
 
 
 def filter_id(name: str) -> dict:

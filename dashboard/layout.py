@@ -43,10 +43,13 @@ def path_tail(prefix: str, fallback) -> str:
 def navbar(p: Params, active: str) -> dbc.Navbar:
     links = [dbc.NavLink(label, href=path + p.query_string(), active=path == active, className="px-2")
              for path, label in NAV]
+    # On a narrow screen (below Bootstrap's md, 768 px) the links fold behind a menu button (callbacks.py)
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand("defex · defence exports", href="/" + p.query_string(), className="fw-semibold"),
-        dbc.Nav(links, className="flex-wrap"),
-    ], fluid=True), color="dark", dark=True, className="mb-3")
+        dbc.NavbarToggler(id=ids.NAV_TOGGLER, n_clicks=0),  # aria-label "Toggle navigation"
+        dbc.Collapse(dbc.Nav(links, className="flex-wrap", navbar=True), id=ids.NAV_COLLAPSE, is_open=False,
+                     navbar=True),
+    ], fluid=True), color="dark", dark=True, expand="md", className="mb-3")
 
 
 def messages(p: Params) -> html.Div:

@@ -192,6 +192,30 @@ def test_narrow_screen_has_no_sideways_scroll(browser, server):
         context.close()
 
 
+def test_narrow_screen_folds_the_links_behind_a_menu_button(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(server + "/platforms?country=PAK")
+        page.locator("#card-platform_matrix .js-plotly-plot").wait_for()
+        link = page.get_by_role("link", name="Deals", exact=True)
+        expect(link).to_be_hidden()
+        page.get_by_role("button", name="Toggle navigation").click()
+        expect(link).to_be_visible()
+        link.click()
+        page.wait_for_url(re.compile(r"/deals\?country=PAK$"))
+        expect(page.locator("h1").first).to_have_text("Deal register")
+        expect(page.get_by_role("link", name="Deals", exact=True)).to_be_hidden()  # folded again on the new page
+    finally:
+        context.close()
+
+
+def test_wide_screen_shows_the_links_without_a_menu_button(watched):
+    page = watched.open("/")
+    expect(page.get_by_role("link", name="Deals", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Toggle navigation")).to_be_hidden()
+
+
 def test_compare_page_ranks_turkiye_11th_for_2019_2023(watched):
     page = watched.open("/compare?country=KOR,ISR")
     expect(page.locator("h1").first).to_have_text("Türkiye among the world's exporters")
