@@ -15,11 +15,11 @@ ETL_ARGS := $(if $(SIPRI_DIR),--sipri-dir $(SIPRI_DIR))
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# Bytecode is compiled once, at install: every later start imports pandas, pandera and DuckDB from .pyc (the ETL's
+# imports 2.1 -> 0.7 s where Python may not write its cache, as in containers with PYTHONDONTWRITEBYTECODE=1).
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade uv
-	# compiled once here: every later start imports pandas, pandera and DuckDB from .pyc (etl import 2.1 -> 0.7 s
-	# where Python may not write its cache, as in containers with PYTHONDONTWRITEBYTECODE)
 	$(VENV)/bin/uv pip install -q --python $(PY) --compile-bytecode -e '.[dev]'
 	touch $(STAMP)
 
