@@ -48,9 +48,10 @@ def clear() -> None:
     _store.clear()
 
 
-def response(key: tuple, make: Callable[[], Response]) -> Response:
-    """A whole response (body, status, headers) per warehouse version and key; only 200s are kept."""
-    if not _enabled:
+def response(key: tuple | None, make: Callable[[], Response]) -> Response:
+    """A whole response (body, status, headers) per warehouse version and key; only 200s are kept. key None:
+    not cached."""
+    if not _enabled or key is None:
         return make()
     full = repr((version(), "response", key))
     hit = _store.get(full)
@@ -61,3 +62,8 @@ def response(key: tuple, make: Callable[[], Response]) -> Response:
     if made.status_code == 200 and not made.direct_passthrough:
         _store.set(full, (made.get_data(), made.status_code, list(made.headers.items())))
     return made
+
+
+def entries(kind: str | None = None) -> int:
+    """How many values the cache holds (of one kind: "query", "response"…; SimpleCache keeps them in a dict)."""
+    return sum(kind is None or f", {kind!r}, " in key for key in _store._cache)

@@ -110,3 +110,21 @@ def test_python_figure_returns_the_same_data_as_the_api(client):
     body = client.get("/api/v1/charts/annual_totals.json?publisher=ssb&from=2024").json
     drawn = sorted((x, y) for t in figure.data if t.name != "events" for x, y in zip(t.x, t.y, strict=True))
     assert drawn == sorted((r["year"], r["value_usd_m"]) for r in body["rows"]) == [(2024, 7154.0), (2025, 10054.0)]
+
+
+def test_equivalent_query_strings_share_one_cache_entry_and_refused_ones_take_none(client):
+    from dashboard import cache
+
+    if not cache.enabled():
+        pytest.skip("DEFEX_CACHE=0")
+    cache.clear()
+    first = client.get("/api/v1/charts/recipients_bar.csv?to=2025&from=2020")
+    responses = cache.entries("response")
+    again = client.get("/api/v1/charts/recipients_bar.csv?from=2020&to=2025&status=confirmed")  # the same view
+    assert first.status_code == again.status_code == 200 and first.data == again.data
+    assert responses == 1 and cache.entries("response") == 1  # served from the first one's entry
+    for junk in range(5):  # refused parameters: a 400 for the API, a page with messages for the embed
+        assert client.get(f"/api/v1/charts/recipients_bar.csv?junk{junk}=1").status_code == 400
+        assert client.get(f"/embed/recipients_bar?junk{junk}=1").status_code == 200
+    assert cache.entries("response") == 1
+    assert client.get("/embed/recipients_bar?from=2020").status_code == 200 and cache.entries("response") == 2
