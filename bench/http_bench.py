@@ -4,17 +4,16 @@ SQLite copy of the same tables, all in the same run; load from a separate proces
 
 import contextlib
 import json
-import os
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import duckdb
+
+from bench.serving import free_port, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_TABLES = ("deals", "platforms", "countries", "firms", "sources")
@@ -30,12 +29,6 @@ ENDPOINTS = {  # name -> path on our server
     "api_csv": f"/api/v1/charts/platform_matrix.csv?{QUERY}",
     "api_json": f"/api/v1/charts/platform_matrix.json?{QUERY}",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def to_sqlite(warehouse: Path, target: Path) -> None:
@@ -54,30 +47,6 @@ def to_sqlite(warehouse: Path, target: Path) -> None:
     finally:
         lite.close()
         con.close()
-
-
-@contextlib.contextmanager
-def serve(command: list[str], env: dict, ready: str, log: Path):
-    handle = open(log, "w")
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=handle,
-                               stderr=subprocess.STDOUT)
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(ready, timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError(f"server exited: {log.read_text()[-2000:]}") from None
-                time.sleep(0.1)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        handle.close()
 
 
 def gunicorn(warehouse: Path, port: int, cache: bool, log: Path):

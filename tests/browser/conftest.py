@@ -3,18 +3,12 @@
 A missing Chromium fails these tests (it does not skip them): install it with `apt-get install chromium`.
 """
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
+from bench import serving
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -36,35 +30,13 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(real_db):
     """`python -m dashboard` (gunicorn, 2 workers) serving the warehouse built from data/raw."""
-    port = _free_port()
-    env = {**os.environ, "DEFEX_DB": str(real_db), "DEFEX_PORT": str(port), "DEFEX_HOST": "127.0.0.1"}
-    log = open(real_db.parent / "server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/_dash-layout", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(Path(log.name).read_text()) from None
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(10)
-    log.close()
-    server_log = Path(log.name).read_text()
+    log = real_db.parent / "server.log"
+    with serving.dashboard(real_db, log) as base:
+        yield base
+    server_log = log.read_text()
     assert "Traceback" not in server_log, server_log[-3000:]
 
 

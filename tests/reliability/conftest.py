@@ -5,18 +5,12 @@ the run ends with them printed under "reliability figures" and written to tests/
 the numbers docs/reliability.md reports.
 """
 
-import contextlib
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench import serving as serving_module
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -41,37 +35,7 @@ def pytest_terminal_summary(terminalreporter):
     target.write_text(json.dumps(known | FIGURES, indent=2, ensure_ascii=False) + "\n")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
 def serving(db: Path, log: Path, workers: int = 2):
     """`python -m dashboard` (gunicorn) on a free loopback port, serving the warehouse `db`; yields its base URL.
     On exit the server is stopped; its log is left in `log` for the test to read."""
-    port = free_port()
-    env = {**os.environ, "DEFEX_DB": str(db), "DEFEX_PORT": str(port), "DEFEX_HOST": LOOPBACK,
-           "DEFEX_WORKERS": str(workers)}
-    with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "dashboard"], cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
-        base = f"http://{LOOPBACK}:{port}"
-        try:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(base + "/_dash-layout", timeout=2)
-                    break
-                except OSError:
-                    if process.poll() is not None:
-                        raise RuntimeError(log.read_text()) from None
-                    time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
+    return serving_module.dashboard(db, log, workers)
