@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import harmonise, sipri, warehouse
+from etl import harmonise, sipri, sqlcheck, warehouse
 from etl.config import SQL_DIR
 from etl.countries import iso3_name, kind
 from etl.errors import Failure, ValidationFailed
@@ -118,7 +118,6 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
     counts = {}
     for name in TABLE_ORDER:
         if name in STAGED:
-            counts[name] = _write_staged(con, name, registers)  # sipri_deliveries: after sipri_delivery_tiv, below
             continue
         columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
         frame = tables[name][columns]
@@ -128,39 +127,38 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
             con.execute(f"INSERT INTO {name} SELECT * FROM frame ORDER BY {key}")
             con.unregister("frame")
         counts[name] = len(frame)
-    con.execute("SET preserve_insertion_order = false")  # millions of rows: no reader depends on their order
-    for staged in registers:  # derived from the same parse as sipri_deliveries (etl/sql/sipri.sql); platform_id
-        # linked as sql/sipri_link.sql links the register's rows (here at insert: an UPDATE of millions is slow)
+    counts |= _write_registers(con, registers)
+    for view in sorted((SQL_DIR / "views").glob("*.sql")):
+        con.execute(view.read_text())
+    return {name: counts[name] for name in TABLE_ORDER}
+
+
+def _write_registers(con: duckdb.DuckDBPyConnection, registers: list) -> dict[str, int]:
+    """The register's tables, straight from the staging database, file by file, after aliases (platforms are
+    linked by them). In no particular order (every reader sorts or aggregates): inserting millions of rows in
+    parallel, without keeping their order, is faster (1M records: 1.35 s -> 0.87 s)."""
+    con.execute("SET preserve_insertion_order = false")
+    for staged in registers:
+        con.execute(f"INSERT INTO sipri_register {sipri_register.records_sql(staged, f'{STAGE}.')}")
+        # each record's delivered TIV split over its delivery years (etl/sql/sipri.sql), platform_id linked as
+        # sql/sipri_link.sql links the register's rows (here at insert: an UPDATE of millions is slow)
         con.execute(f"""INSERT INTO sipri_delivery_tiv SELECT d.vintage, d.record_no, d.supplier_iso3, d.recipient_iso3,
                         d.year, d.year_uncertain, d.tiv_delivered / d.delivery_years, d.delivery_years, d.tiv_delivered,
                         d.designation, a.entity_id FROM {STAGE}.{staged.deliveries} AS d
                         LEFT JOIN aliases AS a ON a.entity_type = 'platform' AND a.alias_key = d.designation_key
                                                AND d.supplier_iso3 = 'TUR'""")
-    counts["sipri_deliveries"] = con.execute("INSERT INTO sipri_deliveries SELECT vintage, record_no, year, "
-                                             "year_uncertain FROM sipri_delivery_tiv").fetchall()[0][0]
+    deliveries = con.execute("INSERT INTO sipri_deliveries SELECT vintage, record_no, year, year_uncertain "
+                             "FROM sipri_delivery_tiv").fetchall()[0][0]
     con.execute((SQL_DIR / "sipri_link.sql").read_text())
     con.execute("RESET preserve_insertion_order")
-    for view in sorted((SQL_DIR / "views").glob("*.sql")):
-        con.execute(view.read_text())
-    return counts
-
-
-def _write_staged(con: duckdb.DuckDBPyConnection, name: str, registers: list) -> int:
-    """The register's tables, straight from the staging tables, file by file. In no particular order (every
-    reader sorts or aggregates): inserting millions of rows in parallel, without keeping their order, is faster
-    (1M records: 1.35 s -> 0.87 s)."""
-    con.execute("SET preserve_insertion_order = false")
-    for staged in registers if name == "sipri_register" else []:  # sipri_deliveries: from sipri_delivery_tiv
-        con.execute(f"INSERT INTO {name} {sipri_register.records_sql(staged, f'{STAGE}.')}")
-    con.execute("RESET preserve_insertion_order")
-    return sum(s.count for s in registers) if name == "sipri_register" else 0
+    return {"sipri_register": sum(s.count for s in registers), "sipri_deliveries": deliveries}
 
 
 def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> None:
     if previous is None:
         return
     try:
-        con.execute("ATTACH " + sql_text(str(previous)) + " AS prev (READ_ONLY)")
+        con.execute("ATTACH " + sqlcheck.literal(str(previous)) + " AS prev (READ_ONLY)")
         con.execute("INSERT INTO etl_runs SELECT * FROM prev.etl_runs")
         con.execute("DETACH prev")
     except duckdb.Error:
@@ -201,7 +199,7 @@ def _build(con, db, run_id, started, raw_dir, inputs, tables) -> dict:
     publish it."""
     building = warehouse.building_path(db, run_id)
     try:
-        con.execute("ATTACH " + sql_text(str(building)) + " AS building")
+        con.execute("ATTACH " + sqlcheck.literal(str(building)) + " AS building")
         con.execute("USE building")
         try:
             counts = write(con, tables, sipri.registers(inputs.sipri_inputs))
@@ -227,10 +225,6 @@ def _build(con, db, run_id, started, raw_dir, inputs, tables) -> dict:
         raise
     warehouse.prune(db)
     return {"run_id": run_id, "row_counts": counts, "db": str(db), "version": version.name}
-
-
-def sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _shown(directory: Path | None) -> str | None:

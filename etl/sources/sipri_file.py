@@ -77,10 +77,7 @@ def read(path: Path) -> Export:
     """The file's head and which SIPRI export it is; InputError (exit 2) when it is unreadable or not one.
     The file is scanned once in chunks (checksum, encoding, line ends), never held whole in memory."""
     name = display(path)
-    head = _head(path, name)
-    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
-    raw_lines = head[bom:].split(b"\n")[: MAX_PREAMBLE + 1]
-    index, kind = _find_header(raw_lines)
+    raw_lines, index, kind = _find_header(_head(path, name))
     scan = _scan(path, name)
     if kind is None:
         raise InputError(f"{name}: no SIPRI header line in its first {MAX_PREAMBLE + 1} lines; expected {EXPECTED}")
@@ -95,22 +92,23 @@ def kind_of(path: Path) -> str | None:
     """register | exports | imports from the file's first lines only (None: not a SIPRI export, or unreadable:
     read() says why)."""
     try:
-        head = _head(path, display(path))
+        return _find_header(_head(path, display(path)))[2]
     except InputError:
         return None
+
+
+def _find_header(head: bytes) -> tuple[list[bytes], int, str | None]:
+    """The first lines of the file's head (a UTF-8 BOM skipped), and (index, kind) of the header line among
+    them; the header is ASCII, so it is found the same in any encoding."""
     bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
-    return _find_header(head[bom:].split(b"\n")[: MAX_PREAMBLE + 1])[1]
-
-
-def _find_header(lines: list[bytes]) -> tuple[int, str | None]:
-    """(index, kind) of the header line; the header is ASCII, so it is found the same in any encoding."""
+    lines = head[bom:].split(b"\n")[: MAX_PREAMBLE + 1]
     for index, line in enumerate(lines):
         text = line.decode(ENCODING)
         if text.startswith(REGISTER_HEADER):
-            return index, "register"
+            return lines, index, "register"
         if match := TIV_HEADER.match(text):
-            return index, TIV_KINDS[match[1]]
-    return -1, None
+            return lines, index, TIV_KINDS[match[1]]
+    return lines, -1, None
 
 
 def _head(path: Path, name: str) -> bytes:

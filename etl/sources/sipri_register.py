@@ -139,7 +139,7 @@ def _read(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str)
         # parallel reader refused "\r\n" on a 5M-record file without any "\r"); if it refuses, it reads alone.
         for parallel in ("true", "false"):
             try:
-                con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed(_lines(export, parallel), strip='_edge')}")
+                con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed(_lines(export, parallel), edge='_edge')}")
             except duckdb.NotImplementedException:
                 continue
             if con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == export.data_lines:
@@ -184,9 +184,11 @@ def step(expr: str, thresholds: list[int]) -> str:
             f"ELSE {step(expr, thresholds[:middle])} END)")
 
 
-def _strip(column: str) -> str:
-    return (f"CASE WHEN regexp_matches({column}, '^{SPACE}|{SPACE}$') "
-            f"THEN regexp_replace({column}, '^{SPACE}+|{SPACE}+$', '', 'g') ELSE {column} END")
+def _strip(column: str, edge: str | None = None) -> str:
+    """SQL of the cell stripped as str.strip() would, where `edge` (SQL) says it may need it: by default where
+    the cell itself starts or ends with whitespace."""
+    edge = edge or f"regexp_matches({column}, '^{SPACE}|{SPACE}$')"
+    return f"CASE WHEN {edge} THEN regexp_replace({column}, '^{SPACE}+|{SPACE}+$', '', 'g') ELSE {column} END"
 
 
 def written(text: str, value: str) -> tuple[str, str]:
@@ -208,13 +210,13 @@ def _number(text: str) -> str:
     return f"CASE WHEN {text} = '' OR contains({text}, '_') OR isnan({cast}) THEN NULL ELSE {cast} END"
 
 
-def typed(source: str, keep: str = "", strip: str = "true") -> str:
+def typed(source: str, keep: str = "", edge: str | None = None) -> str:
     """SELECT over a source of raw cells c01…c17: each cell stripped (NULL: the row had fewer fields), the
-    numbers parsed (v_…) with their written uncertainty (w_…). `strip`: SQL true on a row whose cells may need
-    stripping (a column of the source: rows without whitespace at any cell's edge take their cells as they are)."""
+    numbers parsed (v_…) with their written uncertainty (w_…). `edge`: SQL true on a row whose cells may need
+    stripping (a column of the source: rows without whitespace at any cell's edge take their cells as they are);
+    by default each cell is tested."""
     width = len(HEADER)
-    stripped = ", ".join(f"{_strip(f'c{i + 1:02d}') if strip == 'true' else _strip_if(f'c{i + 1:02d}', strip)} "
-                         f"AS {name}" for i, name in enumerate(COLUMNS))
+    stripped = ", ".join(f"{_strip(f'c{i + 1:02d}', edge)} AS {name}" for i, name in enumerate(COLUMNS))
     parsed = []
     for column in FLAGGED:
         number, uncertain = written(column, YEARS if column == "order_year" else COUNT)
@@ -222,10 +224,6 @@ def typed(source: str, keep: str = "", strip: str = "true") -> str:
     parsed += [f"{_number(column)} AS v_{column}" for column in TIV]
     return (f"SELECT *, {', '.join(parsed)} FROM (SELECT {stripped}, c{width + 1:02d} AS {EXTRA}"
             f"{', ' + keep if keep else ''} FROM {source})")
-
-
-def _strip_if(column: str, edge: str) -> str:
-    return f"CASE WHEN {edge} THEN regexp_replace({column}, '^{SPACE}+|{SPACE}+$', '', 'g') ELSE {column} END"
 
 
 # -- join: records broken over two lines --------------------------------------------------------------------

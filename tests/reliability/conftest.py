@@ -6,11 +6,10 @@ the numbers docs/reliability.md reports.
 """
 
 import json
-from pathlib import Path
 
 import pytest
 
-from bench import serving as serving_module
+from bench.serving import dashboard as serving  # noqa: F401 (the tests import it from here)
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -35,7 +34,3 @@ def pytest_terminal_summary(terminalreporter):
     target.write_text(json.dumps(known | FIGURES, indent=2, ensure_ascii=False) + "\n")
 
 
-def serving(db: Path, log: Path, workers: int = 2):
-    """`python -m dashboard` (gunicorn) on a free loopback port, serving the warehouse `db`; yields its base URL.
-    On exit the server is stopped; its log is left in `log` for the test to read."""
-    return serving_module.dashboard(db, log, workers)
