@@ -35,6 +35,7 @@ ORDER_KEYS = {"sipri_deliveries": "vintage, record_no, year", "sipri_tiv": "vint
 STAGED = ("sipri_register", "sipri_deliveries")  # written from DuckDB staging tables, not from frames
 MEMORY_LIMIT = "512MB"  # DuckDB's buffer for the run; a large SIPRI register spills to a temporary folder
 STAGE = "stage"  # the in-memory database the registers are staged in (the warehouse file is attached beside it)
+BUILDING = "building"  # the catalog of the new warehouse file, attached to the run's connection
 
 
 @dataclass
@@ -50,14 +51,16 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConnection) -> Inputs:
+def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConnection,
+                target: str | None = None) -> Inputs:
     """Read, type and check every curated file and SIPRI export; InputError (exit 2) stops at an unreadable file.
-    SIPRI registers are staged in `con` (an in-memory database the warehouse file is attached to later), in a
-    second thread: DuckDB works there while pandas and pandera check the curated files, then SIPRI's TIV tables,
-    here (2 cores, 2 tasks; Python work in one thread only, as the threads share one interpreter lock)."""
+    SIPRI registers are staged in `con` (its in-memory database) and, once they pass, written into the warehouse
+    being built (`target`), in a second thread: DuckDB works there while pandas and pandera check the curated
+    files, then SIPRI's TIV tables, here (2 cores, 2 tasks; Python work in one thread only, as the threads share
+    one interpreter lock)."""
     inputs = Inputs()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sipri") as pool:
-        staged = pool.submit(sipri.extract_dir, sipri_dir, con, sipri.REGISTERS)
+        staged = pool.submit(sipri.extract_dir, sipri_dir, con, sipri.REGISTERS, target)
         _extract_curated(raw_dir, inputs)
         tiv = sipri.extract_dir(sipri_dir, None, sipri.TIV_TABLES)
         inputs.sipri_inputs = sipri.merge(staged.result(), tiv)
@@ -112,9 +115,14 @@ def prepare(inputs: Inputs, con: duckdb.DuckDBPyConnection) -> dict[str, pd.Data
     return t
 
 
-def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], registers: list) -> dict[str, int]:
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in ("schema.sql", "sipri.sql"):
         con.execute((SQL_DIR / ddl).read_text())
+
+
+def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], registers: list) -> dict[str, int]:
+    """Every table (created by create_tables; the registers' records are written already, as they passed), then
+    the views."""
     counts = {}
     for name in TABLE_ORDER:
         if name in STAGED:
@@ -134,23 +142,19 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
 
 
 def _write_registers(con: duckdb.DuckDBPyConnection, registers: list) -> dict[str, int]:
-    """The register's tables, straight from the staging database, file by file, after aliases (platforms are
-    linked by them). In no particular order (every reader sorts or aggregates): inserting millions of rows in
-    parallel, without keeping their order, is faster (1M records: 1.35 s -> 0.87 s)."""
+    """The register's deliveries, from its records as written (etl.sources.sipri_register) once aliases have linked
+    them to platforms (sql/sipri_link.sql), file by file. In no particular order (every reader sorts or
+    aggregates): inserting millions of rows in parallel, without keeping their order, is faster (1M records:
+    1.35 s -> 0.87 s)."""
+    con.execute((SQL_DIR / "sipri_link.sql").read_text())
     con.execute("SET preserve_insertion_order = false")
     for staged in registers:
-        con.execute(f"INSERT INTO sipri_register {sipri_register.records_sql(staged, f'{STAGE}.')}")
-        # each record's delivered TIV split over its delivery years (etl/sql/sipri.sql), platform_id linked as
-        # sql/sipri_link.sql links the register's rows (here at insert: an UPDATE of millions is slow)
-        con.execute(f"""INSERT INTO sipri_delivery_tiv SELECT d.vintage, d.record_no, d.supplier_iso3, d.recipient_iso3,
-                        d.year, d.year_uncertain, d.tiv_delivered / d.delivery_years, d.delivery_years, d.tiv_delivered,
-                        d.designation, a.entity_id FROM {STAGE}.{staged.deliveries} AS d
-                        LEFT JOIN aliases AS a ON a.entity_type = 'platform' AND a.alias_key = d.designation_key
-                                               AND d.supplier_iso3 = 'TUR'""")
-    deliveries = con.execute("INSERT INTO sipri_deliveries SELECT vintage, record_no, year, year_uncertain "
-                             "FROM sipri_delivery_tiv").fetchall()[0][0]
-    con.execute((SQL_DIR / "sipri_link.sql").read_text())
+        # each record's delivered TIV split over its delivery years (etl/sql/sipri.sql)
+        con.execute(f"""INSERT INTO sipri_delivery_tiv SELECT vintage, record_no, supplier_iso3, recipient_iso3, year,
+                        year_uncertain, tiv_delivered / delivery_years, delivery_years, tiv_delivered, designation,
+                        platform_id FROM {STAGE}.{staged.deliveries}""")
     con.execute("RESET preserve_insertion_order")
+    deliveries = con.execute("SELECT count(*) FROM sipri_deliveries").fetchall()[0][0]
     return {"sipri_register": sum(s.count for s in registers), "sipri_deliveries": deliveries}
 
 
@@ -175,33 +179,45 @@ def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool
     con.execute(f"ATTACH ':memory:' AS {STAGE}")
     con.execute(f"USE {STAGE}")
     try:
-        inputs = extract_all(raw_dir, sipri_dir, con)
-        if inputs.failures:
-            if not check_only:
-                log_failure(db, run_id, started, inputs.failures)
-            raise ValidationFailed(inputs.failures)
-        tables = prepare(inputs, con)
         if check_only:
+            inputs = _validated(raw_dir, sipri_dir, con, None)
+            tables = prepare(inputs, con)
             registers = inputs.sipri_inputs.register
             counts = {n: len(tables[n]) for n in TABLE_ORDER if n not in STAGED}
             counts["sipri_register"] = sum(s.count for s in registers)
             counts["sipri_deliveries"] = sum(sipri_register.deliveries_count(con, s) for s in registers)
             return {"run_id": None, "row_counts": {n: counts[n] for n in TABLE_ORDER}}
         with warehouse.lock(db):
-            return _build(con, db, run_id, started, raw_dir, inputs, tables)
+            return _build(con, db, run_id, started, raw_dir, sipri_dir)
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
 
 
-def _build(con, db, run_id, started, raw_dir, inputs, tables) -> dict:
-    """Write a new version file (attached to the run's connection, where the registers are staged), then
-    publish it."""
+def _validated(raw_dir: Path, sipri_dir: Path | None, con, target: str | None, failed=None) -> Inputs:
+    """Every input extracted and checked; ValidationFailed with every failure (after `failed`, to record it)."""
+    inputs = extract_all(raw_dir, sipri_dir, con, target)
+    if inputs.failures:
+        if failed:
+            failed(inputs.failures)
+        raise ValidationFailed(inputs.failures)
+    return inputs
+
+
+def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
+    """A new version file, attached to the run's connection before anything is read: the registers' records go
+    into it as they pass their checks. Published only when every input passed; removed otherwise."""
     building = warehouse.building_path(db, run_id)
     try:
-        con.execute("ATTACH " + sqlcheck.literal(str(building)) + " AS building")
-        con.execute("USE building")
+        con.execute("ATTACH " + sqlcheck.literal(str(building)) + f" AS {BUILDING}")
         try:
+            con.execute(f"USE {BUILDING}")
+            create_tables(con)
+            con.execute(f"USE {STAGE}")
+            inputs = _validated(raw_dir, sipri_dir, con, BUILDING,
+                                lambda failures: log_failure(db, run_id, started, failures))
+            tables = prepare(inputs, con)
+            con.execute(f"USE {BUILDING}")
             counts = write(con, tables, sipri.registers(inputs.sipri_inputs))
             _previous_runs(con, warehouse.published(db))
             as_of = con.execute("SELECT max(published) FROM export_figures").fetchone()[0]
@@ -211,10 +227,10 @@ def _build(con, db, run_id, started, raw_dir, inputs, tables) -> dict:
                  _shown(inputs.sipri_inputs.directory), json.dumps(inputs.checksums, sort_keys=True),
                  json.dumps(counts), as_of],
             )
-            con.execute("CHECKPOINT building")
+            con.execute(f"CHECKPOINT {BUILDING}")
         finally:
             con.execute(f"USE {STAGE}")
-            con.execute("DETACH building")
+            con.execute(f"DETACH {BUILDING}")
         warehouse.fsync(building)
         version = warehouse.version_path(db, run_id)
         os.replace(building, version)

@@ -38,9 +38,10 @@ TIV_TABLES = ("exports", "imports")
 
 
 def extract_dir(directory: Path | None, con: duckdb.DuckDBPyConnection | None,
-                kinds: tuple = REGISTERS + TIV_TABLES) -> SipriInputs:
+                kinds: tuple = REGISTERS + TIV_TABLES, target: str | None = None) -> SipriInputs:
     """Extract every SIPRI export in the folder (of the given kinds: sipri_file.kind_of); InputError (exit 2) at
-    the first file that is not readable. Registers are staged in `con` (tables register_<n>…); TIV tables are
+    the first file that is not readable. Registers are staged in `con` (views register_<n>…) and, with `target`
+    (the catalog of the warehouse being built), written into its sipri_register once they pass; TIV tables are
     small and come back as frames."""
     inputs, seen = SipriInputs(), {}
     for path in files(directory):
@@ -48,7 +49,8 @@ def extract_dir(directory: Path | None, con: duckdb.DuckDBPyConnection | None,
             continue
         export = sipri_file.read(path)
         if export.kind == "register":
-            frame, vintage, failures = sipri_register.parse(export, con, f"register_{len(inputs.register)}")
+            frame, vintage, failures = sipri_register.parse(export, con, f"register_{len(inputs.register)}",
+                                                              target)
         else:
             frame, vintage, failures = sipri_tiv.parse(export)
         key = (export.kind, vintage)

@@ -4,9 +4,13 @@ The quirks of SIPRI's export (see ../shared/data/sipri/README.md): Latin-1; a pr
 columns named " " holding '?' for the column before each; years written 2022, 2022? or (2025); "Year(s) of
 delivery" a "; "-separated list; records broken over two physical lines by an unquoted line break in Comments.
 
-The register is read, typed and checked inside DuckDB (a 5M-record file never becomes a pandas frame): the
-records land in a staging table of the ETL's connection, and only what fails and the few broken records come
-back to Python. The pandera model SipriRegister is applied as SQL (etl.sqlcheck).
+The register is read, typed and checked inside DuckDB (a 5M-record file never becomes a pandas frame). Only the
+file's lines are stored (a one-column table: a line's place in it is its place in the file); every cell is
+stripped, typed, looked up and checked in views over them, and only what fails and the few broken records come
+back to Python. The pandera model SipriRegister is applied as SQL (etl.sqlcheck). Given the warehouse being
+built (`target`), the records are written into its sipri_register in the pass that checks them: the insert
+stops at the first row that breaks a rule, and the full check then reports every failure (a clean file is
+read twice, never copied).
 """
 
 from dataclasses import dataclass, replace
@@ -48,9 +52,12 @@ BROKEN = ("every record has the header's 16 fields (a record broken over lines b
           "is joined when its parts add up to 16)")
 DELIVERY_RULE = f"years separated by '; ', each {WRITTEN_YEAR}"
 # Columns with few distinct values (names, codes, status): their value-only rules are checked once per value
-FEW_VALUES = ("recipient", "recipient_iso3", "supplier", "supplier_iso3", "designation", "description", "status",
-              "source_file")
+FEW_VALUES = ("recipient", "recipient_iso3", "supplier", "supplier_iso3", "designation", "description",
+              "delivery_years", "status", "source_file")
 EXTRA = "extra"  # a 17th column: set only on a row with more fields than the header
+IRREGULAR = "_irregular"  # a row's column: it has fewer or more fields than the header
+KEPT = "rid, _line"  # the columns of a raw row that typed() keeps beside its cells
+GUARD = "a row breaks a rule of the SIPRI register"  # the error that stops the insert: the full check reports
 
 
 def _space_class() -> str:
@@ -71,13 +78,23 @@ EDGE = f"(^|,){SPACE}|{SPACE}(,|$)"  # a line with whitespace at the edge of a c
 @dataclass(frozen=True)
 class Staged:
     """One register file typed and checked in DuckDB: `records` (a view, the sipri_register columns, in file order)
-    and `deliveries` (a view: one row per record and delivery year)."""
+    and `deliveries` (a view: one row per record and delivery year). `written`: the catalog whose sipri_register
+    holds the records already (stage() with a target), or None."""
     name: str
     vintage: pd.Timestamp | None
     records: str
     deliveries: str
     count: int
     codes: str  # a table: each distinct recipient and supplier name with its code (iso3, NULL when unknown)
+    written: str | None = None
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What one scan of every row finds: the rows of the wrong width, and each column's distinct values (of the
+    rows of the header's width: the records but the broken ones)."""
+    irregular: list[dict]
+    values: dict[str, set[str]]
 
 
 def extract(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> tuple[pd.DataFrame, pd.Timestamp | None,
@@ -91,32 +108,48 @@ def extract(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> tuple[p
     return con.execute(f"SELECT * FROM {staged.records}").df(), staged.vintage, failures
 
 
-def parse(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str) -> tuple[
+def parse(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str, target: str | None = None) -> tuple[
         Staged, pd.Timestamp | None, list[Failure]]:
-    staged, failures = stage(export, con, table)
+    staged, failures = stage(export, con, table, target)
     return staged, staged.vintage, failures
 
 
-def stage(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str) -> tuple[Staged, list[Failure]]:
-    """Read the file into `table` (one row per physical row), join broken records, type every column, check every
-    rule; returns the staged relations and every failure, in the file's terms."""
+def stage(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str,
+          target: str | None = None) -> tuple[Staged, list[Failure]]:
+    """Read the file's rows (views named after `table`), join broken records, type every column, check every rule;
+    returns the staged relations and every failure, in the file's terms. With `target` (an attached catalog with
+    the warehouse's tables) a file that passes is written into target.sipri_register, in the pass that checks it."""
     with sipri_file.progress(f"SIPRI register {export.name}", STEPS) as bar:
         _check_header(export)
         vintage, failures = sipri_file.vintage(export)
-        line = _read(export, con, table)
+        rows = _read(export, con, table)
         bar.update()
-        fixes, dropped, more = _join(export, con, table, line)
+        survey = _survey(con, table)
+        fixes, dropped, more = _join(export, survey.irregular, rows)
         failures += more
+        _fix(con, table, survey.irregular, fixes)
         bar.update()
-        count = _records(export, con, table, line, fixes, dropped, vintage)
-        if not count:
+        gone = sorted(dropped - set(fixes))  # every other row of the wrong width
+        if rows == len(gone):
             raise InputError(f"{export.name}: no records after the header on line {export.header + 1} (truncated?)")
+        values = _values(survey, fixes, export.name)
+        known = _records(export, con, table, gone, vintage, values)
+        if any(code is None for code, _ in known.values()):
+            failures += _codes(con, table, export.name)
         bar.update()
-        failures += _codes(con, table, export.name)
-        _deliveries(con, table, _timestamp(vintage))
-        failures += _check(con, table, export.name, failures)
+        checks = _checks(con, values)
+        written = target if target and not failures and _write(con, table, export.name, target, checks) else None
+        _deliveries(con, table, _timestamp(vintage), f"{written}.sipri_register" if written else None, export.name)
+        if written:
+            count = written_count(con, written, export.name)
+        else:
+            failures += _check(con, table, export.name, failures, checks)
+            if target and not failures:
+                _write(con, table, export.name, target, None)
+                written = target
+            count = con.execute(f"SELECT count(*) FROM {table}_cells").fetchall()[0][0]
         bar.update()
-    staged = Staged(export.name, vintage, f"{table}_records", f"{table}_deliveries", count, f"{table}_codes")
+    staged = Staged(export.name, vintage, f"{table}_records", f"{table}_deliveries", count, f"{table}_codes", written)
     return staged, [_in_file_terms(f) for f in failures]
 
 
@@ -127,50 +160,68 @@ def _check_header(export: sipri_file.Export) -> None:
                          f"{','.join(HEADER)!r}, found {','.join(found)!r}")
 
 
-# -- read: every physical row into `table`, cells stripped and typed --------------------------------------------
+# -- read: every physical row, a view of its cells stripped and typed ------------------------------------------
 
-def _read(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """Create `table` (rowid = the row's place in the file); return the SQL of each row's line number."""
+def _read(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """{table}_src: every physical row after the header as raw cells c01…c17, its place `rid` (from 0), its line
+    `_line` and whether it has the header's width; the view {table}_raw: its cells stripped and typed (typed()).
+    Returns how many rows there are."""
     if export.plain:
         # No quote, "\r" only before "\n": every physical line is one row and every comma splits a field. DuckDB
         # reads the lines (one column, in parallel: nothing to guess where a line starts, unlike a reader that
-        # must tell quoted line breaks from real ones) and splits them; an empty line is a row of one empty field.
-        # "\r\n" as the line end reads a file of mixed ends right; a file of "\n" only is read with "\n" (the
-        # parallel reader refused "\r\n" on a 5M-record file without any "\r"); if it refuses, it reads alone.
+        # must tell quoted line breaks from real ones) into {table}_lines, whose rowid is the line's place; the
+        # view splits them. An empty line is a row of one empty field. "\r\n" as the line end reads a file of
+        # mixed ends right; a file of "\n" only is read with "\n" (the parallel reader refused "\r\n" on a
+        # 5M-record file without any "\r"); if it refuses, it reads alone.
         for parallel in ("true", "false"):
             try:
-                con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed(_lines(export, parallel), edge='_edge')}")
+                con.execute(f"CREATE OR REPLACE TABLE {table}_lines AS SELECT l FROM {_lines(export, parallel)}")
             except duckdb.NotImplementedException:
                 continue
-            if con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == export.data_lines:
-                return f"({export.header + 2} + t.rowid)"
+            if con.execute(f"SELECT count(*) FROM {table}_lines").fetchall()[0][0] == export.data_lines:
+                con.execute(f"CREATE OR REPLACE VIEW {table}_src AS {_cells(export, f'{table}_lines')}")
+                con.execute(f"CREATE OR REPLACE VIEW {table}_raw AS {typed(f'{table}_src', keep=KEPT, edge='_edge')}")
+                return export.data_lines
             break
         # not one row per line (not seen in any test): read the file again with Python's csv module, slower but exact
     rows, starts = sipri_file.rows(export)  # quotes (or odd line ends): Python's csv module, lines kept
-    width = len(HEADER)
-    cells = {f"c{i + 1:02d}": [row[i] if i < len(row) else None for row in rows] for i in range(width)}
-    cells[f"c{width + 1:02d}"] = [",".join(row[width:]) if len(row) > width else None for row in rows]
-    frame = pd.DataFrame(cells, dtype=object).assign(_line=starts)
-    con.register("_register_rows", frame)
+    con.register("_register_rows", _frame(rows, range(len(rows)), starts))
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS {typed('_register_rows', keep='_line')}")
+        con.execute(f"CREATE OR REPLACE TABLE {table}_src AS SELECT * FROM _register_rows")
     finally:
         con.unregister("_register_rows")
-    return "t._line"
+    con.execute(f"CREATE OR REPLACE VIEW {table}_raw AS {typed(f'{table}_src', keep=KEPT)}")
+    return len(rows)
 
 
 def _lines(export: sipri_file.Export, parallel: str) -> str:
-    """The raw cells c01…c17 of a plain file's rows, and _edge: the line has whitespace at a cell's edge."""
+    """DuckDB's reader of the file's lines after the header, one column `l`."""
     line_end = "\\r\\n" if export.crlf else "\\n"
-    lines = (f"read_csv({sqlcheck.literal(str(export.path))}, columns = {{'l': 'VARCHAR'}}, header = false, "
-             f"skip = {export.header + 1}, delim = '\\0', quote = '', escape = '', new_line = '{line_end}', "
-             f"auto_detect = false, strict_mode = false, encoding = {sqlcheck.literal(export.encoding)}, "
-             f"parallel = {parallel})")
+    return (f"read_csv({sqlcheck.literal(str(export.path))}, columns = {{'l': 'VARCHAR'}}, header = false, "
+            f"skip = {export.header + 1}, delim = '\\0', quote = '', escape = '', new_line = '{line_end}', "
+            f"auto_detect = false, strict_mode = false, encoding = {sqlcheck.literal(export.encoding)}, "
+            f"parallel = {parallel})")
+
+
+def _cells(export: sipri_file.Export, lines: str) -> str:
+    """The raw cells c01…c17 of each stored line split at its commas, its place, line and width, and _edge: the
+    line has whitespace at a cell's edge."""
     width = len(HEADER)
     cells = ", ".join(f"f[{i}] AS c{i:02d}" for i in range(1, width + 1))
-    return (f"(SELECT {cells}, CASE WHEN len(f) > {width} THEN array_to_string(f[{width + 1}:], ',') END "
-            f"AS c{width + 1:02d}, regexp_matches(l, {sqlcheck.literal(EDGE)}) AS _edge "
-            f"FROM (SELECT l, string_split(coalesce(l, ''), ',') AS f FROM {lines}))")
+    return (f"SELECT {cells}, CASE WHEN len(f) > {width} THEN array_to_string(f[{width + 1}:], ',') END "
+            f"AS c{width + 1:02d}, rowid AS rid, {export.header + 2} + rowid AS _line, "
+            f"len(f) <> {width} AS {IRREGULAR}, regexp_matches(l, {sqlcheck.literal(EDGE)}) AS _edge "
+            f"FROM (SELECT rowid, l, string_split(coalesce(l, ''), ',') AS f FROM {lines})")
+
+
+def _frame(rows: list[list[str]], rids, lines) -> pd.DataFrame:
+    """Rows of fields as the raw cells c01…c17 (c17: what lies beyond the header's width), with place, line and
+    width, as _cells() has them."""
+    width = len(HEADER)
+    cells = {f"c{i + 1:02d}": [row[i] if i < len(row) else None for row in rows] for i in range(width)}
+    cells[f"c{width + 1:02d}"] = [",".join(row[width:]) if len(row) > width else None for row in rows]
+    return pd.DataFrame(cells, dtype=object).assign(rid=list(rids), _line=list(lines),
+                                                    **{IRREGULAR: [len(row) != width for row in rows]})
 
 
 def step(expr: str, thresholds: list[int]) -> str:
@@ -226,26 +277,40 @@ def typed(source: str, keep: str = "", edge: str | None = None) -> str:
             f"{', ' + keep if keep else ''} FROM {source})")
 
 
-# -- join: records broken over two lines --------------------------------------------------------------------
+# -- survey and join: records broken over two lines -----------------------------------------------------------
 
-def _join(export, con, table: str, line: str) -> tuple[dict[int, list[str]], set[int], list[Failure]]:
-    """The rows of the wrong width (few): join broken records in Python. Returns the joined records by the rowid
-    of their first part, the rowids dropped, and the failures."""
+def _survey(con, table: str) -> Survey:
+    """One scan of the raw cells ({table}_src): the rows of the wrong width (few), and the distinct values of the
+    columns whose rules are checked once per value (FEW_VALUES) in the other rows, stripped."""
     width = len(HEADER)
-    irregular = con.execute(f"SELECT t.rowid, {line}, {', '.join(COLUMNS)}, {EXTRA} FROM {table} AS t "
-                            f"WHERE tiv_delivered IS NULL OR {EXTRA} IS NOT NULL ORDER BY t.rowid").fetchall()
+    columns = {c: f"c{i + 1:02d}" for i, c in enumerate(COLUMNS) if c in FEW_VALUES}
+    cells = ", ".join(f"c{i + 1:02d}" for i in range(width))
+    found = con.execute(
+        "SELECT list(r) FILTER (WHERE r IS NOT NULL), "
+        + ", ".join(f"list(DISTINCT {c}) FILTER (WHERE NOT {IRREGULAR})" for c in columns.values())
+        + f" FROM (SELECT *, CASE WHEN {IRREGULAR} THEN {{'rid': rid, 'line': _line, 'cells': [{cells}], "
+        f"'extra': c{width + 1:02d}}} END AS r FROM {table}_src)").fetchall()[0]
+    return Survey(sorted(found[0] or [], key=lambda r: r["rid"]),
+                  {c: {v.strip() for v in vs or []} for c, vs in zip(columns, found[1:], strict=True)})
+
+
+def _join(export, irregular: list[dict], count: int) -> tuple[dict[int, tuple[int, list[str]]], set[int],
+                                                                list[Failure]]:
+    """Join the broken records among the rows of the wrong width (raw cells: typed() strips them), in Python.
+    Returns the joined records (line and fields) by the place of their first part, the places dropped, and the
+    failures."""
     if not irregular:
         return {}, set(), []
-    count = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-    long_rows = {r[1] for r in irregular if r[-1] is not None}
+    long_rows = {r["line"] for r in irregular if r["extra"] is not None}
     exact = _fields_of_lines(export, long_rows) if long_rows and export.plain else {}
     rows = {}
-    for rowid, at, *cells in irregular:
-        fields = [c for c in cells[:width] if c is not None]
-        if cells[-1] is not None:
-            fields = exact.get(at) or fields + cells[-1].split(",")
-        rows[rowid] = (at, fields)
-    return join_broken(rows, count, export.name)
+    for r in irregular:
+        fields = [c for c in r["cells"] if c is not None]
+        if r["extra"] is not None:
+            fields = exact.get(r["line"]) or fields + r["extra"].split(",")
+        rows[r["rid"]] = (r["line"], fields)
+    joined, dropped, failures = join_broken(rows, count, export.name)
+    return {rid: (rows[rid][0], fields) for rid, fields in joined.items()}, dropped, failures
 
 
 def _fields_of_lines(export: sipri_file.Export, lines: set[int]) -> dict[int, list[str]]:
@@ -288,20 +353,48 @@ def join_broken(rows: dict[int, tuple[int, list[str]]], count: int, name: str) -
     return joined, dropped, failures
 
 
+def _fix(con, table: str, irregular: list[dict], fixes: dict[int, tuple[int, list[str]]]) -> None:
+    """The view {table}: the rows of {table}_raw of the header's width, and each joined record in the place of its
+    first part. (The rows of the wrong width are left out by their places, {table}_irregular: testing each row's
+    width again would split every line a second time.)"""
+    con.execute(f"CREATE OR REPLACE TABLE {table}_irregular AS SELECT unnest($1::BIGINT[]) AS rid",
+                [[r["rid"] for r in irregular]])
+    regular = f"SELECT * FROM {table}_raw WHERE rid NOT IN (SELECT rid FROM {table}_irregular)"
+    if not fixes:
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS {regular}")
+        return
+    lines, fields = zip(*fixes.values(), strict=True)
+    con.register("_register_fixes", _frame(list(fields), fixes, lines))
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {table}_fixes AS {typed('_register_fixes', keep=KEPT)}")
+    finally:
+        con.unregister("_register_fixes")
+    con.execute(f"CREATE OR REPLACE VIEW {table} AS {regular} UNION ALL SELECT * FROM {table}_fixes")
+
+
+def _values(survey: Survey, fixes: dict[int, tuple[int, list[str]]], name: str) -> dict[str, set[str]]:
+    """Each FEW_VALUES column's distinct values among the records (as the records view has them: no empty text)."""
+    values = {c: set(v) for c, v in survey.values.items()}
+    for _, fields in fixes.values():
+        for column, cell in zip(COLUMNS, fields, strict=True):
+            if column in values:
+                values[column].add(cell.strip())
+    values = {c: {v for v in vs if v} for c, vs in values.items()}
+    values["source_file"] = {name}
+    return values
+
+
 # -- records: the sipri_register columns, in file order ------------------------------------------------------
 
-def _records(export, con, table: str, line: str, fixes: dict[int, list[str]], dropped: set[int],
-             vintage: pd.Timestamp | None) -> int:
-    """The view {table}_records: every record (joined ones written over their first part, dropped rows left out)
-    with its number, line and typed values; returns how many there are. No join: the rows stay in file order."""
-    if fixes:
-        _fix(con, table, fixes)
-    gone = sorted(dropped - set(fixes))  # every other row of the wrong width
+def _records(export, con, table: str, gone: list[int], vintage: pd.Timestamp | None,
+             values: dict[str, set[str]]) -> dict[str, tuple[str | None, str]]:
+    """The views {table}_cells and {table}_records: every record (joined ones in the place of their first part,
+    dropped rows left out) with its number, line and typed values. Returns each recipient and supplier name
+    with its code (or None and the rule it breaks); adds the codes to `values`. No join: rows stay in file order."""
     con.execute(f"""CREATE OR REPLACE VIEW {table}_cells AS
-        SELECT {line} AS line, t.rowid + 1 - {step('t.rowid', [d + 1 for d in gone])} AS record_no, t.*
-        FROM {table} AS t
-        WHERE t.tiv_delivered IS NOT NULL AND t.{EXTRA} IS NULL""")
-    codes, keys = _names(con, table)
+        SELECT t._line AS line, t.rid + 1 - {step('t.rid', [d + 1 for d in gone])} AS record_no, t.*
+        FROM {table} AS t""")
+    known, codes, keys = _names(con, table, values)
     con.execute(f"""CREATE OR REPLACE VIEW {table}_records AS
         SELECT {_timestamp(vintage)} AS vintage, record_no, line,
                nullif(recipient, '') AS recipient, {codes.format('recipient')} AS recipient_iso3,
@@ -316,43 +409,26 @@ def _records(export, con, table: str, line: str, fixes: dict[int, list[str]], dr
                {sqlcheck.literal(export.name)} AS source_file, {keys.format('designation')} AS designation_key,
                NULL::VARCHAR AS platform_id, {', '.join(f'{c} AS {c}_text' for c in COLUMNS)}
         FROM {table}_cells""")
-    return con.execute(f"SELECT count(*) FROM {table}_cells").fetchall()[0][0]
-
-
-def _fix(con, table: str, fixes: dict[int, list[str]]) -> None:
-    """Write each joined record over the row of its first part (an UPDATE keeps the rows in file order)."""
-    width = len(HEADER)
-    cells = {f"c{i + 1:02d}": [fields[i] for fields in fixes.values()] for i in range(width)}
-    cells[f"c{width + 1:02d}"] = [None] * len(fixes)
-    frame = pd.DataFrame(cells, dtype=object).assign(rid=list(fixes))
-    con.register("_register_fixes", frame)
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {table}_fixes AS {typed('_register_fixes', keep='rid')}")
-    finally:
-        con.unregister("_register_fixes")
-    columns = [r[0] for r in con.execute(f"DESCRIBE {table}_fixes").fetchall() if r[0] != "rid"]
-    assignments = ", ".join(f"{c} = f.{c}" for c in columns)
-    con.execute(f"UPDATE {table} SET {assignments} FROM {table}_fixes AS f WHERE {table}.rowid = f.rid")
+    for column in ("recipient", "supplier"):
+        values[f"{column}_iso3"] = {known[v][0] for v in values[column] if known[v][0] is not None}
+    return known
 
 
 def _timestamp(vintage: pd.Timestamp | None) -> str:
     return f"TIMESTAMP '{vintage}'" if vintage is not None else "NULL::TIMESTAMP"
 
 
-def _names(con, table: str) -> tuple[str, str]:
-    """Each distinct name and designation goes once through Python (etl.countries, etl.harmonise). Returns SQL
-    templates looking up a column's code and designation key: an ENUM of the distinct values indexes a list
-    (a join would lose the file order of millions of rows); {table}_codes keeps the names that have no code."""
+def _names(con, table: str, values: dict[str, set[str]]) -> tuple[dict, str, str]:
+    """Each distinct name and designation goes once through Python (etl.countries, etl.harmonise). Returns each
+    name's (code, rule) and SQL templates looking up a column's code and designation key: an ENUM of the
+    distinct values indexes a list (a join would lose the file order of millions of rows); {table}_codes keeps
+    the names that have no code."""
     from etl.harmonise import alias_key
 
-    lookups = []
-    for kind, sql in (("names", f"SELECT recipient FROM {table}_cells UNION SELECT supplier FROM {table}_cells"),
-                      ("designations", f"SELECT designation FROM {table}_cells")):
-        con.execute(f"CREATE TYPE {table}_{kind} AS ENUM (SELECT DISTINCT v FROM ({sql}) AS d(v) "
-                    f"WHERE v <> '' ORDER BY v)")
-        values = con.execute(f"SELECT unnest(enum_range(NULL::{table}_{kind}))").fetchall()
-        lookups.append(([v for (v,) in values], f"{table}_{kind}"))
-    (names, names_type), (designations, designations_type) = lookups
+    names = sorted(values["recipient"] | values["supplier"])
+    designations = sorted(values["designation"])
+    for kind, listed in (("names", names), ("designations", designations)):
+        con.execute(f"CREATE TYPE {table}_{kind} AS ENUM (SELECT unnest($1::VARCHAR[]))", [listed])
     known = {name: sipri_file.sipri_code(name) for name in names}
     codes = pd.DataFrame({"name": names, "iso3": [known[n][0] for n in names],
                           "rule": [known[n][1] for n in names]}, dtype=object)
@@ -362,12 +438,12 @@ def _names(con, table: str) -> tuple[str, str]:
     finally:
         con.unregister("_codes")
 
-    def lookup(values: list, enum: str) -> str:
-        return (f"([{', '.join('NULL' if v is None else sqlcheck.literal(v) for v in values)}]::VARCHAR[])"
+    def lookup(looked_up: list, enum: str) -> str:
+        return (f"([{', '.join('NULL' if v is None else sqlcheck.literal(v) for v in looked_up)}]::VARCHAR[])"
                 f"[enum_code(nullif({{0}}, '')::{enum}) + 1]")
 
-    return (lookup([known[n][0] for n in names], names_type),
-            lookup([alias_key(d) for d in designations], designations_type))
+    return (known, lookup([known[n][0] for n in names], f"{table}_names"),
+            lookup([alias_key(d) for d in designations], f"{table}_designations"))
 
 
 def _codes(con, table: str, name: str) -> list[Failure]:
@@ -379,35 +455,76 @@ def _codes(con, table: str, name: str) -> list[Failure]:
     return [Failure(name, int(line), column, value, rule) for line, column, value, rule in rows]
 
 
+# -- write: the records into the warehouse being built -------------------------------------------------------
+
+def _write(con, table: str, name: str, target: str, checks: "Checks | None") -> bool:
+    """INSERT the records into target.sipri_register (in no particular order: every reader sorts or aggregates,
+    and millions of rows insert faster in parallel without it). With `checks`, the insert stops at the first row
+    that breaks a rule, and nothing is written: False (the full check then reports). Also False when a unique
+    column of the model has a duplicate among the rows written (they are left in the build, which then fails)."""
+    guard = f" WHERE CASE WHEN {checks.guard} THEN error({sqlcheck.literal(GUARD)}) ELSE true END" if checks else ""
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        con.execute(f"INSERT INTO {target}.sipri_register {records_sql(f'{table}_records')}{guard}")
+    except duckdb.InvalidInputException as exc:
+        if GUARD not in str(exc):
+            raise
+        return False
+    finally:
+        con.execute("RESET preserve_insertion_order")
+    mine = f"{target}.sipri_register WHERE source_file = {sqlcheck.literal(name)}"
+    return all(con.execute(f"SELECT count(*) = count(DISTINCT {c}) FROM {mine}").fetchall()[0][0]
+               for c in sqlcheck.unique_columns(SipriRegister))
+
+
+def written_count(con, target: str, name: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {target}.sipri_register WHERE source_file = "
+                       f"{sqlcheck.literal(name)}").fetchall()[0][0]
+
+
 # -- deliveries and checks ------------------------------------------------------------------------------------
 
-def _deliveries(con, table: str, vintage: str) -> None:
-    """{table}_years: each record's delivery years parsed (a NULL year: did not parse); {table}_deliveries: a view,
-    one row per record and delivery year (deduplicated) with what sipri_delivery_tiv needs (supplier, recipient,
-    TIV delivered, how many delivery years): computed once, as etl.load writes it."""
+def _years(text: str) -> str:
+    """SQL of a "Year(s) of delivery" cell parsed: a list of {year, uncertain} (a NULL year: did not parse). Only
+    for cells off the fast path (_plain_years: 2018; 2019, most of them)."""
     year, uncertain = written("x", YEARS)
-    con.execute("SET preserve_insertion_order = false")  # parallel, in no particular order: load.write sorts nothing
-    plain = f"regexp_full_match(delivery_years_text, '{YEARS}(; {YEARS})*')"  # most: 2018; 2019 (fast path)
-    con.execute(f"""CREATE OR REPLACE TABLE {table}_years AS
-        SELECT record_no, line, delivery_years_text, supplier_iso3, recipient_iso3, tiv_delivered, designation,
-            designation_key, CASE WHEN {plain}
-            THEN list_transform(string_split(delivery_years_text, '; '),
-                                lambda x: {{'year': x::BIGINT, 'uncertain': false}})
-            ELSE list_transform(
-                   list_transform(regexp_split_to_array(delivery_years_text, ';{SPACE}*'), lambda y: {_strip('y')}),
-                   lambda x: {{'year': {year}, 'uncertain': {uncertain}}}) END AS years
-        FROM {table}_records WHERE delivery_years IS NOT NULL""")
-    con.execute("RESET preserve_insertion_order")
-    good = "NOT list_bool_or(list_transform(years, lambda d: d.year IS NULL))"
+    return f"""list_transform(
+                   list_transform(regexp_split_to_array({text}, ';{SPACE}*'), lambda y: {_strip('y')}),
+                   lambda x: {{'year': {year}, 'uncertain': {uncertain}}})"""
+
+
+def _plain_years(text: str) -> str:
+    return f"regexp_full_match({text}, '{YEARS}(; {YEARS})*')"
+
+
+def _bad_year(years: str = "years") -> str:
+    """SQL: a delivery year of the parsed list (_years) did not parse."""
+    return f"list_bool_or(list_transform({years}, lambda d: d.year IS NULL))"
+
+
+def _deliveries(con, table: str, vintage: str, source: str | None, name: str) -> None:
+    """{table}_years: each record's delivery years parsed; {table}_deliveries: one row per record and delivery year
+    (deduplicated) with what sipri_delivery_tiv needs (supplier, recipient, TIV delivered, how many delivery
+    years, platform as linked). Views, over the records as written to `source` (a sipri_register table) or, when
+    not written, over {table}_records."""
+    records = (f"(SELECT * FROM {source} WHERE source_file = {sqlcheck.literal(name)})" if source
+               else f"{table}_records")
+    con.execute(f"""CREATE OR REPLACE VIEW {table}_years AS
+        SELECT record_no, line, delivery_years, supplier_iso3, recipient_iso3, tiv_delivered, designation,
+               platform_id, plain, CASE WHEN NOT plain THEN {_years('delivery_years')} END AS years
+        FROM (SELECT *, {_plain_years('delivery_years')} AS plain FROM {records} WHERE delivery_years IS NOT NULL)""")
     con.execute(f"""CREATE OR REPLACE VIEW {table}_deliveries AS
         SELECT vintage, record_no, d.year::SMALLINT AS year, d.uncertain AS year_uncertain, supplier_iso3,
-               recipient_iso3, tiv_delivered, delivery_years, designation, designation_key
+               recipient_iso3, tiv_delivered, delivery_years, designation, platform_id
         FROM (SELECT *, len(distinct_years) AS delivery_years, unnest(distinct_years) AS d FROM (
             SELECT {vintage} AS vintage, record_no, supplier_iso3, recipient_iso3, tiv_delivered, designation,
-                   designation_key,
-                   list_sort(list_filter(years, lambda d, i:
-                       list_position(list_transform(years, lambda e: e.year), d.year) = i)) AS distinct_years
-            FROM {table}_years WHERE {good}))""")
+                   platform_id,
+                   CASE WHEN plain THEN list_transform(list_sort(list_distinct(string_split(delivery_years, '; ')
+                                                                                ::BIGINT[])),
+                                                       lambda x: {{'year': x, 'uncertain': false}})
+                   ELSE list_sort(list_filter(years, lambda d, i:
+                       list_position(list_transform(years, lambda e: e.year), d.year) = i)) END AS distinct_years
+            FROM {table}_years WHERE plain OR NOT {_bad_year()}))""")
 
 
 def deliveries_count(con, staged: Staged) -> int:
@@ -415,11 +532,24 @@ def deliveries_count(con, staged: Staged) -> int:
     return con.execute(f"SELECT count(*) FROM {staged.deliveries}").fetchall()[0][0]
 
 
-def _check(con, table: str, name: str, already: list[Failure]) -> list[Failure]:
-    """One scan for every rule: cells that do not parse, flags other than '?', then the pandera model
-    SipriRegister and the rules every table shares (etl.validate), both as SQL. As etl.validate.check does, a
-    cell is reported once: model rules skip cells a parse rule reported, shared rules report the first rule a
-    cell breaks and skip cells reported already."""
+@dataclass(frozen=True)
+class Checks:
+    """Every per-row rule as SQL over {table}_records, and `anywhere`: a cheaper condition true on every row that
+    breaks one (and few others), to select the rows first."""
+    rules: list[sqlcheck.Rule]
+    anywhere: str
+
+    @property
+    def guard(self) -> str:
+        """True on a row that breaks a rule: a cell, or a delivery year that does not parse."""
+        text = "delivery_years_text"
+        return (f"(({self.anywhere}) AND ({' OR '.join(f'({r.failing})' for r in self.rules)})) "
+                f"OR ({text} <> '' AND NOT {_plain_years(text)} AND {_bad_year(_years(text))})")
+
+
+def _checks(con, values: dict[str, set[str]]) -> Checks:
+    """The rules: cells that do not parse, flags other than '?', then the pandera model SipriRegister and the rules
+    every table shares (etl.validate), both as SQL."""
     rules = []
     for column, flag in FLAGGED.items():
         rule = WRITTEN_YEAR if column == "order_year" else WRITTEN_COUNT
@@ -427,23 +557,29 @@ def _check(con, table: str, name: str, already: list[Failure]) -> list[Failure]:
                   sqlcheck.Rule(flag, f"{flag}_text NOT IN ('', '{UNCERTAIN}')", f"{flag}_text",
                                 f"'{UNCERTAIN}' (uncertain) or empty", "parse")]
     rules += [sqlcheck.Rule(c, f"{c}_text <> '' AND {c} IS NULL", f"{c}_text", "a number", "parse") for c in TIV]
-    values = {c: f"{c}_text" for c in COLUMNS}
-    model = sqlcheck.rules(SipriRegister, values)
+    texts = {c: f"{c}_text" for c in COLUMNS}
+    model = sqlcheck.rules(SipriRegister, texts)
     rules += model
     coarse = [(None, f"({r.failing})") for r in rules if r.kind == "parse"] + [(r.column, r.failing) for r in model]
     shared = validate.sql_rules(SipriRegister)
-    rules += [sqlcheck.Rule(c, condition, values.get(c, f'CAST("{c}" AS VARCHAR)'), rule, "shared")
+    rules += [sqlcheck.Rule(c, condition, texts.get(c, f'CAST("{c}" AS VARCHAR)'), rule, "shared")
               for c, condition, rule in shared]
     # The text rules' patterns run on every text cell: one regex (their union) per cell selects the rows
     patterns = {test for _, test, _ in validate.shared_rules(SipriRegister)} - {"long", "finite", "future"}
     for column in dict.fromkeys(c for c, test, _ in validate.shared_rules(SipriRegister) if test in patterns):
         coarse.append((column, f"coalesce(regexp_matches(\"{column}\", {sqlcheck.literal(validate.SUSPECT)}), false)"))
     coarse += [(c, condition) for c, condition, _ in shared if "regexp_matches" not in condition]
-    anywhere = " OR ".join(_per_row(con, f"{table}_records", coarse))
-    rows = con.execute(sqlcheck.failing_rows(f"{table}_records", "line", rules, anywhere)).fetchall()
+    return Checks(rules, " OR ".join(_per_row(con, values, coarse)))
+
+
+def _check(con, table: str, name: str, already: list[Failure], checks: Checks) -> list[Failure]:
+    """Every failure, in one scan for every cell rule. As etl.validate.check does, a cell is reported once: model
+    rules skip cells a parse rule reported, shared rules report the first rule a cell breaks and skip cells
+    reported already."""
+    rows = con.execute(sqlcheck.failing_rows(f"{table}_records", "line", checks.rules, checks.anywhere)).fetchall()
     cells = [(int(line), f) for line, failures in rows for f in failures]
-    bad_years = con.execute(f"SELECT line, delivery_years_text FROM {table}_years "
-                            f"WHERE list_bool_or(list_transform(years, lambda d: d.year IS NULL))").fetchall()
+    bad_years = con.execute(f"SELECT line, delivery_years FROM {table}_years "
+                            f"WHERE NOT plain AND {_bad_year()}").fetchall()
     found = [Failure(name, line, f["column"], f["value"] or "", f["rule"]) for line, f in cells if f["kind"] == "parse"]
     found += [Failure(name, int(line), "delivery_years", text, DELIVERY_RULE) for line, text in bad_years]
     seen = {(f.line, f.column) for f in already + found}
@@ -461,11 +597,11 @@ def _check(con, table: str, name: str, already: list[Failure]) -> list[Failure]:
     return found + model + shared
 
 
-def _per_row(con, relation: str, conditions: list[tuple[str | None, str]]) -> list[str]:
+def _per_row(con, values: dict[str, set[str]], conditions: list[tuple[str | None, str]]) -> list[str]:
     """Conditions selecting the rows to check, each (column it reads alone, or None; SQL). Those on a column of
-    FEW_VALUES that are false on NULL (coalesce(…, false)) are evaluated once per distinct value, in one scan:
-    they become `column IN (the values that break one)`, or nothing. (1M records: a regex on each of a
-    million codes took ~0.15 s a column; their ~200 distinct values take nothing.)"""
+    FEW_VALUES that are false on NULL (coalesce(…, false)) are evaluated once per distinct value (`values`, found
+    as the file was surveyed): they become `column IN (the values that break one)`, or nothing. (1M records: a
+    regex on each of a million codes took ~0.15 s a column; their ~200 distinct values take nothing.)"""
     grouped: dict[str, list[str]] = {}
     per_row = []
     for column, sql in conditions:
@@ -475,8 +611,8 @@ def _per_row(con, relation: str, conditions: list[tuple[str | None, str]]) -> li
             per_row.append(sql)
     if grouped:
         found = con.execute("SELECT " + ", ".join(
-            f'list_filter(list(DISTINCT "{column}"), lambda "{column}": {" OR ".join(sqls)})'
-            for column, sqls in grouped.items()) + f" FROM {relation}").fetchone()
+            f'list_filter(${i + 1}::VARCHAR[], lambda "{column}": {" OR ".join(sqls)})'
+            for i, (column, sqls) in enumerate(grouped.items())), [sorted(values[c]) for c in grouped]).fetchall()[0]
         per_row += [f'"{column}" IN ({", ".join(sqlcheck.literal(v) for v in bad)})'
                     for column, bad in zip(grouped, found, strict=True) if bad]
     return per_row or ["false"]
@@ -486,9 +622,8 @@ def _in_file_terms(failure: Failure) -> Failure:
     return replace(failure, column=IN_FILE.get(failure.column, failure.column))
 
 
-def records_sql(staged: Staged, catalog: str = "") -> str:
-    """SELECT of the sipri_register columns of a staged file, for the warehouse."""
+def records_sql(records: str) -> str:
+    """SELECT of the sipri_register columns from a relation of records ({table}_records), for the warehouse."""
     columns = list(SipriRegister.to_schema().columns)
     columns.insert(2, "line")
-    return f"SELECT {', '.join(columns)}, designation_key, platform_id FROM {catalog}{staged.records}"
-
+    return f"SELECT {', '.join(columns)}, designation_key, platform_id FROM {records}"

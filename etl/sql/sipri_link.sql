@@ -2,7 +2,7 @@
 -- alias (designation_key), equals a platform's alias_key. Only rows of Türkiye's exports (supplier TUR): the
 -- curated platforms are Turkish, and SIPRI uses designations such as AIFV, Cobra or Pars for other
 -- suppliers' weapons too. An alias names one platform only (checked by etl.harmonise.aliases).
--- sipri_delivery_tiv gets the same link as it is written (etl/load.py).
+-- Run before sipri_delivery_tiv is written from these rows: it takes their platform_id (etl/load.py).
 UPDATE sipri_register AS r
 SET platform_id = a.entity_id
 FROM aliases AS a
