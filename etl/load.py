@@ -142,18 +142,9 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
 
 
 def _write_registers(con: duckdb.DuckDBPyConnection, registers: list) -> dict[str, int]:
-    """The register's deliveries, from its records as written (etl.sources.sipri_register) once aliases have linked
-    them to platforms (sql/sipri_link.sql), file by file. In no particular order (every reader sorts or
-    aggregates): inserting millions of rows in parallel, without keeping their order, is faster (1M records:
-    1.35 s -> 0.87 s)."""
+    """The register's tables are written by its importer as its files pass (etl.sources.sipri_register); here,
+    once aliases are loaded, their rows are linked to platforms (sql/sipri_link.sql)."""
     con.execute((SQL_DIR / "sipri_link.sql").read_text())
-    con.execute("SET preserve_insertion_order = false")
-    for staged in registers:
-        # each record's delivered TIV split over its delivery years (etl/sql/sipri.sql)
-        con.execute(f"""INSERT INTO sipri_delivery_tiv SELECT vintage, record_no, supplier_iso3, recipient_iso3, year,
-                        year_uncertain, tiv_delivered / delivery_years, delivery_years, tiv_delivered, designation,
-                        platform_id FROM {STAGE}.{staged.deliveries}""")
-    con.execute("RESET preserve_insertion_order")
     deliveries = con.execute("SELECT count(*) FROM sipri_deliveries").fetchall()[0][0]
     return {"sipri_register": sum(s.count for s in registers), "sipri_deliveries": deliveries}
 

@@ -140,13 +140,15 @@ def stage(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str,
         checks = _checks(con, values)
         written = target if target and not failures and _write(con, table, export.name, target, checks) else None
         _deliveries(con, table, _timestamp(vintage), f"{written}.sipri_register" if written else None, export.name)
-        if written:
-            count = written_count(con, written, export.name)
-        else:
+        if not written:
             failures += _check(con, table, export.name, failures, checks)
             if target and not failures:
                 _write(con, table, export.name, target, None)
                 written = target
+        if written:
+            _write_deliveries(con, table, written)
+            count = written_count(con, written, export.name)
+        else:
             count = con.execute(f"SELECT count(*) FROM {table}_cells").fetchall()[0][0]
         bar.update()
     staged = Staged(export.name, vintage, f"{table}_records", f"{table}_deliveries", count, f"{table}_codes", written)
@@ -389,16 +391,17 @@ def _values(survey: Survey, fixes: dict[int, tuple[int, list[str]]], name: str) 
 def _records(export, con, table: str, gone: list[int], vintage: pd.Timestamp | None,
              values: dict[str, set[str]]) -> dict[str, tuple[str | None, str]]:
     """The views {table}_cells and {table}_records: every record (joined ones in the place of their first part,
-    dropped rows left out) with its number, line and typed values. Returns each recipient and supplier name
-    with its code (or None and the rule it breaks); adds the codes to `values`. No join: rows stay in file order."""
+    dropped rows left out) with its number, line, typed values, codes and designation key. Returns each recipient
+    and supplier name with its code (or None and the rule it breaks); adds the codes to `values`. In no
+    particular order (the codes are joined): every reader orders or aggregates."""
     con.execute(f"""CREATE OR REPLACE VIEW {table}_cells AS
         SELECT t._line AS line, t.rid + 1 - {step('t.rid', [d + 1 for d in gone])} AS record_no, t.*
         FROM {table} AS t""")
-    known, codes, keys = _names(con, table, values)
+    known = _names(con, table, values)
     con.execute(f"""CREATE OR REPLACE VIEW {table}_records AS
         SELECT {_timestamp(vintage)} AS vintage, record_no, line,
-               nullif(recipient, '') AS recipient, {codes.format('recipient')} AS recipient_iso3,
-               nullif(supplier, '') AS supplier, {codes.format('supplier')} AS supplier_iso3,
+               nullif(recipient, '') AS recipient, r.iso3 AS recipient_iso3,
+               nullif(supplier, '') AS supplier, s.iso3 AS supplier_iso3,
                v_order_year AS order_year, w_order_year OR order_year_flag = '{UNCERTAIN}' AS order_year_uncertain,
                v_quantity AS quantity, w_quantity OR quantity_flag = '{UNCERTAIN}' AS quantity_uncertain,
                nullif(designation, '') AS designation, nullif(description, '') AS description,
@@ -406,9 +409,12 @@ def _records(export, con, table: str, gone: list[int], vintage: pd.Timestamp | N
                nullif(delivery_years, '') AS delivery_years, nullif(status, '') AS status,
                nullif(comments, '') AS comments,
                v_tiv_per_unit AS tiv_per_unit, v_tiv_total_order AS tiv_total_order, v_tiv_delivered AS tiv_delivered,
-               {sqlcheck.literal(export.name)} AS source_file, {keys.format('designation')} AS designation_key,
-               NULL::VARCHAR AS platform_id, {', '.join(f'{c} AS {c}_text' for c in COLUMNS)}
-        FROM {table}_cells""")
+               {sqlcheck.literal(export.name)} AS source_file, k.designation_key,
+               NULL::VARCHAR AS platform_id, {', '.join(f'c.{c} AS {c}_text' for c in COLUMNS)}
+        FROM {table}_cells AS c
+        LEFT JOIN {table}_codes AS r ON r.name = c.recipient
+        LEFT JOIN {table}_codes AS s ON s.name = c.supplier
+        LEFT JOIN {table}_keys AS k ON k.written = c.designation""")
     for column in ("recipient", "supplier"):
         values[f"{column}_iso3"] = {known[v][0] for v in values[column] if known[v][0] is not None}
     return known
@@ -418,32 +424,26 @@ def _timestamp(vintage: pd.Timestamp | None) -> str:
     return f"TIMESTAMP '{vintage}'" if vintage is not None else "NULL::TIMESTAMP"
 
 
-def _names(con, table: str, values: dict[str, set[str]]) -> tuple[dict, str, str]:
-    """Each distinct name and designation goes once through Python (etl.countries, etl.harmonise). Returns each
-    name's (code, rule) and SQL templates looking up a column's code and designation key: an ENUM of the
-    distinct values indexes a list (a join would lose the file order of millions of rows); {table}_codes keeps
-    the names that have no code."""
+def _names(con, table: str, values: dict[str, set[str]]) -> dict[str, tuple[str | None, str]]:
+    """Each distinct name and designation goes once through Python (etl.countries, etl.harmonise), into the tables
+    {table}_codes (name, iso3: NULL when unknown, rule) and {table}_keys (written, designation_key). Returns each
+    name's (code, rule)."""
     from etl.harmonise import alias_key
 
     names = sorted(values["recipient"] | values["supplier"])
     designations = sorted(values["designation"])
-    for kind, listed in (("names", names), ("designations", designations)):
-        con.execute(f"CREATE TYPE {table}_{kind} AS ENUM (SELECT unnest($1::VARCHAR[]))", [listed])
     known = {name: sipri_file.sipri_code(name) for name in names}
-    codes = pd.DataFrame({"name": names, "iso3": [known[n][0] for n in names],
-                          "rule": [known[n][1] for n in names]}, dtype=object)
-    con.register("_codes", codes)
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {table}_codes AS SELECT * FROM _codes")
-    finally:
-        con.unregister("_codes")
-
-    def lookup(looked_up: list, enum: str) -> str:
-        return (f"([{', '.join('NULL' if v is None else sqlcheck.literal(v) for v in looked_up)}]::VARCHAR[])"
-                f"[enum_code(nullif({{0}}, '')::{enum}) + 1]")
-
-    return (known, lookup([known[n][0] for n in names], f"{table}_names"),
-            lookup([alias_key(d) for d in designations], f"{table}_designations"))
+    frames = {"codes": pd.DataFrame({"name": names, "iso3": [known[n][0] for n in names],
+                                     "rule": [known[n][1] for n in names]}, dtype=object),
+              "keys": pd.DataFrame({"written": designations, "designation_key": [alias_key(d) for d in designations]},
+                                   dtype=object)}
+    for kind, frame in frames.items():
+        con.register("_names", frame)
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE {table}_{kind} AS SELECT * FROM _names")
+        finally:
+            con.unregister("_names")
+    return known
 
 
 def _codes(con, table: str, name: str) -> list[Failure]:
@@ -475,6 +475,20 @@ def _write(con, table: str, name: str, target: str, checks: "Checks | None") -> 
     mine = f"{target}.sipri_register WHERE source_file = {sqlcheck.literal(name)}"
     return all(con.execute(f"SELECT count(*) = count(DISTINCT {c}) FROM {mine}").fetchall()[0][0]
                for c in sqlcheck.unique_columns(SipriRegister))
+
+
+def _write_deliveries(con, table: str, target: str) -> None:
+    """{table}_deliveries into target.sipri_delivery_tiv, each record's delivered TIV split over its delivery years
+    (etl/sql/sipri.sql), platform_id as the records have it (linked after load, sql/sipri_link.sql); then a
+    checkpoint: the register's tables are on disk while the other inputs are still being read."""
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        con.execute(f"""INSERT INTO {target}.sipri_delivery_tiv SELECT vintage, record_no, supplier_iso3,
+                        recipient_iso3, year, year_uncertain, tiv_delivered / delivery_years, delivery_years,
+                        tiv_delivered, designation, platform_id FROM {table}_deliveries""")
+    finally:
+        con.execute("RESET preserve_insertion_order")
+    con.execute(f"CHECKPOINT {target}")
 
 
 def written_count(con, target: str, name: str) -> int:

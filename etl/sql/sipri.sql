@@ -47,7 +47,7 @@ CREATE TABLE sipri_delivery_tiv (
     delivery_years BIGINT NOT NULL,      -- how many years the record lists
     tiv_delivered DOUBLE,
     designation VARCHAR NOT NULL,
-    platform_id VARCHAR                  -- the record's, as linked in sipri_register
+    platform_id VARCHAR                  -- the record's, linked by sql/sipri_link.sql
 );                                       -- unique: (vintage, record_no, year)
 
 -- Each record's years of delivery, one row each (the table above holds them: stored once).
