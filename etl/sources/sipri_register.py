@@ -13,6 +13,7 @@ stops at the first row that breaks a rule, and the full check then reports every
 read twice, never copied).
 """
 
+import contextlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -138,17 +139,17 @@ def stage(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str,
             failures += _codes(con, table, export.name)
         bar.update()
         checks = _checks(con, values)
-        written = target if target and not failures and _write(con, table, export.name, target, checks) else None
-        _deliveries(con, table, _timestamp(vintage), f"{written}.sipri_register" if written else None, export.name)
-        if not written:
-            failures += _check(con, table, export.name, failures, checks)
-            if target and not failures:
-                _write(con, table, export.name, target, None)
-                written = target
-        if written:
-            _write_deliveries(con, table, written)
-            count = written_count(con, written, export.name)
-        else:
+        with _unordered(con):
+            count = _write(con, table, export.name, target, checks) if target and not failures else None
+            _deliveries(con, table, _timestamp(vintage), target if count is not None else None, export.name)
+            if count is None:
+                failures += _check(con, table, export.name, failures, checks)
+                if target and not failures:
+                    count = _write(con, table, export.name, target, None)
+            if count is not None:
+                _write_deliveries(con, table, target)
+        written = target if count is not None else None
+        if count is None:
             count = con.execute(f"SELECT count(*) FROM {table}_cells").fetchall()[0][0]
         bar.update()
     staged = Staged(export.name, vintage, f"{table}_records", f"{table}_deliveries", count, f"{table}_codes", written)
@@ -177,12 +178,13 @@ def _read(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str)
         # 5M-record file without any "\r"); if it refuses, it reads alone.
         for parallel in ("true", "false"):
             try:
-                con.execute(f"CREATE OR REPLACE TABLE {table}_lines AS SELECT l FROM {_lines(export, parallel)}")
+                lines = con.execute(f"CREATE OR REPLACE TABLE {table}_lines AS SELECT l FROM "
+                                    f"{_lines(export, parallel)}; SELECT count(*) FROM {table}_lines").fetchall()[0][0]
             except duckdb.NotImplementedException:
                 continue
-            if con.execute(f"SELECT count(*) FROM {table}_lines").fetchall()[0][0] == export.data_lines:
-                con.execute(f"CREATE OR REPLACE VIEW {table}_src AS {_cells(export, f'{table}_lines')}")
-                con.execute(f"CREATE OR REPLACE VIEW {table}_raw AS {typed(f'{table}_src', keep=KEPT, edge='_edge')}")
+            if lines == export.data_lines:
+                con.execute(f"CREATE OR REPLACE VIEW {table}_src AS {_cells(export, f'{table}_lines')}; "
+                            f"CREATE OR REPLACE VIEW {table}_raw AS {typed(f'{table}_src', keep=KEPT, edge='_edge')}")
                 return export.data_lines
             break
         # not one row per line (not seen in any test): read the file again with Python's csv module, slower but exact
@@ -359,19 +361,20 @@ def _fix(con, table: str, irregular: list[dict], fixes: dict[int, tuple[int, lis
     """The view {table}: the rows of {table}_raw of the header's width, and each joined record in the place of its
     first part. (The rows of the wrong width are left out by their places, {table}_irregular: testing each row's
     width again would split every line a second time.)"""
-    con.execute(f"CREATE OR REPLACE TABLE {table}_irregular AS SELECT unnest($1::BIGINT[]) AS rid",
-                [[r["rid"] for r in irregular]])
+    places = f"SELECT unnest([{', '.join(str(r['rid']) for r in irregular)}]::BIGINT[]) AS rid"
     regular = f"SELECT * FROM {table}_raw WHERE rid NOT IN (SELECT rid FROM {table}_irregular)"
     if not fixes:
-        con.execute(f"CREATE OR REPLACE VIEW {table} AS {regular}")
+        con.execute(f"CREATE OR REPLACE TABLE {table}_irregular AS {places}; "
+                    f"CREATE OR REPLACE VIEW {table} AS {regular}")
         return
     lines, fields = zip(*fixes.values(), strict=True)
     con.register("_register_fixes", _frame(list(fields), fixes, lines))
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {table}_fixes AS {typed('_register_fixes', keep=KEPT)}")
+        con.execute(f"CREATE OR REPLACE TABLE {table}_irregular AS {places}; "
+                    f"CREATE OR REPLACE TABLE {table}_fixes AS {typed('_register_fixes', keep=KEPT)}; "
+                    f"CREATE OR REPLACE VIEW {table} AS {regular} UNION ALL SELECT * FROM {table}_fixes")
     finally:
         con.unregister("_register_fixes")
-    con.execute(f"CREATE OR REPLACE VIEW {table} AS {regular} UNION ALL SELECT * FROM {table}_fixes")
 
 
 def _values(survey: Survey, fixes: dict[int, tuple[int, list[str]]], name: str) -> dict[str, set[str]]:
@@ -394,11 +397,11 @@ def _records(export, con, table: str, gone: list[int], vintage: pd.Timestamp | N
     dropped rows left out) with its number, line, typed values, codes and designation key. Returns each recipient
     and supplier name with its code (or None and the rule it breaks); adds the codes to `values`. In no
     particular order (the codes are joined): every reader orders or aggregates."""
+    known = _names(con, table, values)
     con.execute(f"""CREATE OR REPLACE VIEW {table}_cells AS
         SELECT t._line AS line, t.rid + 1 - {step('t.rid', [d + 1 for d in gone])} AS record_no, t.*
-        FROM {table} AS t""")
-    known = _names(con, table, values)
-    con.execute(f"""CREATE OR REPLACE VIEW {table}_records AS
+        FROM {table} AS t;
+        CREATE OR REPLACE VIEW {table}_records AS
         SELECT {_timestamp(vintage)} AS vintage, record_no, line,
                nullif(recipient, '') AS recipient, r.iso3 AS recipient_iso3,
                nullif(supplier, '') AS supplier, s.iso3 AS supplier_iso3,
@@ -457,43 +460,43 @@ def _codes(con, table: str, name: str) -> list[Failure]:
 
 # -- write: the records into the warehouse being built -------------------------------------------------------
 
-def _write(con, table: str, name: str, target: str, checks: "Checks | None") -> bool:
-    """INSERT the records into target.sipri_register (in no particular order: every reader sorts or aggregates,
-    and millions of rows insert faster in parallel without it). With `checks`, the insert stops at the first row
-    that breaks a rule, and nothing is written: False (the full check then reports). Also False when a unique
-    column of the model has a duplicate among the rows written (they are left in the build, which then fails)."""
-    guard = f" WHERE CASE WHEN {checks.guard} THEN error({sqlcheck.literal(GUARD)}) ELSE true END" if checks else ""
+@contextlib.contextmanager
+def _unordered(con):
+    """Inserts in no particular order (every reader sorts or aggregates): millions of rows insert faster in
+    parallel without it."""
     con.execute("SET preserve_insertion_order = false")
     try:
-        con.execute(f"INSERT INTO {target}.sipri_register {records_sql(f'{table}_records')}{guard}")
+        yield
+    finally:
+        con.execute("RESET preserve_insertion_order")
+
+
+def _write(con, table: str, name: str, target: str, checks: "Checks | None") -> int | None:
+    """INSERT the records into target.sipri_register; how many. With `checks`, the insert stops at the first row
+    that breaks a rule, and nothing is written: None (the full check then reports). Also None when a unique
+    column of the model has a duplicate among the rows written (they are left in the build, which then fails)."""
+    guard = f" WHERE CASE WHEN {checks.guard} THEN error({sqlcheck.literal(GUARD)}) ELSE true END" if checks else ""
+    try:
+        count = con.execute(f"INSERT INTO {target}.sipri_register {records_sql(f'{table}_records')}{guard}"
+                            ).fetchall()[0][0]
     except duckdb.InvalidInputException as exc:
         if GUARD not in str(exc):
             raise
-        return False
-    finally:
-        con.execute("RESET preserve_insertion_order")
+        return None
     mine = f"{target}.sipri_register WHERE source_file = {sqlcheck.literal(name)}"
-    return all(con.execute(f"SELECT count(*) = count(DISTINCT {c}) FROM {mine}").fetchall()[0][0]
-               for c in sqlcheck.unique_columns(SipriRegister))
+    unique = con.execute("SELECT " + ", ".join(f"count(*) = count(DISTINCT {c})" for c in
+                                               sqlcheck.unique_columns(SipriRegister)) + f" FROM {mine}").fetchall()[0]
+    return count if all(unique) else None
 
 
 def _write_deliveries(con, table: str, target: str) -> None:
     """{table}_deliveries into target.sipri_delivery_tiv, each record's delivered TIV split over its delivery years
     (etl/sql/sipri.sql), platform_id as the records have it (linked after load, sql/sipri_link.sql); then a
     checkpoint: the register's tables are on disk while the other inputs are still being read."""
-    con.execute("SET preserve_insertion_order = false")
-    try:
-        con.execute(f"""INSERT INTO {target}.sipri_delivery_tiv SELECT vintage, record_no, supplier_iso3,
-                        recipient_iso3, year, year_uncertain, tiv_delivered / delivery_years, delivery_years,
-                        tiv_delivered, designation, platform_id FROM {table}_deliveries""")
-    finally:
-        con.execute("RESET preserve_insertion_order")
-    con.execute(f"CHECKPOINT {target}")
-
-
-def written_count(con, target: str, name: str) -> int:
-    return con.execute(f"SELECT count(*) FROM {target}.sipri_register WHERE source_file = "
-                       f"{sqlcheck.literal(name)}").fetchall()[0][0]
+    con.execute(f"""INSERT INTO {target}.sipri_delivery_tiv SELECT vintage, record_no, supplier_iso3, recipient_iso3,
+                    year, year_uncertain, tiv_delivered / delivery_years, delivery_years, tiv_delivered, designation,
+                    platform_id FROM {table}_deliveries;
+                    CHECKPOINT {target}""")
 
 
 # -- deliveries and checks ------------------------------------------------------------------------------------
@@ -519,15 +522,15 @@ def _bad_year(years: str = "years") -> str:
 def _deliveries(con, table: str, vintage: str, source: str | None, name: str) -> None:
     """{table}_years: each record's delivery years parsed; {table}_deliveries: one row per record and delivery year
     (deduplicated) with what sipri_delivery_tiv needs (supplier, recipient, TIV delivered, how many delivery
-    years, platform as linked). Views, over the records as written to `source` (a sipri_register table) or, when
-    not written, over {table}_records."""
-    records = (f"(SELECT * FROM {source} WHERE source_file = {sqlcheck.literal(name)})" if source
+    years, platform as linked). Views, over the records as written to the catalog `source` (its sipri_register)
+    or, when not written, over {table}_records."""
+    records = (f"(SELECT * FROM {source}.sipri_register WHERE source_file = {sqlcheck.literal(name)})" if source
                else f"{table}_records")
     con.execute(f"""CREATE OR REPLACE VIEW {table}_years AS
         SELECT record_no, line, delivery_years, supplier_iso3, recipient_iso3, tiv_delivered, designation,
                platform_id, plain, CASE WHEN NOT plain THEN {_years('delivery_years')} END AS years
-        FROM (SELECT *, {_plain_years('delivery_years')} AS plain FROM {records} WHERE delivery_years IS NOT NULL)""")
-    con.execute(f"""CREATE OR REPLACE VIEW {table}_deliveries AS
+        FROM (SELECT *, {_plain_years('delivery_years')} AS plain FROM {records} WHERE delivery_years IS NOT NULL);
+        CREATE OR REPLACE VIEW {table}_deliveries AS
         SELECT vintage, record_no, d.year::SMALLINT AS year, d.uncertain AS year_uncertain, supplier_iso3,
                recipient_iso3, tiv_delivered, delivery_years, designation, platform_id
         FROM (SELECT *, len(distinct_years) AS delivery_years, unnest(distinct_years) AS d FROM (
