@@ -59,8 +59,11 @@ def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConne
     files, then SIPRI's TIV tables, here (2 cores, 2 tasks; Python work in one thread only, as the threads share
     one interpreter lock)."""
     inputs = Inputs()
+    # Each register's pass over its bytes first, alone: that Python loop would otherwise wait on the interpreter
+    # lock behind the curated files' checks, and every DuckDB step of the register comes after it.
+    registers = sipri.scan(sipri_dir, sipri.REGISTERS)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sipri") as pool:
-        staged = pool.submit(sipri.extract_dir, sipri_dir, con, sipri.REGISTERS, target)
+        staged = pool.submit(sipri.extract, registers, sipri_dir, con, target)
         _extract_curated(raw_dir, inputs)
         tiv = sipri.extract_dir(sipri_dir, None, sipri.TIV_TABLES)
         inputs.sipri_inputs = sipri.merge(staged.result(), tiv)

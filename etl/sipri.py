@@ -43,11 +43,20 @@ def extract_dir(directory: Path | None, con: duckdb.DuckDBPyConnection | None,
     the first file that is not readable. Registers are staged in `con` (views register_<n>…) and, with `target`
     (the catalog of the warehouse being built), written into its sipri_register once they pass; TIV tables are
     small and come back as frames."""
+    return extract(scan(directory, kinds), directory, con, target)
+
+
+def scan(directory: Path | None, kinds: tuple) -> list[sipri_file.Export]:
+    """Every SIPRI export in the folder of the given kinds, read once (sipri_file.read: checksum, encoding, line
+    ends, header); InputError (exit 2) at the first file that is not readable."""
+    return [sipri_file.read(path) for path in files(directory) if sipri_file.kind_of(path) in kinds]
+
+
+def extract(exports: list[sipri_file.Export], directory: Path | None, con: duckdb.DuckDBPyConnection | None,
+            target: str | None = None) -> SipriInputs:
+    """The exports of a folder (scan()) extracted by their source modules, checked across files."""
     inputs, seen = SipriInputs(), {}
-    for path in files(directory):
-        if sipri_file.kind_of(path) not in kinds:
-            continue
-        export = sipri_file.read(path)
+    for export in exports:
         if export.kind == "register":
             frame, vintage, failures = sipri_register.parse(export, con, f"register_{len(inputs.register)}",
                                                               target)
