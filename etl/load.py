@@ -31,10 +31,10 @@ TABLE_ORDER = [
     "publishers", "sources", "export_figures", "growth_quotes", "countries", "firms", "platforms", "aliases",
     "firm_figures", "deals", "deal_deliveries", "events", "sipri_register", "sipri_deliveries", "sipri_tiv",
 ]
-ORDER_KEYS = {"sipri_deliveries": "vintage, record_no, year", "sipri_tiv": "vintage, direction, country, year"}
-STAGED = ("sipri_register", "sipri_deliveries")  # written from DuckDB staging tables, not from frames
+ORDER_KEYS = {"sipri_tiv": "vintage, direction, country, year"}
+STAGED = ("sipri_register", "sipri_deliveries")  # written by the register's importer as its files pass, not from frames
 MEMORY_LIMIT = "512MB"  # DuckDB's buffer for the run; a large SIPRI register spills to a temporary folder
-STAGE = "stage"  # the in-memory database the registers are staged in (the warehouse file is attached beside it)
+STAGE = "stage"  # the in-memory database the registers are read in (the warehouse file is attached beside it)
 BUILDING = "building"  # the catalog of the new warehouse file, attached to the run's connection
 
 
@@ -138,15 +138,15 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
             con.execute(f"INSERT INTO {name} SELECT * FROM frame ORDER BY {key}")
             con.unregister("frame")
         counts[name] = len(frame)
-    counts |= _write_registers(con, registers)
+    counts |= _link_registers(con, registers)
     for view in sorted((SQL_DIR / "views").glob("*.sql")):
         con.execute(view.read_text())
     return {name: counts[name] for name in TABLE_ORDER}
 
 
-def _write_registers(con: duckdb.DuckDBPyConnection, registers: list) -> dict[str, int]:
+def _link_registers(con: duckdb.DuckDBPyConnection, registers: list) -> dict[str, int]:
     """The register's tables are written by its importer as its files pass (etl.sources.sipri_register); here,
-    once aliases are loaded, their rows are linked to platforms (sql/sipri_link.sql)."""
+    once aliases are loaded, their rows are linked to platforms (sql/sipri_link.sql). Their row counts."""
     con.execute((SQL_DIR / "sipri_link.sql").read_text())
     deliveries = con.execute("SELECT count(*) FROM sipri_deliveries").fetchall()[0][0]
     return {"sipri_register": sum(s.count for s in registers), "sipri_deliveries": deliveries}
