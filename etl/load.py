@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +45,7 @@ class Inputs:
     checksums: dict[str, str] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     sipri_inputs: sipri.SipriInputs = field(default_factory=sipri.SipriInputs)
+    platform_aliases: tuple[pd.DataFrame, list[Failure]] | None = None  # from platforms.csv, as soon as it is read
 
 
 def sha256(path: Path) -> str:
@@ -62,9 +63,14 @@ def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConne
     # Each register's pass over its bytes first, alone: that Python loop would otherwise wait on the interpreter
     # lock behind the curated files' checks, and every DuckDB step of the register comes after it.
     registers = sipri.scan(sipri_dir, sipri.REGISTERS)
+    platforms = Future()  # the curated platforms' aliases, which link the register's designations to platforms
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sipri") as pool:
-        staged = pool.submit(sipri.extract, registers, sipri_dir, con, target)
-        _extract_curated(raw_dir, inputs)
+        staged = pool.submit(sipri.extract, registers, sipri_dir, con, target, platforms)
+        try:
+            _extract_curated(raw_dir, inputs, platforms)
+        finally:
+            if not platforms.done():  # the curated files stopped before platforms.csv (the run fails): no links
+                platforms.set_result(None)
         tiv = sipri.extract_dir(sipri_dir, None, sipri.TIV_TABLES)
         inputs.sipri_inputs = sipri.merge(staged.result(), tiv)
     inputs.failures += inputs.sipri_inputs.failures
@@ -72,7 +78,9 @@ def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConne
     return inputs
 
 
-def _extract_curated(raw_dir: Path, inputs: Inputs) -> None:
+def _extract_curated(raw_dir: Path, inputs: Inputs, platforms: Future | None = None) -> None:
+    """Every curated file read, typed and checked; the platforms' aliases go to `platforms` as soon as their file is
+    read (the register's thread links designations with them)."""
     for spec in curated.FILES:
         path = raw_dir / spec.file
         frame, failures = curated.extract(path)
@@ -81,6 +89,10 @@ def _extract_curated(raw_dir: Path, inputs: Inputs) -> None:
         inputs.failures += failures + parse_failures + check(typed, frame, spec.model, name, parse_failures)
         inputs.tables[spec.table], inputs.files[spec.table] = typed, name
         inputs.checksums[name] = sha256(path)
+        if spec.table == "platforms":
+            inputs.platform_aliases = harmonise.aliases(typed, "platform", "platform_id", name)
+            if platforms is not None:
+                platforms.set_result(inputs.platform_aliases[0])
     inputs.failures += references(inputs.tables, inputs.files, curated.REFERENCES)
     _harmonise(inputs)
 
@@ -93,7 +105,7 @@ def _harmonise(inputs: Inputs) -> None:
     inputs.failures += failures
     inputs.failures += harmonise.iso_codes(t["firms"], "country", f["firms"])
     firm_aliases, failures = harmonise.aliases(t["firms"], "firm", "firm_id", f["firms"])
-    platform_aliases, more = harmonise.aliases(t["platforms"], "platform", "platform_id", f["platforms"])
+    platform_aliases, more = inputs.platform_aliases
     inputs.failures += failures + more
     t["aliases"] = pd.concat([firm_aliases, platform_aliases], ignore_index=True)
 
@@ -138,16 +150,15 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
             con.execute(f"INSERT INTO {name} SELECT * FROM frame ORDER BY {key}")
             con.unregister("frame")
         counts[name] = len(frame)
-    counts |= _link_registers(con, registers)
+    counts |= _register_counts(con, registers)
     for view in sorted((SQL_DIR / "views").glob("*.sql")):
         con.execute(view.read_text())
     return {name: counts[name] for name in TABLE_ORDER}
 
 
-def _link_registers(con: duckdb.DuckDBPyConnection, registers: list) -> dict[str, int]:
-    """The register's tables are written by its importer as its files pass (etl.sources.sipri_register); here,
-    once aliases are loaded, their rows are linked to platforms (sql/sipri_link.sql). Their row counts."""
-    con.execute((SQL_DIR / "sipri_link.sql").read_text())
+def _register_counts(con: duckdb.DuckDBPyConnection, registers: list) -> dict[str, int]:
+    """The register's tables are written by its importer as its files pass (etl.sources.sipri_register), their
+    rows linked to platforms: their row counts."""
     deliveries = con.execute("SELECT count(*) FROM sipri_deliveries").fetchall()[0][0]
     return {"sipri_register": sum(s.count for s in registers), "sipri_deliveries": deliveries}
 

@@ -38,12 +38,12 @@ TIV_TABLES = ("exports", "imports")
 
 
 def extract_dir(directory: Path | None, con: duckdb.DuckDBPyConnection | None,
-                kinds: tuple = REGISTERS + TIV_TABLES, target: str | None = None) -> SipriInputs:
+                kinds: tuple = REGISTERS + TIV_TABLES, target: str | None = None, platforms=None) -> SipriInputs:
     """Extract every SIPRI export in the folder (of the given kinds: sipri_file.kind_of); InputError (exit 2) at
     the first file that is not readable. Registers are staged in `con` (views register_<n>…) and, with `target`
     (the catalog of the warehouse being built), written into its sipri_register once they pass; TIV tables are
-    small and come back as frames."""
-    return extract(scan(directory, kinds), directory, con, target)
+    small and come back as frames. `platforms`: a future of the curated platforms' aliases (sipri_register.stage)."""
+    return extract(scan(directory, kinds), directory, con, target, platforms)
 
 
 def scan(directory: Path | None, kinds: tuple) -> list[sipri_file.Export]:
@@ -53,13 +53,13 @@ def scan(directory: Path | None, kinds: tuple) -> list[sipri_file.Export]:
 
 
 def extract(exports: list[sipri_file.Export], directory: Path | None, con: duckdb.DuckDBPyConnection | None,
-            target: str | None = None) -> SipriInputs:
+            target: str | None = None, platforms=None) -> SipriInputs:
     """The exports of a folder (scan()) extracted by their source modules, checked across files."""
     inputs, seen = SipriInputs(), {}
     for export in exports:
         if export.kind == "register":
             frame, vintage, failures = sipri_register.parse(export, con, f"register_{len(inputs.register)}",
-                                                              target)
+                                                              target, platforms)
         else:
             frame, vintage, failures = sipri_tiv.parse(export)
         key = (export.kind, vintage)

@@ -53,8 +53,8 @@ BROKEN = ("every record has the header's 16 fields (a record broken over lines b
           "is joined when its parts add up to 16)")
 DELIVERY_RULE = f"years separated by '; ', each {WRITTEN_YEAR}"
 # Columns with few distinct values (names, codes, status): their value-only rules are checked once per value
-FEW_VALUES = ("recipient", "recipient_iso3", "supplier", "supplier_iso3", "designation", "description",
-              "delivery_years", "status", "source_file")
+FEW_VALUES = ("recipient", "recipient_iso3", "supplier", "supplier_iso3", "designation", "description", "status",
+              "source_file")
 EXTRA = "extra"  # a 17th column: set only on a row with more fields than the header
 IRREGULAR = "_irregular"  # a row's column: it has fewer or more fields than the header
 KEPT = "rid, _line"  # the columns of a raw row that typed() keeps beside its cells
@@ -109,17 +109,19 @@ def extract(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> tuple[p
     return con.execute(f"SELECT * FROM {staged.records}").df(), staged.vintage, failures
 
 
-def parse(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str, target: str | None = None) -> tuple[
-        Staged, pd.Timestamp | None, list[Failure]]:
-    staged, failures = stage(export, con, table, target)
+def parse(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str, target: str | None = None,
+          platforms=None) -> tuple[Staged, pd.Timestamp | None, list[Failure]]:
+    staged, failures = stage(export, con, table, target, platforms)
     return staged, staged.vintage, failures
 
 
 def stage(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str,
-          target: str | None = None) -> tuple[Staged, list[Failure]]:
+          target: str | None = None, platforms=None) -> tuple[Staged, list[Failure]]:
     """Read the file's rows (views named after `table`), join broken records, type every column, check every rule;
     returns the staged relations and every failure, in the file's terms. With `target` (an attached catalog with
-    the warehouse's tables) a file that passes is written into target.sipri_register, in the pass that checks it."""
+    the warehouse's tables) a file that passes is written into target.sipri_register, in the pass that checks it.
+    `platforms`: a future of the curated platforms' aliases (entity_id, alias_key), or None: Türkiye's records
+    whose designation, folded like an alias, is a platform's alias get its platform_id."""
     with sipri_file.progress(f"SIPRI register {export.name}", STEPS) as bar:
         _check_header(export)
         vintage, failures = sipri_file.vintage(export)
@@ -134,7 +136,7 @@ def stage(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str,
         if rows == len(gone):
             raise InputError(f"{export.name}: no records after the header on line {export.header + 1} (truncated?)")
         values = _values(survey, fixes, export.name)
-        known = _records(export, con, table, gone, vintage, values)
+        known = _records(export, con, table, gone, vintage, values, platforms)
         if any(code is None for code, _ in known.values()):
             failures += _codes(con, table, export.name)
         bar.update()
@@ -392,12 +394,12 @@ def _values(survey: Survey, fixes: dict[int, tuple[int, list[str]]], name: str) 
 # -- records: the sipri_register columns, in file order ------------------------------------------------------
 
 def _records(export, con, table: str, gone: list[int], vintage: pd.Timestamp | None,
-             values: dict[str, set[str]]) -> dict[str, tuple[str | None, str]]:
+             values: dict[str, set[str]], platforms=None) -> dict[str, tuple[str | None, str]]:
     """The views {table}_cells and {table}_records: every record (joined ones in the place of their first part,
     dropped rows left out) with its number, line, typed values, codes and designation key. Returns each recipient
     and supplier name with its code (or None and the rule it breaks); adds the codes to `values`. In no
     particular order (the codes are joined): every reader orders or aggregates."""
-    known = _names(con, table, values)
+    known = _names(con, table, values, platforms)
     con.execute(f"""CREATE OR REPLACE VIEW {table}_cells AS
         SELECT t._line AS line, t.rid + 1 - {step('t.rid', [d + 1 for d in gone])} AS record_no, t.*
         FROM {table} AS t;
@@ -413,7 +415,8 @@ def _records(export, con, table: str, gone: list[int], vintage: pd.Timestamp | N
                nullif(comments, '') AS comments,
                v_tiv_per_unit AS tiv_per_unit, v_tiv_total_order AS tiv_total_order, v_tiv_delivered AS tiv_delivered,
                {sqlcheck.literal(export.name)} AS source_file, k.designation_key,
-               NULL::VARCHAR AS platform_id, {', '.join(f'c.{c} AS {c}_text' for c in COLUMNS)}
+               CASE WHEN s.iso3 = 'TUR' THEN k.platform_id END AS platform_id,
+               {', '.join(f'c.{c} AS {c}_text' for c in COLUMNS)}
         FROM {table}_cells AS c
         LEFT JOIN {table}_codes AS r ON r.name = c.recipient
         LEFT JOIN {table}_codes AS s ON s.name = c.supplier
@@ -427,19 +430,24 @@ def _timestamp(vintage: pd.Timestamp | None) -> str:
     return f"TIMESTAMP '{vintage}'" if vintage is not None else "NULL::TIMESTAMP"
 
 
-def _names(con, table: str, values: dict[str, set[str]]) -> dict[str, tuple[str | None, str]]:
+def _names(con, table: str, values: dict[str, set[str]], platforms=None) -> dict[str, tuple[str | None, str]]:
     """Each distinct name and designation goes once through Python (etl.countries, etl.harmonise), into the tables
-    {table}_codes (name, iso3: NULL when unknown, rule) and {table}_keys (written, designation_key). Returns each
-    name's (code, rule)."""
+    {table}_codes (name, iso3: NULL when unknown, rule) and {table}_keys (written, designation_key, platform_id:
+    the curated platform whose alias the key is; the curated platforms are Turkish, and SIPRI uses designations
+    such as AIFV, Cobra or Pars for other suppliers' weapons too, so the records view links Türkiye's rows only;
+    an alias names one platform only, checked by etl.harmonise.aliases). Returns each name's (code, rule)."""
     from etl.harmonise import alias_key
 
     names = sorted(values["recipient"] | values["supplier"])
     designations = sorted(values["designation"])
     known = {name: sipri_file.sipri_code(name) for name in names}
+    keys = [alias_key(d) for d in designations]
+    aliases = platforms.result() if platforms is not None else None  # waits for platforms.csv, if need be
+    platform_of = {} if aliases is None else dict(zip(aliases["alias_key"], aliases["entity_id"], strict=True))
     frames = {"codes": pd.DataFrame({"name": names, "iso3": [known[n][0] for n in names],
                                      "rule": [known[n][1] for n in names]}, dtype=object),
-              "keys": pd.DataFrame({"written": designations, "designation_key": [alias_key(d) for d in designations]},
-                                   dtype=object)}
+              "keys": pd.DataFrame({"written": designations, "designation_key": keys,
+                                    "platform_id": [platform_of.get(k) for k in keys]}, dtype=object)}
     for kind, frame in frames.items():
         con.register("_names", frame)
         try:
@@ -491,7 +499,7 @@ def _write(con, table: str, name: str, target: str, checks: "Checks | None") -> 
 
 def _write_deliveries(con, table: str, target: str) -> None:
     """{table}_deliveries into target.sipri_delivery_tiv, each record's delivered TIV split over its delivery years
-    (etl/sql/sipri.sql), platform_id as the records have it (linked after load, sql/sipri_link.sql); then a
+    (etl/sql/sipri.sql), platform_id as the records have it (linked as they are read); then a
     checkpoint: the register's tables are on disk while the other inputs are still being read."""
     con.execute(f"""INSERT INTO {target}.sipri_delivery_tiv SELECT vintage, record_no, supplier_iso3, recipient_iso3,
                     year, year_uncertain, tiv_delivered / delivery_years, delivery_years, tiv_delivered, designation,

@@ -29,7 +29,7 @@ CREATE TABLE sipri_register (
     tiv_delivered DOUBLE,                -- TIV of delivered weapons, per deal (not per year); 0: between 0 and 0.5
     source_file VARCHAR NOT NULL,
     designation_key VARCHAR,             -- designation folded like aliases.alias_key (etl.harmonise.alias_key)
-    platform_id VARCHAR                  -- curated platform, linked after load by sql/sipri_link.sql
+    platform_id VARCHAR                  -- curated platform: designation_key is its alias (Türkiye's rows only)
 );                                       -- unique: (vintage, record_no)
 
 -- One row per register record and year of delivery, each record's "TIV of delivered weapons" split evenly over
@@ -47,7 +47,7 @@ CREATE TABLE sipri_delivery_tiv (
     delivery_years BIGINT NOT NULL,      -- how many years the record lists
     tiv_delivered DOUBLE,
     designation VARCHAR NOT NULL,
-    platform_id VARCHAR                  -- the record's, linked by sql/sipri_link.sql
+    platform_id VARCHAR                  -- the record's (sipri_register.platform_id)
 );                                       -- unique: (vintage, record_no, year)
 
 -- Each record's years of delivery, one row each (the table above holds them: stored once).

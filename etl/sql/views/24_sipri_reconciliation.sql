@@ -1,5 +1,6 @@
 -- Curated deals beside the SIPRI register's rows of Türkiye's exports (supplier TUR, latest vintage) for the
--- same buyer and platform (SIPRI designations linked to platforms by sql/sipri_link.sql). Paired one to one:
+-- same buyer and platform (SIPRI designations linked to platforms as the register is read,
+-- etl/sources/sipri_register.py). Paired one to one:
 -- first a deal and a SIPRI row with the same order year (in order of quantity), then what is left of the same
 -- buyer and platform in order of order year (deals without an order year, e.g. talks, are not paired then);
 -- the rest stands alone as 'curated only' or 'SIPRI only'. The *_match columns compare a pair (an unknown
