@@ -17,6 +17,17 @@ def buyers(deals: pd.DataFrame, file: str) -> tuple[pd.Series, list[Failure]]:
     ]
 
 
+def destinations(figures: pd.DataFrame, file: str) -> tuple[pd.Series, list[Failure]]:
+    """ISO3 of each destination of type country (a group, such as "EU, NATO and US", has none)."""
+    country = figures["destination_type"] == "country"
+    codes = figures["destination"].where(country).map(lambda n: to_iso3(n) if isinstance(n, str) else None)
+    bad = country & figures["destination"].notna() & codes.isna()
+    return codes, [
+        Failure(file, int(figures.at[i, LINE]), "destination", figures.at[i, "destination"], UNKNOWN_COUNTRY)
+        for i in figures.index[bad]
+    ]
+
+
 def country_lists(events: pd.DataFrame, file: str) -> tuple[pd.Series, list[Failure]]:
     failures, lists = [], []
     for i, text in events["countries"].items():

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import harmonise, sipri, sqlcheck, warehouse
+from etl import fx, harmonise, sipri, sqlcheck, steps, warehouse
 from etl.config import SQL_DIR
 from etl.countries import iso3_name, kind
 from etl.errors import Failure, ValidationFailed
@@ -29,7 +29,8 @@ from etl.validate import check, parse, references
 CONFIRMED_STATUSES = ("signed", "in_production", "delivering", "delivered")
 TABLE_ORDER = [
     "publishers", "sources", "export_figures", "growth_quotes", "countries", "firms", "platforms", "aliases",
-    "firm_figures", "deals", "deal_deliveries", "events", "sipri_register", "sipri_deliveries", "sipri_tiv",
+    "firm_figures", "deals", "deal_deliveries", "deal_steps", "events", "destination_figures", "sipri_register",
+    "sipri_deliveries", "sipri_tiv",
 ]
 ORDER_KEYS = {"sipri_tiv": "vintage, direction, country, year"}
 STAGED = ("sipri_register", "sipri_deliveries")  # written by the register's importer as its files pass, not from frames
@@ -103,6 +104,10 @@ def _harmonise(inputs: Inputs) -> None:
     inputs.failures += failures
     t["events"]["countries"], failures = harmonise.country_lists(t["events"], f["events"])
     inputs.failures += failures
+    t["destination_figures"]["destination_iso3"], failures = harmonise.destinations(
+        t["destination_figures"], f["destination_figures"])
+    inputs.failures += failures
+    inputs.failures += steps.check(t["deal_steps"], t["deals"], f["deal_steps"], f["deals"])
     inputs.failures += harmonise.iso_codes(t["firms"], "country", f["firms"])
     firm_aliases, failures = harmonise.aliases(t["firms"], "firm", "firm_id", f["firms"])
     platform_aliases, more = inputs.platform_aliases
@@ -118,6 +123,7 @@ def prepare(inputs: Inputs, con: duckdb.DuckDBPyConnection) -> dict[str, pd.Data
         deals[column] = deals[column] == "true"
     deals["supplier_iso3"] = "TUR"
     deals["confirmed"] = deals["status"].isin(CONFIRMED_STATUSES) & (deals["confidence"] != "L")
+    deals[["value_usd_m_converted", "fx_rate", "fx_date", "fx_basis"]] = _converted(deals, t["deal_steps"], t["sources"])
     t["deal_deliveries"] = (
         deals[["deal_id", "delivery_years"]].dropna()
         .assign(year=lambda d: d["delivery_years"].str.split(";"))
@@ -125,9 +131,21 @@ def prepare(inputs: Inputs, con: duckdb.DuckDBPyConnection) -> dict[str, pd.Data
     )
     t |= sipri.tables(inputs.sipri_inputs)
     codes = set(deals["buyer_iso3"]) | {c for cs in t["events"]["countries"] for c in cs} | set(t["firms"]["country"])
+    codes |= set(t["destination_figures"]["destination_iso3"].dropna())
     codes |= {"TUR"} | sipri.codes(inputs.sipri_inputs, con, t["sipri_tiv"])
     t["countries"] = pd.DataFrame([(c, iso3_name(c), kind(c)) for c in sorted(codes)], columns=["iso3", "name", "kind"])
     return t
+
+
+def _converted(deals: pd.DataFrame, deal_steps: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """A value in another currency converted to US$ at the ECB rate of the day the deal was signed (its first signed
+    step), or else of the day its source published the value."""
+    signed = deal_steps[deal_steps["status"] == "signed"].groupby("deal_id")["date"].min()
+    published = deals["source_id"].map(sources.set_index("source_id")["published"])
+    on_signing = deals["deal_id"].map(signed)
+    dates = on_signing.fillna(published)
+    basis = pd.Series("source published", index=deals.index).where(on_signing.isna(), "signed step")
+    return fx.convert(deals, dates, basis)
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -19,7 +19,12 @@ CATEGORIES = [
     "armoured_vehicle", "warship", "missile", "artillery", "sensor", "upgrade", "other",
 ]
 EVENT_TYPES = ["contract", "mou", "talks", "first_delivery", "delivery", "record", "ranking", "other"]
-FIRM_METRICS = ["export_usd_m", "arms_revenue_usd_m", "total_revenue_usd_m", "top100_rank"]
+FIRM_METRICS = ["export_usd_m", "arms_revenue_usd_m", "defence_revenue_usd_m", "total_revenue_usd_m", "top100_rank"]
+# What a published export figure counts: a calendar period (a month, a year-to-date, a quarter, a year), the
+# twelve months ending with a month, or a running total "as of" a day (never drawn as a calendar period).
+FIGURE_KINDS = ["period", "trailing_12m", "running_total"]
+DESTINATION_TYPES = ["country", "group"]
+DATE_PRECISIONS = ["day", "month", "year"]
 BOOL = ["true", "false"]
 YEAR = {"ge": 1950, "le": 2100}
 
@@ -28,6 +33,11 @@ Int = pd.Int64Dtype
 # Row rules: check name -> (column the rule is reported on, what the rule says).
 ROW_RULES = {
     "month_to_ge_month_from": ("month_to", "month_to ≥ month_from (a period ends after it starts)"),
+    "trailing_12m_months": ("month_from", "a trailing_12m figure starts the month after month_to (12 months)"),
+    "as_of_with_running_total": ("as_of", "as_of is given for a running_total (and only for it)"),
+    "running_total_in_as_of_month": ("month_to", "a running_total runs from month 1 to the month of its as_of date"),
+    "as_of_not_after_publication": ("as_of", "as_of ≤ published"),
+    "destination_has_measure": ("value_usd_m", "a destination row needs a value_usd_m, share_pct or rank"),
     "period_not_after_publication": ("year", "the period ends no later than the month it was published"),
     "ytd_ge_published_months": ("value_usd_m", "a year-to-date total ≥ each published month it covers"),
     "retrieved_not_before_published": ("retrieved", "retrieved ≥ published"),
@@ -38,6 +48,7 @@ ROW_RULES = {
     "value_has_currency": ("currency", "a value needs its currency"),
     "ordered_deal_has_year": ("order_year", "an order year is required unless the status is talks or mou"),
     "rank_is_whole": ("value", "a top100_rank is a whole number ≥ 1"),
+    "edition_not_before_year": ("edition", "a list's edition is not before the year its figures refer to"),
 }
 
 
@@ -78,7 +89,9 @@ class Publisher(Model):
     scope_note: Series[str]
 
 
-class PeriodFigure(Model):
+class Period(Model):
+    """A figure for months month_from..month_to of a year, by one publisher and scope."""
+
     publisher: Series[str]
     scope: Series[str] = pa.Field(isin=SCOPES)
     year: Series[Int] = pa.Field(**YEAR)
@@ -91,24 +104,51 @@ class PeriodFigure(Model):
 
     @pa.dataframe_check
     def month_to_ge_month_from(cls, df):
-        return df["month_to"] >= df["month_from"]
+        trailing = df["kind"] == "trailing_12m" if "kind" in df else False
+        return trailing | (df["month_to"] >= df["month_from"])
 
     @pa.dataframe_check
     def period_not_after_publication(cls, df):
         return _period_end(df) <= _published_month(df)
 
 
+class PeriodFigure(Period):
+    """A period figure that says what it counts (FIGURE_KINDS)."""
+
+    kind: Series[str] = pa.Field(isin=FIGURE_KINDS)
+
+    @pa.dataframe_check
+    def trailing_12m_months(cls, df):
+        return (df["kind"] != "trailing_12m") | (df["month_from"] == df["month_to"] % 12 + 1)
+
+
 class ExportFigure(PeriodFigure):
     figure_id: Series[str] = pa.Field(str_matches=r"^F\d{3,}$", unique=True)
+    as_of: Series[pa.DateTime] = pa.Field(nullable=True)  # the day a running_total refers to
     value_usd_m: Series[float] = pa.Field(gt=0, lt=1_000_000)
 
     class Config:
-        unique = ["publisher", "scope", "year", "month_from", "month_to", "published"]
+        unique = ["publisher", "scope", "year", "month_from", "month_to", "kind", "as_of", "published", "source_id"]
+
+    @pa.dataframe_check
+    def as_of_with_running_total(cls, df):
+        return (df["kind"] == "running_total") == df["as_of"].notna()
+
+    @pa.dataframe_check
+    def running_total_in_as_of_month(cls, df):
+        total = df["kind"] == "running_total"
+        same = (df["month_from"] == 1) & (df["year"] == df["as_of"].dt.year) & (df["month_to"] == df["as_of"].dt.month)
+        return (~total | same.fillna(False)).astype(bool)
+
+    @pa.dataframe_check
+    def as_of_not_after_publication(cls, df):
+        return (df["as_of"].isna() | (df["as_of"] <= df["published"])).astype(bool)
 
     @pa.dataframe_check
     def ytd_ge_published_months(cls, df):
-        months = df[df["month_from"] == df["month_to"]]
-        ytd = df[(df["month_from"] == 1) & (df["month_to"] > 1)]
+        periods = df[df["kind"] == "period"]
+        months = periods[periods["month_from"] == periods["month_to"]]
+        ytd = periods[(periods["month_from"] == 1) & (periods["month_to"] > 1)]
         pairs = ytd.reset_index().merge(months, on=["publisher", "scope", "year"], suffixes=("", "_m"))
         pairs = pairs[pairs["month_to_m"] <= pairs["month_to"]]
         bad = set(pairs.loc[pairs["value_usd_m"] < pairs["value_usd_m_m"], "index"])
@@ -140,17 +180,22 @@ class Platform(Model):
 
 class FirmFigure(Model):
     firm_id: Series[str]
-    year: Series[Int] = pa.Field(**YEAR)
+    year: Series[Int] = pa.Field(**YEAR)  # the year the revenue or exports refer to
     metric: Series[str] = pa.Field(isin=FIRM_METRICS)
     value: Series[float] = pa.Field(gt=0, lt=1_000_000)
     publisher: Series[str]
+    edition: Series[Int] = pa.Field(nullable=True, **YEAR)  # a ranked list's edition (SIPRI, Defense News)
     source_id: Series[str]
     published: Series[pa.DateTime]
     confidence: Series[str] = pa.Field(isin=CONFIDENCE)
     note: Series[str] = pa.Field(nullable=True)
 
     class Config:
-        unique = ["firm_id", "year", "metric", "publisher", "published"]
+        unique = ["firm_id", "year", "metric", "publisher", "edition", "published", "source_id"]
+
+    @pa.dataframe_check
+    def edition_not_before_year(cls, df):
+        return (df["edition"].isna() | (df["edition"] >= df["year"])).fillna(True).astype(bool)
 
     @pa.dataframe_check
     def rank_is_whole(cls, df):
@@ -225,6 +270,41 @@ class Event(Model):
     status: Series[str] = pa.Field(isin=EVENT_STATUSES)
     source_id: Series[str]
     note: Series[str] = pa.Field(nullable=True)
+
+
+class DestinationFigure(Period):
+    """Exports to one destination (a country, or a group such as "EU, NATO and US") in US$ as published, or its
+    share or rank where that is all the publisher gave."""
+
+    destination_id: Series[str] = pa.Field(str_matches=r"^X\d{3,}$", unique=True)
+    destination: Series[str]
+    destination_type: Series[str] = pa.Field(isin=DESTINATION_TYPES)
+    value_usd_m: Series[float] = pa.Field(nullable=True, gt=0, lt=1_000_000)
+    share_pct: Series[float] = pa.Field(nullable=True, gt=0, le=100)
+    rank: Series[Int] = pa.Field(nullable=True, ge=1, le=300)
+
+    class Config:
+        unique = ["publisher", "scope", "year", "month_from", "month_to", "destination", "published", "source_id"]
+
+    @pa.dataframe_check
+    def destination_has_measure(cls, df):
+        return (df["value_usd_m"].notna() | df["share_pct"].notna() | df["rank"].notna()).astype(bool)
+
+
+class DealStep(Model):
+    """One dated step of a deal's life (talks, MoU, signed, … delivered, stalled, cancelled), each with its source.
+    Cross-file rules (the deal exists, no signed-or-later step before its order year, the deal's status is its latest
+    step) are in etl.steps."""
+
+    deal_id: Series[str] = pa.Field(str_matches=r"^D\d{4}$")
+    date: Series[pa.DateTime]
+    date_precision: Series[str] = pa.Field(isin=DATE_PRECISIONS)
+    status: Series[str] = pa.Field(isin=DEAL_STATUSES)
+    source_id: Series[str]
+    note: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        unique = ["deal_id", "date", "status"]
 
 
 # SIPRI exports (etl/sources/sipri_*.py): SIPRI's data, so only its format is checked, not its judgement.

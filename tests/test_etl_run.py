@@ -72,9 +72,12 @@ def test_exports_by_country_counts_units_and_values_only_where_known(built):
 
 def test_names_are_harmonised(built):
     assert rows(built, "SELECT iso3, name, kind FROM countries ORDER BY iso3") == [
+        ("AZE", "Azerbaijan", "country"),  # a destination of destination_figures.csv
+        ("GBR", "United Kingdom", "country"),
         ("PAK", "Pakistan", "country"),
         ("POL", "Poland", "country"),
         ("TUR", "Türkiye", "country"),
+        ("USA", "United States", "country"),
     ]
     assert rows(built, "SELECT entity_id FROM aliases WHERE alias_key = 'tai'") == [("tusas",)]
     assert rows(built, "SELECT deal_id, year FROM deal_deliveries WHERE deal_id = 'D0002' ORDER BY year") == [

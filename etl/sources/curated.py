@@ -27,6 +27,8 @@ FILES = [
     Curated("firm_figures.csv", "firm_figures", schemas.FirmFigure),
     Curated("deals.csv", "deals", schemas.Deal),
     Curated("events.csv", "events", schemas.Event),
+    Curated("destination_figures.csv", "destination_figures", schemas.DestinationFigure),
+    Curated("deal_steps.csv", "deal_steps", schemas.DealStep),
 ]
 
 # (table, column, target table, target column): every non-empty value must exist in the target.
@@ -45,6 +47,10 @@ REFERENCES = [
     ("events", "platform_id", "platforms", "platform_id"),
     ("events", "firm_id", "firms", "firm_id"),
     ("events", "source_id", "sources", "source_id"),
+    ("destination_figures", "source_id", "sources", "source_id"),
+    ("destination_figures", "publisher", "publishers", "publisher_id"),
+    ("deal_steps", "deal_id", "deals", "deal_id"),
+    ("deal_steps", "source_id", "sources", "source_id"),
 ]
 
 

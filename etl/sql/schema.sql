@@ -26,6 +26,8 @@ CREATE TABLE export_figures (
     year SMALLINT NOT NULL,
     month_from TINYINT NOT NULL,
     month_to TINYINT NOT NULL,
+    kind VARCHAR NOT NULL,               -- period | trailing_12m (12 months ending month_to) | running_total
+    as_of DATE,                          -- the day a running_total refers to
     value_usd_m DOUBLE NOT NULL,         -- US$ million, current
     source_id VARCHAR NOT NULL REFERENCES sources,
     published DATE NOT NULL,             -- vintage: when the publisher released the figure
@@ -40,6 +42,7 @@ CREATE TABLE growth_quotes (
     year SMALLINT NOT NULL,
     month_from TINYINT NOT NULL,
     month_to TINYINT NOT NULL,
+    kind VARCHAR NOT NULL,
     growth_pct DOUBLE NOT NULL,          -- as quoted, against the same period a year before
     source_id VARCHAR NOT NULL REFERENCES sources,
     published DATE NOT NULL,
@@ -82,9 +85,10 @@ CREATE TABLE aliases (
 CREATE TABLE firm_figures (
     firm_id VARCHAR NOT NULL REFERENCES firms,
     year SMALLINT NOT NULL,
-    metric VARCHAR NOT NULL,             -- export_usd_m | arms_revenue_usd_m | total_revenue_usd_m | top100_rank
+    metric VARCHAR NOT NULL,             -- export_usd_m | arms_revenue_usd_m | defence_revenue_usd_m | total_revenue_usd_m | top100_rank
     value DOUBLE NOT NULL,
     publisher VARCHAR NOT NULL REFERENCES publishers,
+    edition SMALLINT,                    -- a ranked list's edition year (its figures refer to `year`)
     source_id VARCHAR NOT NULL REFERENCES sources,
     published DATE NOT NULL,
     confidence VARCHAR NOT NULL,
@@ -108,7 +112,11 @@ CREATE TABLE deals (
     as_of DATE NOT NULL,
     value DOUBLE,
     currency VARCHAR,
-    value_usd_m DOUBLE,
+    value_usd_m DOUBLE,                  -- as published in US$ only
+    value_usd_m_converted DOUBLE,        -- value in another currency converted at fx_rate (never a published US$)
+    fx_rate DOUBLE,                      -- US$ per unit of `currency`, ECB reference rates (EUR cross)
+    fx_date DATE,                        -- the ECB business day of the rate
+    fx_basis VARCHAR,                    -- which date the rate was taken for: 'signed step' | 'source published'
     status VARCHAR NOT NULL,
     confirmed BOOLEAN NOT NULL,          -- signed or later, not stalled/cancelled-before-signature rumours
     confidence VARCHAR NOT NULL,
@@ -120,6 +128,35 @@ CREATE TABLE deal_deliveries (
     deal_id VARCHAR NOT NULL REFERENCES deals,
     year SMALLINT NOT NULL,
     PRIMARY KEY (deal_id, year)
+);
+
+CREATE TABLE deal_steps (
+    deal_id VARCHAR NOT NULL REFERENCES deals,
+    date DATE NOT NULL,
+    date_precision VARCHAR NOT NULL,     -- day | month | year
+    status VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL REFERENCES sources,
+    note VARCHAR,
+    PRIMARY KEY (deal_id, date, status)
+);
+
+CREATE TABLE destination_figures (
+    destination_id VARCHAR PRIMARY KEY,
+    publisher VARCHAR NOT NULL REFERENCES publishers,
+    scope VARCHAR NOT NULL,
+    year SMALLINT NOT NULL,
+    month_from TINYINT NOT NULL,
+    month_to TINYINT NOT NULL,
+    destination VARCHAR NOT NULL,        -- as written in the raw file
+    destination_type VARCHAR NOT NULL,   -- country | group
+    destination_iso3 VARCHAR,            -- for a country
+    value_usd_m DOUBLE,                  -- US$ million as published
+    share_pct DOUBLE,                    -- share of the period's exports, as published
+    rank SMALLINT,                       -- rank among destinations, as published
+    source_id VARCHAR NOT NULL REFERENCES sources,
+    published DATE NOT NULL,
+    confidence VARCHAR NOT NULL,
+    note VARCHAR
 );
 
 CREATE TABLE events (

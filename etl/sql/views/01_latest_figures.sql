@@ -1,5 +1,6 @@
--- The latest vintage of every published figure: one row per publisher, scope and period.
--- Earlier vintages (revisions) stay in export_figures; `revisions` counts them.
+-- The latest vintage of every published calendar-period figure: one row per publisher, scope and period.
+-- Earlier vintages (revisions) stay in export_figures; `revisions` counts them. Trailing-12-month figures and
+-- running totals "as of" a day are not calendar periods: they are in v_other_figures, never here.
 CREATE OR REPLACE VIEW v_latest_figures AS
 WITH ranked AS (
     SELECT
@@ -7,6 +8,7 @@ WITH ranked AS (
         row_number() OVER w AS vintage_rank,
         count(*) OVER (PARTITION BY publisher, scope, year, month_from, month_to) - 1 AS revisions
     FROM export_figures AS f
+    WHERE kind = 'period'
     WINDOW w AS (PARTITION BY publisher, scope, year, month_from, month_to ORDER BY published DESC, figure_id DESC)
 )
 SELECT

@@ -13,6 +13,6 @@ SELECT
     q.source_id, q.published
 FROM growth_quotes AS q
 LEFT JOIN v_growth AS g
-    ON g.publisher = q.publisher AND g.scope = q.scope AND g.year = q.year
+    ON q.kind = 'period' AND g.publisher = q.publisher AND g.scope = q.scope AND g.year = q.year
     AND g.month_from = q.month_from AND g.month_to = q.month_to
 ORDER BY q.year, q.month_from, q.month_to, q.publisher, q.quote_id;

@@ -12,7 +12,9 @@ SELECT
     count(*) FILTER (WHERE d.quantity IS NULL) AS deals_units_unknown,
     sum(d.delivered)::BIGINT AS units_delivered,
     sum(d.value_usd_m) AS value_usd_m,
-    count(d.value_usd_m) AS deals_with_value_usd
+    count(d.value_usd_m) AS deals_with_value_usd,
+    sum(d.value_usd_m_converted) AS value_usd_m_converted,  -- other currencies at ECB rates: never added silently
+    count(d.value_usd_m_converted) AS deals_with_converted_usd
 FROM deals AS d
 GROUP BY GROUPING SETS ((d.buyer_iso3, d.order_year, d.confirmed), (d.firm_id, d.order_year, d.confirmed),
                         (d.platform_id, d.order_year, d.confirmed))
