@@ -42,7 +42,7 @@ def _latest_period(df: pd.DataFrame) -> tuple[int, int] | None:
 
 
 def _monthly(df: pd.DataFrame, p: Params) -> go.Figure:
-    return figs.monthly(df, latest_period=_latest_period(df))
+    return figs.monthly(df, latest_period=_latest_period(df), coverage=data.monthly_coverage(_monthly_params(p)))
 
 
 def _annual(df: pd.DataFrame, p: Params) -> go.Figure:
@@ -63,24 +63,40 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
           ("from", "to", "publisher"), data.yoy_growth, lambda df, p: figs.yoy_growth(df)),
     Chart("monthly", "Monthly exports and year-to-date totals", "/",
           "Monthly figures (bars) and cumulative year-to-date totals (line) as published; the latest year is "
-          "incomplete. Default publisher SSB.",
+          "incomplete; a grey cross marks a month no publisher's figure was found for. Default publisher SSB.",
           ("from", "to", "publisher"), lambda p: data.monthly(_monthly_params(p)), _monthly),
+    Chart("destinations", "Exports by destination, US$ as published", "/countries",
+          "What TİM, the Ministry of Trade or SSB published as exported to each country, in US$ million, for the "
+          "period each gave (customs goods unless marked); never summed with deals, units or SIPRI TIV. A rank or "
+          "share published without a value, and groups such as 'EU, NATO and US', are in the data (CSV), not drawn.",
+          ("from", "to", "country", "publisher"), data.destinations, lambda df, p: figs.destinations(df)),
+    Chart("deal_timeline", "Deal timelines: talks, MoU, contract, deliveries", "/deals",
+          "Each deal's dated steps, each with its own source; a deal's status is its latest step. Every status "
+          "is shown, talks and stalls included.",
+          ("from", "to", "country", "firm", "platform"), data.deal_timeline, lambda df, p: figs.deal_timeline(df)),
     Chart("recipients_map", "Where Türkiye's defence exports go", "/countries",
-          "Recipients of the curated deals for the chosen measure; US$ only where a value was published.",
+          "Recipients of the curated deals for the chosen measure; US$ where a value was published in US$, or "
+          "converted from another currency at the ECB reference rate (said in the hover and the CSV).",
           ("from", "to", "country", "firm", "platform", "status", "measure"), data.recipients,
           lambda df, p: figs.recipients_map(df, measure=p.measure), deal_based=True),
     Chart("recipients_bar", "Recipients ranked", "/countries",
           "The leading recipients for the chosen measure; with status=all, unconfirmed deals are hatched.",
           ("from", "to", "country", "firm", "platform", "status", "measure"), data.recipients,
           lambda df, p: figs.recipients_bar(df, measure=p.measure), deal_based=True),
-    Chart("firm_exports", "Firm exports (SSB and TİM lists)", "/firms",
-          "Export values of individual firms as listed by SSB or TİM, US$ million.",
+    Chart("firm_exports", "Firm exports (SSB and TİM lists, firms' statements)", "/firms",
+          "Export values of individual firms, US$ million: SSB's or TİM's list where there is one, else the firm's "
+          "own statement, else the press (the hover names it).",
           ("from", "to", "firm"), _firm_figure("export_usd_m"),
           lambda df, p: figs.firm_values(df, label="exports, US$ million")),
     Chart("top100", "SIPRI Top 100: arms revenue and rank", "/firms",
           "Arms revenue of Turkish firms in SIPRI's Top 100 arms-producing companies, with their rank.",
-          ("from", "to", "firm"), _firm_figure("arms_revenue_usd_m"),
-          lambda df, p: figs.top100(df, data.firm_figures(p, "top100_rank"))),
+          ("from", "to", "firm"), lambda p: data.firm_figures(p, "arms_revenue_usd_m", ("sipri",)),
+          lambda df, p: figs.top100(df, data.firm_figures(p, "top100_rank", ("sipri",)))),
+    Chart("top100_ranks", "Top 100 ranks over editions (SIPRI and Defense News)", "/firms",
+          "Each Turkish firm's rank in each edition of SIPRI's Top 100 arms-producing companies (arms revenue) and "
+          "of Defense News' Top 100 (defence revenue); an edition ranks the year before it. The lists measure "
+          "different things: their ranks are drawn apart, never merged.",
+          ("from", "to", "firm"), data.firm_ranks, lambda df, p: figs.firm_ranks(df)),
     Chart("platform_matrix", "Platforms × recipients", "/platforms",
           "Which platform went to which country: deals, units or US$ per cell.",
           ("from", "to", "country", "firm", "platform", "status", "measure"), data.platform_matrix,

@@ -146,7 +146,8 @@ def deals(p: Params) -> pd.DataFrame:
         SELECT d.deal_id, d.buyer_iso3, c.name AS buyer, d.platform_id, pl.name AS platform, d.firm_id,
                f.name AS firm, d.category, d.order_year, d.order_year_uncertain, d.quantity, d.quantity_uncertain,
                d.delivered, d.delivery_years, strftime(d.as_of, '%Y-%m-%d') AS as_of, d.value, d.currency,
-               d.value_usd_m, d.status, d.confirmed, d.confidence, d.note, d.source_id, {SOURCE_COLUMNS}
+               d.value_usd_m, d.value_usd_m_converted, d.fx_rate, strftime(d.fx_date, '%Y-%m-%d') AS fx_date,
+               d.fx_basis, d.status, d.confirmed, d.confidence, d.note, d.source_id, {SOURCE_COLUMNS}
         FROM deals AS d
         JOIN countries AS c ON c.iso3 = d.buyer_iso3
         JOIN platforms AS pl USING (platform_id)
@@ -164,7 +165,8 @@ def recipients(p: Params) -> pd.DataFrame:
             SELECT d.buyer_iso3 AS iso3, d.confirmed, count(*) AS deals, sum(d.quantity)::BIGINT AS units,
                    count(*) FILTER (WHERE d.quantity IS NULL) AS deals_units_unknown,
                    sum(d.delivered)::BIGINT AS delivered, sum(d.value_usd_m) AS value_usd_m,
-                   count(d.value_usd_m) AS deals_with_value, NULL::DOUBLE AS tiv,
+                   count(d.value_usd_m) AS deals_with_value, sum(d.value_usd_m_converted) AS value_usd_m_converted,
+                   count(d.value_usd_m_converted) AS deals_converted, NULL::DOUBLE AS tiv,
                    string_agg(DISTINCT pl.name, ', ' ORDER BY pl.name) AS platforms
             FROM deals AS d JOIN platforms AS pl USING (platform_id)
             WHERE {DEAL_FILTER}
@@ -172,7 +174,8 @@ def recipients(p: Params) -> pd.DataFrame:
         sipri AS (
             SELECT t.recipient_iso3 AS iso3, true AS confirmed, 0 AS deals, NULL::BIGINT AS units,
                    0 AS deals_units_unknown, NULL::BIGINT AS delivered, NULL::DOUBLE AS value_usd_m,
-                   0 AS deals_with_value, sum(t.tiv) AS tiv, NULL AS platforms
+                   0 AS deals_with_value, NULL::DOUBLE AS value_usd_m_converted, 0 AS deals_converted,
+                   sum(t.tiv) AS tiv, NULL AS platforms
             FROM v_sipri_delivery_tiv AS t LEFT JOIN platforms AS pl USING (platform_id)
             WHERE t.supplier_iso3 = 'TUR' AND t.year BETWEEN $from AND $to
               AND (len($country) = 0 OR list_contains($country, t.recipient_iso3))
@@ -188,7 +191,8 @@ def recipients(p: Params) -> pd.DataFrame:
 def platform_matrix(p: Params) -> pd.DataFrame:
     return run(f"""
         SELECT pl.platform_id, pl.name AS platform, c.iso3, c.name AS country, count(*) AS deals,
-               sum(d.quantity)::BIGINT AS units, sum(d.value_usd_m) AS value_usd_m
+               sum(d.quantity)::BIGINT AS units, sum(d.value_usd_m) AS value_usd_m,
+               sum(d.value_usd_m_converted) AS value_usd_m_converted
         FROM deals AS d JOIN platforms AS pl USING (platform_id) JOIN countries AS c ON c.iso3 = d.buyer_iso3
         WHERE {DEAL_FILTER}
         GROUP BY ALL ORDER BY platform, country""", p)
@@ -216,15 +220,83 @@ def excluded_by_status(p: Params) -> int:
     return int(frame["n"].iloc[0])
 
 
-def firm_figures(p: Params, metric: str) -> pd.DataFrame:
+def firm_figures(p: Params, metric: str, lists: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One figure per firm and year of `metric`, from the publishers in `lists` (all if empty; SIPRI's and Defense
+    News' ranks are never mixed): an official body's before the firm's own statement before the press, then the
+    latest vintage. Every other statement stays in firm_figures (and on the firm's page)."""
     return run(f"""
-        SELECT ff.firm_id, f.name AS firm, ff.year, ff.metric, ff.value, ff.publisher, ff.confidence, ff.note,
-               {SOURCE_COLUMNS}
+        SELECT ff.firm_id, f.name AS firm, ff.year, ff.metric, ff.value, ff.publisher, ff.edition, ff.confidence,
+               ff.note, {SOURCE_COLUMNS}
         FROM firm_figures AS ff JOIN firms AS f USING (firm_id) JOIN sources AS s USING (source_id)
         WHERE ff.metric = $metric AND ff.year BETWEEN $from AND $to
           AND (len($firm) = 0 OR list_contains($firm, ff.firm_id))
-        QUALIFY row_number() OVER (PARTITION BY ff.firm_id, ff.year, ff.metric ORDER BY ff.published DESC) = 1
-        ORDER BY f.name, ff.year""", p, metric=metric)
+          AND (len($lists::VARCHAR[]) = 0 OR list_contains($lists::VARCHAR[], ff.publisher))
+        QUALIFY row_number() OVER (
+            PARTITION BY ff.firm_id, ff.year, ff.metric
+            ORDER BY list_position(['ssb', 'tim', 'sipri', 'defense_news', 'company', 'press'], ff.publisher),
+                     ff.published DESC, ff.edition DESC NULLS LAST) = 1
+        ORDER BY f.name, ff.year""", p, metric=metric, lists=list(lists))
+
+
+def firm_ranks(p: Params) -> pd.DataFrame:
+    """Every rank of a Turkish firm in a Top 100 list, by the list's edition (SIPRI's and Defense News'), with the
+    revenue the edition ranked it by; a rank restated in a later edition stays with that edition."""
+    return run(f"""
+        SELECT ff.firm_id, f.name AS firm, ff.publisher, ff.edition, ff.year, ff.value AS rank,
+               rev.value AS revenue_usd_m, rev.metric AS revenue_metric, ff.confidence, ff.note, {SOURCE_COLUMNS}
+        FROM firm_figures AS ff JOIN firms AS f USING (firm_id) JOIN sources AS s USING (source_id)
+        LEFT JOIN firm_figures AS rev
+            ON rev.firm_id = ff.firm_id AND rev.year = ff.year AND rev.publisher = ff.publisher
+            AND rev.edition IS NOT DISTINCT FROM ff.edition
+            AND rev.metric IN ('arms_revenue_usd_m', 'defence_revenue_usd_m')
+        WHERE ff.metric = 'top100_rank' AND ff.edition IS NOT NULL AND ff.edition BETWEEN $from AND $to
+          AND ff.edition = ff.year + 1  -- the edition's own ranking (both lists rank the year before the edition)
+          AND (len($firm) = 0 OR list_contains($firm, ff.firm_id))
+        QUALIFY row_number() OVER (PARTITION BY ff.firm_id, ff.publisher, ff.edition ORDER BY ff.published DESC) = 1
+        ORDER BY ff.publisher, f.name, ff.edition""", p)
+
+
+def monthly_coverage(p: Params) -> pd.DataFrame:
+    """Each month in the selected years from the first published monthly figure on, for the publishers in view
+    (all when none is chosen): 'published', 'published by another body' (who, in `publishers`) or
+    'no published figure found' (by anyone)."""
+    return run("""
+        WITH shown AS (
+            SELECT year, month_to AS month, count(*) AS n FROM v_latest_figures
+            WHERE period_kind = 'month' AND (len($publisher) = 0 OR list_contains($publisher, publisher))
+            GROUP BY ALL)
+        SELECT c.year, c.month, c.label, c.figures, c.publishers,
+               CASE WHEN s.n IS NOT NULL THEN 'published'
+                    WHEN c.figures > 0 THEN 'published by another body'
+                    ELSE 'no published figure found' END AS status,
+               c.ytd_through_month
+        FROM v_monthly_coverage AS c LEFT JOIN shown AS s USING (year, month)
+        WHERE c.year BETWEEN $from AND $to ORDER BY c.year, c.month""", p)
+
+
+def destinations(p: Params) -> pd.DataFrame:
+    """Exports by destination as published (US$, or a share or rank), for the selected years and countries."""
+    return run(f"""
+        SELECT v.destination_id, v.year, v.month_from, v.month_to, v.period, v.publisher, v.scope,
+               v.destination, v.destination_type, v.destination_iso3, v.destination_name, v.value_usd_m,
+               v.share_pct, v.rank, v.confidence, v.note, {SOURCE_COLUMNS}
+        FROM v_destinations AS v JOIN sources AS s USING (source_id)
+        WHERE v.year BETWEEN $from AND $to
+          AND (len($country) = 0 OR list_contains($country, v.destination_iso3))
+          AND (len($publisher) = 0 OR list_contains($publisher, v.publisher))
+        ORDER BY v.year, v.month_to, v.month_from, v.publisher, v.value_usd_m DESC NULLS LAST, v.rank NULLS LAST,
+                 v.destination""", p)
+
+
+def deal_timeline(p: Params) -> pd.DataFrame:
+    """The dated steps of the deals in view (every status: a timeline shows talks and stalls too)."""
+    return run(f"""
+        SELECT t.deal_id, t.buyer_iso3, t.buyer, t.platform_id, t.platform, t.firm_id,
+               strftime(t.date, '%Y-%m-%d') AS date, t.date_precision, t.status, t.step_no, t.is_latest, t.note,
+               t.buyer || ' · ' || t.platform || ' (' || t.deal_id || ')' AS deal, {SOURCE_COLUMNS}
+        FROM v_deal_timeline AS t JOIN deals AS d USING (deal_id) JOIN sources AS s ON s.source_id = t.source_id
+        WHERE {DEAL_FILTER.replace("$status = 'all' OR d.confirmed", "true")}
+        ORDER BY t.buyer, t.platform, t.deal_id, t.step_no""", p)
 
 
 def sources_backing() -> pd.DataFrame:
@@ -234,7 +306,9 @@ def sources_backing() -> pd.DataFrame:
             UNION ALL SELECT source_id, 'growth quote' FROM growth_quotes
             UNION ALL SELECT source_id, 'firm figure' FROM firm_figures
             UNION ALL SELECT source_id, 'deal' FROM deals
-            UNION ALL SELECT source_id, 'event' FROM events)
+            UNION ALL SELECT source_id, 'event' FROM events
+            UNION ALL SELECT source_id, 'destination figure' FROM destination_figures
+            UNION ALL SELECT source_id, 'deal step' FROM deal_steps)
         SELECT s.source_id, s.publisher, s.title, s.url, strftime(s.published, '%Y-%m-%d') AS published,
                s.published_precision, s.language, s.quote,
                coalesce(string_agg(b.what || ' ×' || b.n, ', ' ORDER BY b.what), '') AS backs,
@@ -253,6 +327,13 @@ def quality() -> dict[str, pd.DataFrame]:
         "growth_check": query("""SELECT quote_id, publisher, scope, year, month_from, month_to, quoted_pct,
                                         computed_pct, gap_pp, verdict, source_id FROM v_growth_check
                                  ORDER BY verdict = 'inconsistent' DESC, verdict, year DESC, month_to DESC"""),
+        "coverage": query("""SELECT strftime(make_date(year, month, 1), '%Y-%m') AS month, status,
+                                    ytd_through_month FROM v_monthly_coverage
+                             WHERE status <> 'published' ORDER BY year, month"""),
+        "other_figures": query("""SELECT figure_id, publisher, scope, label, value_usd_m, calendar_usd_m,
+                                         calendar_basis,
+                                         source_id, strftime(published, '%Y-%m-%d') AS published
+                                  FROM v_other_figures ORDER BY year, month_to, as_of"""),
         "reconciliation": query("""SELECT year, month_from, month_to, publisher_a, scope_a, value_a_usd_m,
                                           publisher_b, scope_b, value_b_usd_m, difference_usd_m, ratio_b_to_a,
                                           scope_note FROM v_reconciliation ORDER BY year DESC, month_to DESC"""),

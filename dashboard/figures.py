@@ -14,6 +14,8 @@ PUBLISHER_COLORS = {
     "ssi": "#5aae61",
     "trade_ministry": "#8c6bb1",
     "sipri": "#e08214",
+    "defense_news": "#35978f",
+    "company": "#bf812d",
     "press": "#999999",
 }
 PUBLISHER_SHORT = {
@@ -23,6 +25,8 @@ PUBLISHER_SHORT = {
     "ssi": "SSİ",
     "trade_ministry": "Trade Ministry",
     "sipri": "SIPRI",
+    "defense_news": "Defense News",
+    "company": "the firm",
     "press": "press",
 }
 SCOPE_DASH = {"goods_services": "solid", "goods": "dot", "survey": "dashdot"}
@@ -38,6 +42,8 @@ STATUS_COLORS = {
     "cancelled": "#b2182b",
 }
 STATUS_ORDER = list(STATUS_COLORS)
+STATUS_WORDS = {"delivered": "delivered", "delivering": "delivering", "in_production": "in production",
+                "signed": "signed", "mou": "MoU", "talks": "talks", "stalled": "stalled", "cancelled": "cancelled"}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 PROVENANCE = ["source_publisher", "source_title", "source_published", "source_url", "source_quote"]
 PROVENANCE_HOVER = "<br><i>%{customdata[1]}</i><br>%{customdata[0]}, %{customdata[2]}<extra></extra>"
@@ -78,7 +84,9 @@ def annual_totals(df: pd.DataFrame, *, events: pd.DataFrame | None = None) -> go
     """One line per publisher and scope; scopes are never joined into one series."""
     if df.empty:
         return empty("No annual totals for this selection")
-    fig = _fig(yaxis_title="US$ million (current)", hovermode="closest")
+    span = int(df["year"].max()) - int(df["year"].min())
+    fig = _fig(yaxis_title="US$ million (current)", hovermode="closest",
+               xaxis=dict(tickformat="d", dtick=1 if span <= 12 else None))  # never "2,021.5"
     for (publisher, scope), part in df.groupby(["publisher", "scope"], sort=True):
         label = f"{PUBLISHER_SHORT.get(publisher, publisher)} — {SCOPE_LABEL.get(scope, scope)}"
         part = _with_gaps(part)
@@ -133,8 +141,23 @@ def yoy_growth(df: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def monthly(df: pd.DataFrame, *, latest_period: tuple[int, int] | None = None) -> go.Figure:
-    """Monthly values as bars and year-to-date totals as markers; an incomplete year is drawn hollow."""
+NOT_FOUND = "no published figure found"
+ELSEWHERE = "published by another body"
+
+
+def unpublished_months(coverage: pd.DataFrame, status: str = NOT_FOUND) -> str:
+    """'2024: Jan, Apr; 2025: Jan' for the months of `coverage` (v_monthly_coverage rows) with that status."""
+    missing = coverage[coverage["status"] == status] if not coverage.empty else coverage
+    years = [f"{year}: " + ", ".join(MONTHS[int(m) - 1] for m in part["month"])
+             for year, part in missing.groupby("year", sort=True)]
+    return "; ".join(years)
+
+
+def monthly(df: pd.DataFrame, *, latest_period: tuple[int, int] | None = None,
+            coverage: pd.DataFrame | None = None) -> go.Figure:
+    """Monthly values as bars and year-to-date totals as markers; an incomplete year is drawn hollow. Months with no
+    published figure (`coverage`, from v_monthly_coverage) are marked with a grey cross on the axis and listed under
+    the chart, so that a gap is never silent."""
     if df.empty:
         return empty("No monthly or year-to-date figures for this selection")
     fig = _fig(
@@ -176,12 +199,129 @@ def monthly(df: pd.DataFrame, *, latest_period: tuple[int, int] | None = None) -
     fig.update_layout(
         yaxis2=dict(title="year to date, US$ million", overlaying="y", side="right", showgrid=False, rangemode="tozero")
     )
+    if coverage is not None:
+        _mark_unpublished(fig, coverage)
+    return fig
+
+
+def _mark_unpublished(fig: go.Figure, coverage: pd.DataFrame) -> None:
+    """A grey cross on the axis for each month no publisher's figure was found for, a hollow diamond where only a
+    publisher not in view published one; both listed under the chart."""
+    notes = []
+    for status, symbol, words in ((NOT_FOUND, "x-thin-open", "No published monthly figure found for"),
+                                  (ELSEWHERE, "diamond-open", "Published only by a body not shown (choose it in "
+                                   "Publisher)")):
+        part = coverage[coverage["status"] == status]
+        if part.empty:
+            continue
+        who = part["publishers"].fillna("") if "publishers" in part else pd.Series("", index=part.index)
+        fig.add_scatter(
+            x=part["month"], y=[0] * len(part), mode="markers", name=status,
+            marker=dict(symbol=symbol, size=10, color="#6c757d", line=dict(width=2)),
+            text=part["label"] + who.map(lambda w: f" (published by {w})" if w else ""),
+            hovertemplate="%{text}: " + status + "<extra></extra>",
+        )
+        notes.append(f"<i>{words}</i> " + unpublished_months(coverage, status))
+    if notes:
+        text = "<br>".join(_wrap(n, 150) for n in notes)
+        fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=-0.16, xanchor="left",
+                           yanchor="top", align="left", font=dict(size=11, color="#6c757d"))
+        fig.update_layout(margin=dict(b=70 + 16 * (text.count("<br>") + 1)))
+
+
+def _wrap(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def destinations(df: pd.DataFrame, *, top: int = 12) -> go.Figure:
+    """Exports by destination in US$ as published. One destination (a country page): every period it was published
+    for, a calendar year solid, part of a year hatched, one month light, as each differs in length. Several: the
+    calendar-year figures of the leading destinations (part-year figures only where no year's was published). A
+    share or rank without a value, and a group of countries, are in the data, never drawn as 0 or beside countries."""
+    valued = df[df["value_usd_m"].notna() & (df["destination_type"] == "country")] if not df.empty else df
+    if valued.empty:
+        return empty("No exports by destination in US$ published for this selection")
+    valued = valued.assign(
+        span=["calendar year" if (a, b) == (1, 12) else "one month" if a == b else "part of a year"
+              for a, b in zip(valued["month_from"], valued["month_to"], strict=True)],
+        when=valued["period"] + " · " + valued["publisher"].map(lambda b: PUBLISHER_SHORT.get(b, b)))
+    if valued["destination_name"].nunique() == 1:
+        return _destination_periods(valued)
+    years = valued[valued["span"] == "calendar year"]
+    shown = years if not years.empty else valued
+    leaders = shown.groupby("destination_name")["value_usd_m"].max().sort_values(ascending=False).head(top).index
+    shown = shown[shown["destination_name"].isin(leaders)]
+    order = list(dict.fromkeys(shown.sort_values(["year", "month_to", "month_from"])["when"]))
+    fig = _fig(yaxis_title="US$ million, as published", barmode="group",
+               xaxis=dict(categoryorder="array", categoryarray=order, type="category"))
+    for name in leaders:
+        part = shown[shown["destination_name"] == name]
+        fig.add_bar(x=part["when"], y=part["value_usd_m"], name=name, customdata=_custom(part),
+                    hovertemplate=f"<b>{name}</b> %{{x}}: $%{{y:,.1f}} m" + PROVENANCE_HOVER)
+    return fig
+
+
+SPAN_STYLE = {"calendar year": ("#2166ac", ""), "part of a year": ("#67a9cf", "/"), "one month": ("#d1e5f0", "")}
+
+
+def _destination_periods(valued: pd.DataFrame) -> go.Figure:
+    name = valued["destination_name"].iloc[0]
+    order = list(dict.fromkeys(valued.sort_values(["year", "month_to", "month_from"])["when"]))
+    fig = _fig(yaxis_title=f"exports to {name}, US$ million as published",
+               xaxis=dict(categoryorder="array", categoryarray=order, type="category", tickangle=-45))
+    for span, (color, pattern) in SPAN_STYLE.items():
+        part = valued[valued["span"] == span]
+        if part.empty:
+            continue
+        fig.add_bar(x=part["when"], y=part["value_usd_m"], name=span, customdata=_custom(part),
+                    marker=dict(color=color, pattern_shape=pattern, line=dict(color="#2166ac", width=1)),
+                    hovertemplate=f"<b>{name}</b> %{{x}} ({span}): $%{{y:,.1f}} m" + PROVENANCE_HOVER)
+    return fig
+
+
+def deal_timeline(df: pd.DataFrame) -> go.Figure:
+    """Each deal a row, each dated step a marker coloured by its status, joined by a line in date order."""
+    if df.empty:
+        return empty("No dated deal steps for this selection")
+    order = list(dict.fromkeys(df.sort_values(["date", "deal"])["deal"]))
+    fig = _fig(height=max(300, 36 * len(order) + 140), xaxis=dict(type="date", title="date of the step"),
+               yaxis=dict(categoryorder="array", categoryarray=order[::-1], type="category", automargin=True),
+               margin=dict(l=20, r=20, t=40, b=50))
+    for deal, part in df.groupby("deal", sort=False):
+        fig.add_scatter(x=part["date"], y=part["deal"], mode="lines", line=dict(color="#ced4da", width=2),
+                        name=deal, showlegend=False, hoverinfo="skip")
+    for status in STATUS_ORDER:
+        part = df[df["status"] == status]
+        if part.empty:
+            continue
+        fig.add_scatter(
+            x=part["date"], y=part["deal"], mode="markers", name=STATUS_WORDS.get(status, status),
+            marker=dict(size=12, color=STATUS_COLORS[status], line=dict(color="white", width=1)),
+            customdata=_custom(part), text=part["date"] + " (" + part["date_precision"] + ")",
+            hovertemplate="%{y}<br><b>" + STATUS_WORDS.get(status, status) + "</b>: %{text}" + PROVENANCE_HOVER)
+    return fig
+
+
+def firm_ranks(df: pd.DataFrame) -> go.Figure:
+    """Rank in each edition of SIPRI's and Defense News' Top 100, per firm (rank 1 at the top)."""
+    if df.empty:
+        return empty("No Top 100 ranks for this selection")
+    fig = _fig(yaxis=dict(title="rank (1 = largest)", autorange="reversed", tickformat="d"),
+               xaxis=dict(title="edition of the list", tickformat="d", dtick=1))
+    dashes = {"sipri": "solid", "defense_news": "dot"}
+    for (publisher, firm), part in df.groupby(["publisher", "firm"], sort=True):
+        part = _with_gaps(part.assign(year=part["edition"]))  # x is the edition; its figures are the year before
+        who = PUBLISHER_SHORT.get(publisher, publisher)
+        revenue = part["revenue_usd_m"].map(lambda v: f"${v:,.0f} m" if pd.notna(v) else "revenue n/a")
+        fig.add_scatter(x=part["year"], y=part["rank"], name=f"{firm} ({who})", mode="lines+markers",
+                        line=dict(dash=dashes.get(publisher, "dash")), text=revenue, customdata=_custom(part),
+                        hovertemplate=f"<b>{firm}</b>, {who} Top 100 %{{x}}: #%{{y}} (%{{text}})" + PROVENANCE_HOVER)
     return fig
 
 
 def _measure_column(measure: str) -> tuple[str, str]:
     return {
-        "usd": ("value_usd_m", "US$ million (deals with a published US$ value)"),
+        "usd": ("value_usd_m", "US$ million (published; other currencies converted at ECB rates, marked)"),
         "units": ("units", "units ordered"),
         "tiv": ("tiv", "SIPRI TIV (million)"),
         "deals": ("deals", "deals"),
@@ -194,24 +334,43 @@ def _no_tiv(df: pd.DataFrame, column: str) -> go.Figure | None:
     return empty("SIPRI TIV is not in this warehouse: put SIPRI's exports in data/raw/sipri and run make etl")
 
 
+CONVERTED = "value_usd_m_converted"
+USD_TOTAL = "usd_published_or_converted"
+
+
+def _usd_total(df: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, str]:
+    """For the US$ measure, published US$ plus values converted from other currencies (kept apart in CONVERTED, so
+    that a chart can mark them): the column to draw. Other measures draw their own column."""
+    column, _ = _measure_column(measure)
+    if measure != "usd" or CONVERTED not in df:
+        return df, column
+    total = df[column].fillna(0) + df[CONVERTED].fillna(0)
+    return df.assign(**{USD_TOTAL: total.where(df[column].notna() | df[CONVERTED].notna())}), USD_TOTAL
+
+
 def recipients_map(df: pd.DataFrame, *, measure: str) -> go.Figure:
     column, label = _measure_column(measure)
     if (missing := _no_tiv(df, column)) is not None:
         return missing
-    values = list(dict.fromkeys([column, "deals"]))
+    df, column = _usd_total(df, measure)
+    values = list(dict.fromkeys([column, "deals"] + ([CONVERTED] if column == USD_TOTAL else [])))
     data = df.groupby(["iso3", "country"], as_index=False)[values].sum(min_count=1).dropna(subset=[column])
     if data.empty:
         return empty(f"No recipient has a value for {label} in this selection")
+    converted = data[CONVERTED].fillna(0) if CONVERTED in data else pd.Series(0.0, index=data.index)
     fig = _fig(margin=dict(l=0, r=0, t=30, b=0))
     fig.add_choropleth(
         locations=data["iso3"],
         z=data[column],
         text=data["country"],
-        customdata=data[["deals"]].to_numpy().tolist(),
+        customdata=list(zip(data["deals"], converted, strict=True)) if column == USD_TOTAL
+        else data[["deals"]].to_numpy().tolist(),
         colorscale="Blues",
         marker_line_color="white",
-        colorbar=dict(title=dict(text=label, side="right")),
-        hovertemplate="<b>%{text}</b><br>" + label + ": %{z:,.0f}<br>deals: %{customdata[0]}<extra></extra>",
+        colorbar=dict(title=dict(text="US$ million" if column == USD_TOTAL else label, side="right")),
+        hovertemplate="<b>%{text}</b><br>" + label + ": %{z:,.0f}<br>deals: %{customdata[0]}"
+        + ("<br>of which converted at ECB rates: %{customdata[1]:,.0f}" if column == USD_TOTAL else "")
+        + "<extra></extra>",
     )
     fig.update_geos(
         showframe=False,
@@ -232,7 +391,8 @@ def recipients_bar(df: pd.DataFrame, *, measure: str, top: int = 25) -> go.Figur
     column, label = _measure_column(measure)
     if (missing := _no_tiv(df, column)) is not None:
         return missing
-    values = list(dict.fromkeys([column, "deals"]))
+    df, column = _usd_total(df, measure)
+    values = list(dict.fromkeys([column, "deals"] + ([CONVERTED] if column == USD_TOTAL else [])))
     data = df.groupby(["iso3", "country", "confirmed"], as_index=False)[values].sum(min_count=1).dropna(subset=[column])
     totals = data.groupby("country")[column].sum().sort_values(ascending=False).head(top)
     if totals.empty:
@@ -248,15 +408,26 @@ def recipients_bar(df: pd.DataFrame, *, measure: str, top: int = 25) -> go.Figur
         part = shown[shown["confirmed"] == confirmed]
         if part.empty:
             continue
+        name = "confirmed" if confirmed else "talks, MoU, stalled or low confidence"
+        converted = part[CONVERTED].fillna(0) if column == USD_TOTAL else pd.Series(0.0, index=part.index)
         fig.add_bar(
             y=part["country"],
-            x=part[column],
+            x=part[column] - converted,
             orientation="h",
-            name="confirmed" if confirmed else "talks, MoU, stalled or low confidence",
+            name=name + (" (published US$)" if column == USD_TOTAL else ""),
             marker=dict(color="#2166ac" if confirmed else "#c2a5cf", pattern_shape="" if confirmed else "/"),
             customdata=part[["iso3", "deals"]].to_numpy().tolist(),
             hovertemplate="<b>%{y}</b>: %{x:,.0f}<br>deals: %{customdata[1]}<extra></extra>",
         )
+        if converted.gt(0).any():
+            fig.add_bar(
+                y=part["country"], x=converted, orientation="h",
+                name=name + " (converted to US$ at ECB rates)",
+                marker=dict(color="#92c5de" if confirmed else "#e7d4e8", pattern_shape="x"),
+                customdata=part[["iso3", "deals"]].to_numpy().tolist(),
+                hovertemplate="<b>%{y}</b>: %{x:,.0f} converted from another currency at ECB reference rates"
+                "<extra></extra>",
+            )
     return fig
 
 
@@ -300,6 +471,7 @@ def top100(revenue: pd.DataFrame, ranks: pd.DataFrame) -> go.Figure:
 
 def platform_matrix(df: pd.DataFrame, *, measure: str) -> go.Figure:
     column, label = _measure_column("deals" if measure == "tiv" else measure)
+    df, column = _usd_total(df, measure)
     if df.empty or df[column].isna().all():
         return empty(f"No deals with {label} in this selection")
     # min_count=1: a cell whose values are all unknown stays empty instead of becoming 0
@@ -368,11 +540,23 @@ def status_mix(df: pd.DataFrame, *, top: int = 20) -> go.Figure:
     return fig
 
 
+def _caption_lines(text: str, width: int) -> list[str]:
+    """The source line in lines of at most `width` characters, broken between its ' · ' parts where it can (so
+    'compiled by defex · data as of …' stays whole), inside a part only where that part alone is too long."""
+    lines: list[str] = []
+    for part in text.split(" · "):
+        pieces = textwrap.wrap(part, width) or [""]
+        if lines and len(lines[-1]) + 3 + len(pieces[0]) <= width:
+            lines[-1] += " · " + pieces.pop(0)
+        lines += pieces
+    return lines
+
+
 def with_caption(fig: go.Figure, *, title: str, source_line: str) -> go.Figure:
     """Title on top and the whole source line under the plot (wrapped, never cut), so the figure carries them
     wherever it goes."""
     fig = go.Figure(fig)
-    lines = textwrap.wrap(source_line, 150)
+    lines = _caption_lines(source_line, 150)
     legend_rows = 1 + len([t for t in fig.data if t.showlegend is not False]) // 4
     bottom = max(fig.layout.margin.b or 50, 64) + 16 * len(lines)  # room for tick labels and axis title
     fig.update_layout(

@@ -211,12 +211,17 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
         {"field": "delivery_years", "headerName": "Delivery years", "width": 150},
         {"field": "value", "headerName": "Value (m)", "width": 110, "type": "numericColumn"},
         {"field": "currency", "width": 95}, {"field": "value_usd_m", "headerName": "US$ m", "width": 95},
+        {"field": "value_usd_m_converted", "headerName": "US$ m (converted, ECB)", "width": 130,
+         "headerTooltip": "another currency converted at the ECB reference rate of fx_date; not a published US$"},
+        {"field": "fx_rate", "headerName": "US$ per unit", "width": 105},
+        {"field": "fx_date", "headerName": "rate of", "width": 105},
         {"field": "confidence", "headerName": "Conf.", "width": 80}, {"field": "category", "width": 130},
         link_column("source_link", "Source", width=260, external=True), {"field": "note", "width": 320},
     ]
     plain = ["deal_id", "buyer", "buyer_iso3", "platform", "platform_id", "firm", "firm_id", "category",
              "order_year", "order_year_uncertain", "quantity", "quantity_uncertain", "delivered", "delivery_years",
-             "as_of", "value", "currency", "value_usd_m", "status", "confidence", "source_title", "source_url", "note"]
+             "as_of", "value", "currency", "value_usd_m", "value_usd_m_converted", "fx_rate", "fx_date", "fx_basis",
+             "status", "confidence", "source_title", "source_url", "note"]
     hidden = [{"field": f, "headerName": f, "hide": True} for f in plain if f not in {c["field"] for c in columns}]
     return grid(rows, grid_id, columns + hidden, height=height,
                 csvExportParams={"fileName": "defex-deals.csv", "columnKeys": plain, "processCellCallback": NEUTRALISE})

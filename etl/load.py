@@ -123,7 +123,8 @@ def prepare(inputs: Inputs, con: duckdb.DuckDBPyConnection) -> dict[str, pd.Data
         deals[column] = deals[column] == "true"
     deals["supplier_iso3"] = "TUR"
     deals["confirmed"] = deals["status"].isin(CONFIRMED_STATUSES) & (deals["confidence"] != "L")
-    deals[["value_usd_m_converted", "fx_rate", "fx_date", "fx_basis"]] = _converted(deals, t["deal_steps"], t["sources"])
+    converted = _converted(deals, t["deal_steps"], t["sources"])
+    deals[["value_usd_m_converted", "fx_rate", "fx_date", "fx_basis"]] = converted
     t["deal_deliveries"] = (
         deals[["deal_id", "delivery_years"]].dropna()
         .assign(year=lambda d: d["delivery_years"].str.split(";"))

@@ -1,8 +1,9 @@
 """Cross-file rules of the deal lifecycle (deal_steps.csv against deals.csv), reported like every other failure.
 
 A deal's steps run talks → MoU → signed → in production → delivering → delivered (or stalled / cancelled), each
-dated and sourced. A signed, in-production, delivering or delivered step cannot come before the deal's order year, and a deal that has
-steps takes its status from the latest one: deals.csv must say the same, so the two files never disagree silently.
+dated and sourced. A signed, in-production, delivering or delivered step cannot come before the deal's order year,
+and a deal that has steps takes its status from the latest one: deals.csv must say the same, so the two files never
+disagree silently.
 """
 
 import pandas as pd

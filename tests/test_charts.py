@@ -70,8 +70,9 @@ def test_recipient_charts_build_for_measure_tiv(warehouse, chart_id):
 
 
 def test_the_registry_lists_the_charts_of_the_design():
-    assert list(charts.CHARTS) == ["annual_totals", "yoy_growth", "monthly", "recipients_map", "recipients_bar",
-                                   "firm_exports", "top100", "platform_matrix", "deliveries", "status_mix",
+    assert list(charts.CHARTS) == ["annual_totals", "yoy_growth", "monthly", "destinations", "deal_timeline",
+                                   "recipients_map", "recipients_bar", "firm_exports", "top100", "top100_ranks",
+                                   "platform_matrix", "deliveries", "status_mix",
                                    "sipri_exporters", "sipri_trend", "sipri_recipients"]
     assert [c for c, chart in charts.CHARTS.items() if chart.deal_based] == [
         "recipients_map", "recipients_bar", "platform_matrix", "deliveries", "status_mix"]
@@ -109,8 +110,12 @@ def test_monthly_defaults_to_ssb_and_marks_2025_incomplete(warehouse):
         ("2024 Jan–month", [11], [5733.0]),  # the revised vintage F005, not the first release 5761
         ("2025 (incomplete) month", [11], [747.0]),
         ("2025 (incomplete) Jan–month", [11], [7445.0]),
+        # months with no published figure are marked, not left as silent gaps
+        ("no published figure found", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12], [0] * 11),
     ]
     assert fig.data[2].marker.symbol == "circle-open"
+    assert [a.text for a in fig.layout.annotations if a.text.startswith("<i>No published")] == [(
+        "<i>No published monthly figure found for</i> 2025: Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Dec")]
 
 
 def test_monthly_asks_for_ssb_unless_a_publisher_is_given(monkeypatch):

@@ -28,7 +28,8 @@ REFUSED = [
      "deal_steps.csv ('stalled' on 2024-12-31)"),
     ("a step of an unknown deal", "deal_steps.csv", "D0004,2025-10-01", "D0009,2025-10-01",
      "deal_steps.csv:5: column 'deal_id', value 'D0009': must exist in deals.deal_id"),
-    ("a running total without its day", "export_figures.csv", "F007,ssb,goods,2025,1,11,7445,src_b,2025-12-02,H,,period,",
+    ("a running total without its day", "export_figures.csv",
+     "F007,ssb,goods,2025,1,11,7445,src_b,2025-12-02,H,,period,",
      "F007,ssb,goods,2025,1,11,7445,src_b,2025-12-02,H,,running_total,",
      "export_figures.csv:8: column 'as_of', value '': as_of is given for a running_total (and only for it)"),
     ("a running total outside its day's month", "export_figures.csv",
@@ -51,7 +52,8 @@ REFUSED = [
      "needs a value_usd_m, share_pct or rank"),
     ("a list edition before its year", "firm_figures.csv", "tusas,2024,top100_rank,65,ssb,src_a,2026-01-03,H,,",
      "tusas,2024,top100_rank,65,ssb,src_a,2026-01-03,H,,2023",
-     "firm_figures.csv:3: column 'edition', value '2023': a list's edition is not before the year its figures refer to"),
+     "firm_figures.csv:3: column 'edition', value '2023': a list's edition is not before the year its figures "
+     "refer to"),
 ]
 
 
@@ -75,8 +77,22 @@ def test_a_running_total_is_kept_and_never_drawn_as_a_month(raw, tmp_path):
     assert etl("run", "--raw-dir", str(raw), "--db", str(db)) == 0
     assert rows(db, "SELECT figure_id FROM v_latest_figures WHERE figure_id = 'F008'") == []
     assert rows(db, "SELECT figure_id FROM v_monthly WHERE figure_id = 'F008'") == []
-    assert rows(db, "SELECT kind, label, value_usd_m, nearest_period, nearest_period_usd_m FROM v_other_figures") == [
-        ("running_total", "running total as of 20 Dec 2025", 8600.0, "calendar year", 10054.0)]
+    assert rows(db, "SELECT kind, label, value_usd_m, calendar_usd_m, calendar_basis FROM v_other_figures") == [
+        ("running_total", "running total as of 20 Dec 2025", 8600.0, None, None)]  # no SSB goods total for 2025
+    edit(raw / "export_figures.csv", "F008,ssb,goods,", "F008,ssb,goods_services,")
+    assert etl("run", "--raw-dir", str(raw), "--db", str(db)) == 0
+    assert rows(db, "SELECT calendar_usd_m, calendar_basis FROM v_other_figures") == [
+        (10054.0, "year 2025 (published)")]
+
+
+def test_twelve_months_to_a_month_beside_its_calendar_figures(raw, tmp_path):
+    append(raw / "export_figures.csv", "F008,ssb,goods,2025,12,11,7600,src_b,2025-12-02,M,,trailing_12m,")
+    append(raw / "export_figures.csv", "F009,ssb,goods,2024,1,12,6500,src_a,2025-01-03,M,,period,")
+    db = tmp_path / "wh" / "w.duckdb"
+    assert etl("run", "--raw-dir", str(raw), "--db", str(db)) == 0
+    assert rows(db, "SELECT label, value_usd_m, calendar_usd_m, calendar_basis FROM v_other_figures") == [
+        ("12 months to Nov 2025", 7600.0, 6500.0 - 5733.0 + 7445.0, "2024 − Jan–Nov 2024 + Jan–Nov 2025 (derived)")]
+    assert rows(db, "SELECT count(*) FROM v_growth WHERE figure_id = 'F008'") == [(0,)]
 
 
 def test_months_without_a_published_figure_are_listed(built):
@@ -97,7 +113,8 @@ def test_destinations_keep_countries_and_groups_apart(built):
 
 
 def test_the_timeline_orders_steps_and_marks_the_latest(built):
-    assert rows(built, "SELECT deal_id, strftime(date, '%Y-%m-%d'), status, step_no, is_latest FROM v_deal_timeline") == [
+    assert rows(built, "SELECT deal_id, strftime(date, '%Y-%m-%d'), status, step_no, is_latest "
+                       "FROM v_deal_timeline") == [
         ("D0001", "2021-06-01", "signed", 1, False),
         ("D0001", "2022-01-01", "delivering", 2, False),
         ("D0001", "2024-12-31", "delivered", 3, True),

@@ -163,14 +163,15 @@ def test_recipients_map_uses_iso3_and_the_chosen_measure():
 def test_recipients_map_in_usd_leaves_out_countries_without_a_published_value():
     fig = figs.recipients_map(RECIPIENTS, measure="usd")
     assert (list(fig.data[0].locations), values(fig.data[0].z)) == (["POL"], [268.0])
-    assert fig.data[0].colorbar.title.text == "US$ million (deals with a published US$ value)"
+    assert fig.data[0].colorbar.title.text == "US$ million (published; other currencies converted at ECB rates, marked)"
 
 
 def test_recipients_map_with_no_value_for_the_measure_is_the_empty_figure():
     fig = figs.recipients_map(RECIPIENTS[RECIPIENTS["iso3"] == "PAK"], measure="usd")
     assert fig.data == ()
     assert [a.text for a in fig.layout.annotations] == [
-        "No recipient has a value for US$ million (deals with a published US$ value) in this selection"]
+        "No recipient has a value for US$ million (published; other currencies converted at ECB rates, marked) "
+        "in this selection"]
 
 
 def test_recipients_bar_hatches_unconfirmed_deals():
@@ -243,13 +244,14 @@ EMPTY = pd.DataFrame(columns=["year", "publisher", "scope", "value_usd_m", "grow
     (lambda df: figs.yoy_growth(df), "No year pairs of the same publisher and scope in this range"),
     (lambda df: figs.monthly(df, latest_period=None), "No monthly or year-to-date figures for this selection"),
     (lambda df: figs.recipients_map(df, measure="usd"),
-     "No recipient has a value for US$ million (deals with a published US$ value) in this selection"),
+     "No recipient has a value for US$ million (published; other currencies converted at ECB rates, marked) "
+     "in this selection"),
     (lambda df: figs.recipients_bar(df, measure="units"),
      "No recipient has a value for units ordered in this selection"),
     (lambda df: figs.firm_values(df, label="exports, US$ million"), "No firm figures for this selection"),
     (lambda df: figs.top100(df, df), "No SIPRI Top 100 figures for this selection"),
     (lambda df: figs.platform_matrix(df, measure="usd"),
-     "No deals with US$ million (deals with a published US$ value) in this selection"),
+     "No deals with US$ million (published; other currencies converted at ECB rates, marked) in this selection"),
     (lambda df: figs.deliveries(df), "No deliveries in this selection"),
     (lambda df: figs.status_mix(df), "No deals in this selection"),
 ], ids=["annual_totals", "yoy_growth", "monthly", "recipients_map", "recipients_bar", "firm_values", "top100",
@@ -313,3 +315,103 @@ def test_the_import_probes_do_see_dash_and_duckdb_where_they_are_imported():
     """Controls for the two checks above: on modules that do import them, both checks find them."""
     assert imported_roots(ROOT / "dashboard" / "callbacks.py") & FORBIDDEN == {"dash"}
     assert {"dash", "duckdb"} <= {m.split(".")[0] for m in loaded_after_import("dashboard.callbacks")}
+
+
+# --- issue 11: converted values, destinations, timelines, ranks, unpublished months --------------------------------
+
+def test_recipients_bar_marks_converted_values_apart_from_published_us_dollars():
+    df = pd.DataFrame([
+        {"iso3": "ESP", "country": "Spain", "confirmed": True, "deals": 1, "value_usd_m": None,
+         "value_usd_m_converted": 3059.16},
+        {"iso3": "ROU", "country": "Romania", "confirmed": True, "deals": 2, "value_usd_m": 321.0,
+         "value_usd_m_converted": 100.0},
+        {"iso3": "POL", "country": "Poland", "confirmed": True, "deals": 1, "value_usd_m": 268.0,
+         "value_usd_m_converted": None},
+    ])
+    fig = figs.recipients_bar(df, measure="usd")
+    assert [(t.name, list(t.y), values(t.x)) for t in fig.data] == [
+        ("confirmed (published US$)", ["Spain", "Poland", "Romania"], [0.0, 268.0, 321.0]),
+        ("confirmed (converted to US$ at ECB rates)", ["Spain", "Poland", "Romania"], [3059.16, 0.0, 100.0]),
+    ]
+    assert fig.data[1].marker.pattern.shape == "x"
+    assert list(fig.layout.yaxis.categoryarray) == ["Poland", "Romania", "Spain"]  # ranked by the sum of both
+
+
+def test_recipients_map_hover_says_how_much_was_converted():
+    df = pd.DataFrame([{"iso3": "ESP", "country": "Spain", "confirmed": True, "deals": 1, "value_usd_m": None,
+                        "value_usd_m_converted": 3059.16}])
+    trace = figs.recipients_map(df, measure="usd").data[0]
+    assert (values(trace.z), list(map(list, trace.customdata))) == ([3059.16], [[1, 3059.16]])
+    assert "of which converted at ECB rates" in trace.hovertemplate
+
+
+def destination_rows(*rows) -> pd.DataFrame:
+    names = ["year", "month_from", "month_to", "period", "publisher", "destination_name", "destination_type",
+             "value_usd_m"]
+    return pd.DataFrame([dict(zip(names, r, strict=True), **SRC_C) for r in rows])
+
+
+def test_destinations_of_one_country_tell_a_year_from_part_of_a_year():
+    df = destination_rows((2020, 1, 12, "2020", "tim", "United States", "country", 784.2),
+                          (2021, 1, 5, "Jan–May 2021", "tim", "United States", "country", 381.1),
+                          (2022, 3, 3, "Mar 2022", "tim", "United States", "country", 81.7))
+    fig = figs.destinations(df)
+    assert [(t.name, list(t.x), values(t.y)) for t in fig.data] == [
+        ("calendar year", ["2020 · TİM"], [784.2]),
+        ("part of a year", ["Jan–May 2021 · TİM"], [381.1]),
+        ("one month", ["Mar 2022 · TİM"], [81.7]),
+    ]
+    assert fig.layout.yaxis.title.text == "exports to United States, US$ million as published"
+
+
+def test_destinations_of_several_countries_draw_calendar_years_and_never_a_group():
+    df = destination_rows((2020, 1, 12, "2020", "tim", "United States", "country", 784.2),
+                          (2020, 1, 12, "2020", "tim", "Azerbaijan", "country", 260.8),
+                          (2020, 1, 9, "Jan–Sep 2020", "tim", "Azerbaijan", "country", 123.0),
+                          (2025, 1, 12, "2025", "ssb", "EU, NATO and US", "group", 5600.0))
+    fig = figs.destinations(df)
+    assert [(t.name, list(t.x), values(t.y)) for t in fig.data] == [
+        ("United States", ["2020 · TİM"], [784.2]), ("Azerbaijan", ["2020 · TİM"], [260.8])]
+
+
+def test_destinations_with_only_ranks_or_groups_is_the_empty_figure():
+    df = destination_rows((2025, 1, 12, "2025", "ssb", "EU, NATO and US", "group", 5600.0),
+                          (2025, 1, 12, "2025", "press", "United Kingdom", "country", None))
+    assert [a.text for a in figs.destinations(df).layout.annotations] == [
+        "No exports by destination in US$ published for this selection"]
+
+
+def test_deal_timeline_draws_each_step_in_its_status_colour_on_the_deal_row():
+    df = pd.DataFrame([
+        {"deal": "Pakistan · Bayraktar TB2 (D0161)", "date": d, "date_precision": p, "status": s, **SRC_A}
+        for d, p, s in [("2021-03-01", "month", "signed"), ("2022-03-08", "day", "delivering"),
+                        ("2025-03-13", "day", "delivered")]])
+    fig = figs.deal_timeline(df)
+    markers = [t for t in fig.data if t.mode == "markers"]
+    assert [(t.name, list(t.x), t.marker.color) for t in markers] == [
+        ("delivered", ["2025-03-13"], "#1b7837"), ("delivering", ["2022-03-08"], "#5aae61"),
+        ("signed", ["2021-03-01"], "#2166ac")]
+    assert list(fig.data[0].x) == ["2021-03-01", "2022-03-08", "2025-03-13"]  # the line joins them in date order
+
+
+def test_firm_ranks_put_rank_one_on_top_and_break_at_a_missing_edition():
+    df = pd.DataFrame([
+        {"firm": "ASELSAN", "publisher": "sipri", "edition": e, "year": e - 1, "rank": r, "revenue_usd_m": v, **SRC_A}
+        for e, r, v in [(2022, 56, 2200.0), (2024, 54, 2400.0)]])
+    fig = figs.firm_ranks(df)
+    assert [(t.name, values(t.x), values(t.y)) for t in fig.data] == [
+        ("ASELSAN (SIPRI)", [2022, 2023, 2024], [56, None, 54])]
+    assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_monthly_lists_the_months_without_a_published_figure_under_the_chart():
+    coverage = pd.DataFrame([
+        {"year": 2024, "month": m, "label": f"{figs.MONTHS[m - 1]} 2024", "publishers": w, "status": s}
+        for m, w, s in [(1, None, "no published figure found"), (2, "ssb", "published"),
+                        (3, "tim", "published by another body"), (4, None, "no published figure found")]])
+    fig = figs.monthly(monthly_rows((2024, 2, 2, "month", "ssb", "goods", 300.0)), coverage=coverage)
+    assert [(t.name, values(t.x)) for t in fig.data[1:]] == [
+        ("no published figure found", [1, 4]), ("published by another body", [3])]
+    assert [a.text for a in fig.layout.annotations] == [
+        "<i>No published monthly figure found for</i> 2024: Jan, Apr<br>"
+        "<i>Published only by a body not shown (choose it in Publisher)</i> 2024: Mar"]

@@ -20,7 +20,10 @@ def layout(**query):
                              color="secondary")], className="mb-2"),
         ui.deals_grid(frame),
         html.P("Quantities and delivery years as the source records them; '?' marks SIPRI's uncertain years. "
-               "Values are in millions of the contract currency; US$ only where the source states US$.",
+               "Values are in millions of the contract currency; value_usd_m only where the source states US$; "
+               "value_usd_m_converted is another currency converted at the ECB reference rate of fx_date (marked "
+               "as converted everywhere it is drawn).",
                className="small text-muted mt-2"),
+        ui.chart_card("deal_timeline", p, page_path=PATH),
     ]
     return ui.page(PATH, p, "Deal register", body, filters=("years", "country", "platform", "firm", "status"))

@@ -9,9 +9,12 @@ from dashboard import data
 from dashboard import layout as ui
 
 ENTITIES = {
-    "country": ("/country/<key>", "country", data.country_profile, ("recipients_bar", "status_mix", "deliveries")),
-    "firm": ("/firm/<key>", "firm", data.firm_profile, ("status_mix", "recipients_bar", "firm_exports")),
-    "platform": ("/platform/<key>", "platform", data.platform_profile, ("recipients_map", "deliveries")),
+    "country": ("/country/<key>", "country", data.country_profile,
+                ("deal_timeline", "destinations", "recipients_bar", "status_mix", "deliveries")),
+    "firm": ("/firm/<key>", "firm", data.firm_profile,
+             ("deal_timeline", "status_mix", "recipients_bar", "firm_exports", "top100_ranks")),
+    "platform": ("/platform/<key>", "platform", data.platform_profile,
+                 ("deal_timeline", "recipients_map", "deliveries")),
 }
 
 

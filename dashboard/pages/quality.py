@@ -27,6 +27,16 @@ def layout(**query):
                f"{verdicts.get('unverifiable', 0)} unverifiable (no published base period of the same publisher "
                "and scope). Tolerance 1.5 percentage points, for rounded totals.", className="small"),
         ui.grid(q["growth_check"], "growth-check-grid", _columns(q["growth_check"]), height=360),
+        html.H2("Months with no published monthly figure", className="h5 mt-4"),
+        html.P(f"{len(q['coverage'])} months from the first published monthly figure on have no published figure "
+               "from any publisher in the data (searched in the stored pages of SSB, TİM, SSİ and the Ministry of "
+               "Trade, in Turkish and English). ytd_through_month: a Jan–month total was published; the month's "
+               "own value was not, and is not derived here.", className="small", id="coverage-note"),
+        ui.grid(q["coverage"], "coverage-grid", _columns(q["coverage"]), height=300),
+        html.H2("Trailing 12 months and running totals (not calendar periods)", className="h5 mt-4"),
+        html.P("Kept with their sources and set beside the closest calendar figure of the same publisher; never "
+               "drawn as a month or a year.", className="small"),
+        ui.grid(q["other_figures"], "other-figures-grid", _columns(q["other_figures"]), height=260),
         html.H2("Publishers side by side", className="h5 mt-4"),
         ui.grid(q["reconciliation"], "reconciliation-grid", _columns(q["reconciliation"]), height=300),
         html.H2("Data-quality summary", className="h5 mt-4"),

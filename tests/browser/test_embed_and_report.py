@@ -36,7 +36,7 @@ def test_api_csv_equals_what_the_chart_draws(watched, server):
     with urllib.request.urlopen(f"{server}/api/v1/charts/annual_totals.csv{query}") as response:
         rows = list(csv.DictReader(io.StringIO(response.read().decode())))
     assert drawn == sorted((int(r["year"]), float(r["value_usd_m"])) for r in rows)
-    assert len(drawn) == 19  # TİM 2011–2022 and 2024; SSB 2018 (survey), 2022–2025 (goods+services), 2025 (goods)
+    assert len(drawn) == 20  # TİM 2011–2024; SSB 2018 (survey), 2022–2025 (goods+services), 2025 (goods)
 
 
 @pytest.fixture(scope="module")

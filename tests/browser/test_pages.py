@@ -13,7 +13,7 @@ PAGES = {
     "firms": ("/firms", "Firms"),
     "platforms": ("/platforms", "Platforms"),
     "deals": ("/deals", "Deal register"),
-    "sources": ("/sources", "Sources (64 documents)"),
+    "sources": ("/sources", "Sources (307 documents)"),
     "quality": ("/quality", "Data quality"),
     "compare": ("/compare", "Türkiye among the world's exporters"),
     "country_pak": ("/country/PAK", "Pakistan"),
@@ -150,11 +150,11 @@ def test_unknown_entity_and_page_say_so(watched):
 
 def test_status_all_adds_talks_stage_deals_and_says_how_many_were_left_out(watched):
     page = watched.open("/country/PAK")
-    expect(page.locator(".status-note")).to_contain_text("2 talks-stage, stalled or low-confidence item(s) left out")
+    expect(page.locator(".status-note")).to_contain_text("3 talks-stage, stalled or low-confidence item(s) left out")
     expect(page.locator("#deals-grid").get_by_text("drone_plant")).to_have_count(0)
     page.locator(".status-note a").click()
     expect(page).to_have_url(re.compile(r"/country/PAK\?status=all$"))
-    expect(page.locator("h2", has_text="Deals (15)")).to_be_visible()
+    expect(page.locator("h2", has_text="Deals (18)")).to_be_visible()
 
 
 def test_clicking_a_published_figure_shows_its_provenance(watched):
@@ -169,11 +169,11 @@ def test_clicking_a_published_figure_shows_its_provenance(watched):
 
 def test_deals_csv_download_matches_the_filtered_grid(watched):
     page = watched.open("/deals?country=PAK")
-    expect(page.locator("#deals-count")).to_have_text("13 deals")
+    expect(page.locator("#deals-count")).to_have_text("15 deals")
     with page.expect_download() as download:
         page.locator("#deals-csv").click()
     lines = download.value.path().read_text(encoding="utf-8").strip().splitlines()
-    assert lines[0].lstrip("\ufeff").startswith('"Deal","buyer","buyer_iso3","platform",') and len(lines) == 1 + 13
+    assert lines[0].lstrip("\ufeff").startswith('"Deal","buyer","buyer_iso3","platform",') and len(lines) == 1 + 15
 
 
 def test_narrow_screen_has_no_sideways_scroll(browser, server):
@@ -224,7 +224,7 @@ def test_compare_page_ranks_turkiye_11th_for_2019_2023(watched):
     assert list(ranked)[:3] == ["United States", "France", "Russia"] and ranked["Türkiye"] == 2172
     assert list(ranked).index("Türkiye") == 10
     assert {t["name"] for t in traces(page, "sipri_trend")} == {"Türkiye", "South Korea", "Israel"}
-    expect(page.locator("#reconciliation-summary")).to_contain_text("247 pairs by buyer and platform; 8 differ")
+    expect(page.locator("#reconciliation-summary")).to_contain_text("298 pairs by buyer and platform; 59 differ")
     watched.screenshot("compare")
     assert watched.problems == []
 
