@@ -9,7 +9,7 @@ PATH = "/quality"
 dash.register_page(__name__, path=PATH, title="Data quality · defex", name="Quality")
 
 
-def _columns(frame, wide=("scope_note", "row_counts", "measure")):
+def _columns(frame, wide=("scope_note", "row_counts", "measure", "status", "label", "calendar_basis")):
     return [{"field": c, "width": 300 if c in wide else 130} for c in frame.columns]
 
 

@@ -20,7 +20,6 @@ def test_pakistan_page_draws_the_deal_timeline(watched):
             "Pakistan · UCAV assembly plant (Pakistan) (D0242)"} <= rows
     delivered = drawn["delivered"]
     assert ("2025-03-13", "Pakistan · Bayraktar TB2 (D0161)") in zip(delivered["x"], delivered["y"], strict=True)
-    watched.screenshot("country_pak_timeline")
     assert watched.problems == []
 
 
