@@ -119,6 +119,36 @@ def ytd_growth(p: Params) -> pd.DataFrame:
         ORDER BY year, through_month""", p)
 
 
+def inconsistent_quotes() -> pd.DataFrame:
+    """Quoted Jan–month growth rates that the published totals contradict (v_growth_check, beyond 1.5 points)."""
+    return query("""SELECT publisher, scope, year, month_to, quoted_pct, computed_pct FROM v_growth_check
+                    WHERE verdict = 'inconsistent' AND month_from = 1 ORDER BY year, month_to, publisher""")
+
+
+def ytd_table(p: Params) -> pd.DataFrame:
+    """Every published Jan–month total in the selected years beside the same months a year earlier (same publisher
+    and scope, latest vintages), the growth between them (derived) and the growth the publisher quoted, with the
+    source of each side: a headline such as "$7.5 bn in Jan–Nov 2025, +30%" checked in one row."""
+    return run("""
+        WITH ytd AS (SELECT * FROM v_latest_figures WHERE period_kind = 'ytd')
+        SELECT cur.year, cur.month_to AS through_month, cur.publisher, cur.scope, cur.value_usd_m,
+               prev.value_usd_m AS base_value_usd_m,
+               round(100 * (cur.value_usd_m / prev.value_usd_m - 1), 1) AS growth_pct,
+               q.growth_pct AS quoted_pct, s.title AS source_title, s.url AS source_url,
+               strftime(cur.published, '%Y-%m-%d') AS published, bs.title AS base_source_title,
+               bs.url AS base_source_url
+        FROM ytd AS cur
+        LEFT JOIN ytd AS prev ON prev.publisher = cur.publisher AND prev.scope = cur.scope
+            AND prev.month_to = cur.month_to AND prev.year = cur.year - 1
+        LEFT JOIN sources AS s ON s.source_id = cur.source_id
+        LEFT JOIN sources AS bs ON bs.source_id = prev.source_id
+        LEFT JOIN (SELECT publisher, scope, year, month_to, any_value(growth_pct ORDER BY published DESC) AS growth_pct
+                   FROM growth_quotes WHERE kind = 'period' AND month_from = 1 GROUP BY ALL) AS q
+            ON q.publisher = cur.publisher AND q.scope = cur.scope AND q.year = cur.year AND q.month_to = cur.month_to
+        WHERE cur.year BETWEEN $from AND $to AND (len($publisher) = 0 OR list_contains($publisher, cur.publisher))
+        ORDER BY cur.year DESC, cur.month_to DESC, cur.publisher, cur.scope""", p)
+
+
 def cagr(p: Params) -> pd.DataFrame:
     return run("""
         SELECT publisher, scope, span, start_year, end_year, start_value_usd_m, end_value_usd_m, cagr_pct

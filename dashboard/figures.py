@@ -287,9 +287,12 @@ def deal_timeline(df: pd.DataFrame) -> go.Figure:
     fig = _fig(height=max(300, 36 * len(order) + 140), xaxis=dict(type="date", title="date of the step"),
                yaxis=dict(categoryorder="array", categoryarray=order[::-1], type="category", automargin=True),
                margin=dict(l=20, r=20, t=40, b=50))
-    for deal, part in df.groupby("deal", sort=False):
-        fig.add_scatter(x=part["date"], y=part["deal"], mode="lines", line=dict(color="#ced4da", width=2),
-                        name=deal, showlegend=False, hoverinfo="skip")
+    xs, ys = [], []  # every deal's line in one trace, broken between deals (one trace per deal is slow to build)
+    for deal, part in df.sort_values("date").groupby("deal", sort=False):
+        xs += [*part["date"], None]
+        ys += [deal] * len(part) + [None]
+    fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color="#ced4da", width=2), name="steps of a deal",
+                    showlegend=False, hoverinfo="skip", connectgaps=False)
     for status in STATUS_ORDER:
         part = df[df["status"] == status]
         if part.empty:

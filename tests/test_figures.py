@@ -391,7 +391,7 @@ def test_deal_timeline_draws_each_step_in_its_status_colour_on_the_deal_row():
     assert [(t.name, list(t.x), t.marker.color) for t in markers] == [
         ("delivered", ["2025-03-13"], "#1b7837"), ("delivering", ["2022-03-08"], "#5aae61"),
         ("signed", ["2021-03-01"], "#2166ac")]
-    assert list(fig.data[0].x) == ["2021-03-01", "2022-03-08", "2025-03-13"]  # the line joins them in date order
+    assert list(fig.data[0].x) == ["2021-03-01", "2022-03-08", "2025-03-13", None]  # joined in date order
 
 
 def test_firm_ranks_put_rank_one_on_top_and_break_at_a_missing_edition():

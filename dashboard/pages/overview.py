@@ -6,6 +6,10 @@ from dashboard import data
 from dashboard import layout as ui
 from dashboard.figures import MONTHS, PUBLISHER_SHORT, SCOPE_LABEL
 
+YTD_NOTE = ("Each Jan–month total as published, beside the same months a year earlier from the same publisher and "
+            "scope (like for like); growth is derived from the two. Quoted growth is what the publisher said; a gap "
+            "of more than 1.5 points is worth a look on /quality.")
+
 PATH = "/"
 dash.register_page(__name__, path=PATH, title="Overview · defex", name="Overview")
 
@@ -34,6 +38,18 @@ def _who(publisher: str, scope: str) -> str:
     return f"{PUBLISHER_SHORT.get(publisher, publisher)}, {SCOPE_LABEL.get(scope, scope)}"
 
 
+def _contradicted(publisher: str, scope: str, year: int, through_month: int) -> str:
+    """' · SSB said +48.0%, which its totals do not support' where a quoted growth for the card's period is more
+    than 1.5 points from the growth its totals give (v_growth_check); empty otherwise."""
+    quoted = data.inconsistent_quotes()
+    hit = quoted[(quoted["publisher"] == publisher) & (quoted["scope"] == scope) & (quoted["year"] == year)
+                 & (quoted["month_to"] == through_month)]
+    if hit.empty:
+        return ""
+    said = ", ".join(f"{q:+.1f}%" for q in sorted(set(hit["quoted_pct"])))
+    return f" · {PUBLISHER_SHORT.get(publisher, publisher)} said {said}, which its totals do not support"
+
+
 def headline_cards(p) -> dbc.Row:
     cards = []
     yoy = data.yoy_growth(p)
@@ -43,7 +59,8 @@ def headline_cards(p) -> dbc.Row:
             _card(
                 f"Latest full year ({_who(last.publisher, last.scope)})",
                 f"{last.year}: ${last.value_usd_m / 1000:,.3f} bn",
-                f"{last.growth_pct:+.1f}% on {last.year - 1} (${last.base_value_usd_m / 1000:,.3f} bn)",
+                f"{last.growth_pct:+.1f}% on {last.year - 1} (${last.base_value_usd_m / 1000:,.3f} bn)"
+                + _contradicted(last.publisher, last.scope, last.year, 12),
                 "kpi-year",
             )
         )
@@ -56,7 +73,7 @@ def headline_cards(p) -> dbc.Row:
                 f"Latest year to date ({_who(last.publisher, last.scope)})",
                 f"{months} {last.year}: ${last.value_usd_m / 1000:,.3f} bn",
                 f"{last.growth_pct:+.1f}% on {months} {last.year - 1} (${last.base_value_usd_m / 1000:,.3f} bn), "
-                "like for like",
+                "like for like" + _contradicted(last.publisher, last.scope, last.year, int(last.through_month)),
                 "kpi-ytd",
             )
         )
@@ -86,10 +103,42 @@ def headline_cards(p) -> dbc.Row:
     return dbc.Row(cards)
 
 
+def _money(value) -> str:
+    return f"${value / 1000:,.3f} bn" if value == value and value is not None else "no published base"
+
+
+def ytd_table(p) -> html.Div:
+    """The year-to-date checks as a grid: period, publisher, total, base, growth (derived), growth quoted, sources."""
+    frame = data.ytd_table(p)
+    rows = frame.assign(
+        period=[f"Jan–{MONTHS[int(m) - 1]} {y}" for y, m in zip(frame["year"], frame["through_month"], strict=True)],
+        who=[_who(b, s) for b, s in zip(frame["publisher"], frame["scope"], strict=True)],
+        total=frame["value_usd_m"].map(_money),
+        base=frame["base_value_usd_m"].map(_money),
+        growth=frame["growth_pct"].map(lambda g: f"{g:+.1f}%" if g == g and g is not None else "—"),
+        quoted=frame["quoted_pct"].map(lambda g: f"{g:+.1f}%" if g == g and g is not None else ""),
+        source=[ui.md_link(t, u) for t, u in zip(frame["source_title"], frame["source_url"], strict=True)],
+        base_source=[ui.md_link(t, u) for t, u in zip(frame["base_source_title"], frame["base_source_url"],
+                                                     strict=True)],
+    )
+    columns = [{"field": "period", "headerName": "Period", "width": 130},
+               {"field": "who", "headerName": "Publisher, scope", "width": 150},
+               {"field": "total", "headerName": "Total", "width": 110},
+               {"field": "base", "headerName": "Same months a year earlier", "width": 190},
+               {"field": "growth", "headerName": "Growth (derived)", "width": 130},
+               {"field": "quoted", "headerName": "Growth quoted", "width": 120},
+               {"field": "published", "headerName": "Published", "width": 110},
+               ui.link_column("source", "Source", width=260, external=True),
+               ui.link_column("base_source", "Source of the base", width=260, external=True)]
+    return html.Div([html.H2("Year to date, like for like", className="h5 mt-2"),
+                     html.P(YTD_NOTE, className="small text-muted mb-1"),
+                     ui.grid(rows, "ytd-grid", columns, height=300)], className="mb-3", id="ytd-table")
+
+
 @ui.guarded
 def layout(**query):
     p = ui.params_of(query)
-    body = [headline_cards(p)] + ui.deal_charts(p, PATH, ("annual_totals", "yoy_growth", "monthly"))
+    body = [headline_cards(p), ytd_table(p)] + ui.deal_charts(p, PATH, ("annual_totals", "yoy_growth", "monthly"))
     return ui.page(
         PATH,
         p,

@@ -1,0 +1,21 @@
+"""Issue 12 in the browser: a headline checked on the overview without a CSV."""
+
+from playwright.sync_api import expect
+
+
+def test_the_ytd_table_checks_jan_nov_2025_like_for_like(watched):
+    page = watched.open("/?from=2025&to=2025")
+    row = page.locator("#ytd-grid .ag-row", has_text="Jan–Nov 2025")
+    expect(row).to_contain_text("SSB, goods")
+    expect(row).to_contain_text("$7.445 bn")
+    expect(row).to_contain_text("$5.733 bn")  # the revised base, not the first release of $5.761 bn
+    expect(row).to_contain_text("+29.9%")
+    expect(row).to_contain_text("+30.0%")  # what SSB said
+    assert watched.problems == []
+
+
+def test_the_headline_card_flags_a_quoted_growth_the_totals_contradict(watched):
+    page = watched.open("/")
+    expect(page.locator("#kpi-year")).to_contain_text(
+        "+40.5% on 2024 ($7.154 bn) · SSB said +48.0%, which its totals do not support")
+    assert watched.problems == []
