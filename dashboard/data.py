@@ -78,6 +78,25 @@ def _names(_version: str, kind: str) -> dict:
     return dict(zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True))
 
 
+@lru_cache(maxsize=8)
+def _search_terms(_version: str, kind: str) -> dict:
+    if kind in ("firm", "platform"):
+        frame = query("""SELECT entity_id, string_agg(alias || ' ' || alias_key, ' ' ORDER BY alias) AS terms
+                         FROM aliases WHERE entity_type = $kind GROUP BY ALL""", {"kind": kind})
+        return dict(zip(frame["entity_id"], frame["terms"], strict=True))
+    if kind == "country":  # ISO3 and the initials of a name of several words: ARE, UAE -> United Arab Emirates
+        return {iso3: f"{iso3} {''.join(w[0] for w in name.split() if w[0].isupper())}"
+                for iso3, name in names("country").items()}
+    return {}
+
+
+def search_terms(kind: str) -> dict:
+    """id -> what a selector's search also matches besides the name: every alias of a firm or platform (Turkish and
+    English spellings, abbreviations such as TAI, SIPRI designations, and their accent-folded forms), a country's
+    ISO3 code and initials."""
+    return _search_terms(version(), kind)
+
+
 def names(kind: str) -> dict:
     """id -> display name for 'country', 'firm', 'platform' or 'publisher'."""
     return _names(version(), kind)

@@ -72,7 +72,9 @@ def filter_bar(p: Params, show: tuple[str, ...]) -> dbc.Card:
     for name, label in (("publisher", "Publisher"), ("country", "Recipient country"), ("firm", "Firm"),
                         ("platform", "Platform")):
         if name in show:
-            options = [{"label": v, "value": k} for k, v in data.names(name).items()]
+            terms = data.search_terms(name)
+            options = [{"label": v, "value": k, "search": f"{v} {terms.get(k, '')}".strip()}
+                       for k, v in data.names(name).items()]
             controls.append(_dropdown(name, label, options, list(getattr(p, name)), multi=True))
     if "status" in show:
         controls.append(dbc.Col([dbc.Label("Status", className="small mb-0"), dbc.RadioItems(

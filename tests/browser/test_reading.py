@@ -1,6 +1,10 @@
 """Issue 12 in the browser: a headline checked on the overview without a CSV."""
 
+import re
+
 from playwright.sync_api import expect
+
+from tests.browser.test_pages import filter_box
 
 
 def test_the_ytd_table_checks_jan_nov_2025_like_for_like(watched):
@@ -18,4 +22,23 @@ def test_the_headline_card_flags_a_quoted_growth_the_totals_contradict(watched):
     page = watched.open("/")
     expect(page.locator("#kpi-year")).to_contain_text(
         "+40.5% on 2024 ($7.154 bn) · SSB said +48.0%, which its totals do not support")
+    assert watched.problems == []
+
+
+def test_selectors_find_what_people_type(watched):
+    """Issue 12, item 13: aliases and abbreviations from the data, case- and accent-insensitively."""
+    page = watched.open("/deals")
+    for name, typed, offered in (("firm", "TAI", "Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)"),
+                                 ("firm", "turkish aerospace", "Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)"),
+                                 ("platform", "akinci", "Bayraktar Akıncı"),
+                                 ("country", "UAE", "United Arab Emirates")):
+        filter_box(page, name).click()
+        page.keyboard.type(typed)
+        expect(page.get_by_role("option", name=offered, exact=True)).to_be_visible()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+    filter_box(page, "firm").click()
+    page.keyboard.type("TAI")
+    page.get_by_role("option", name="Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/deals\?firm=tusas$"))
     assert watched.problems == []
