@@ -338,14 +338,14 @@ def destinations(p: Params) -> pd.DataFrame:
 
 
 def deal_timeline(p: Params) -> pd.DataFrame:
-    """The dated steps of the deals in view (every status: a timeline shows talks and stalls too)."""
+    """The dated steps of the deals in view, whatever their status (a timeline shows talks and stalls too)."""
     return run(f"""
         SELECT t.deal_id, t.buyer_iso3, t.buyer, t.platform_id, t.platform, t.firm_id,
                strftime(t.date, '%Y-%m-%d') AS date, t.date_precision, t.status, t.step_no, t.is_latest, t.note,
                t.buyer || ' · ' || t.platform || ' (' || t.deal_id || ')' AS deal, {SOURCE_COLUMNS}
         FROM v_deal_timeline AS t JOIN deals AS d USING (deal_id) JOIN sources AS s ON s.source_id = t.source_id
-        WHERE {DEAL_FILTER.replace("$status = 'all' OR d.confirmed", "true")}
-        ORDER BY t.buyer, t.platform, t.deal_id, t.step_no""", p)
+        WHERE {DEAL_FILTER}
+        ORDER BY t.buyer, t.platform, t.deal_id, t.step_no""", p, status="all")
 
 
 def sources_backing() -> pd.DataFrame:

@@ -236,7 +236,7 @@ def _wrap(text: str, width: int) -> str:
 def destinations(df: pd.DataFrame, *, top: int = 12) -> go.Figure:
     """Exports by destination in US$ as published. One destination (a country page): every period it was published
     for, a calendar year solid, part of a year hatched, one month light, as each differs in length. Several: the
-    calendar-year figures of the leading destinations (part-year figures only where no year's was published). A
+    calendar-year figures of the leading destinations (all periods when the selection has no calendar year). A
     share or rank without a value, and a group of countries, are in the data, never drawn as 0 or beside countries."""
     valued = df[df["value_usd_m"].notna() & (df["destination_type"] == "country")] if not df.empty else df
     if valued.empty:

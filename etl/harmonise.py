@@ -9,23 +9,23 @@ from etl.readcsv import LINE
 UNKNOWN_COUNTRY = "a country name known to pycountry (ISO 3166) or to etl/countries.py"
 
 
-def buyers(deals: pd.DataFrame, file: str) -> tuple[pd.Series, list[Failure]]:
-    codes = deals["buyer"].map(lambda n: to_iso3(n) if isinstance(n, str) else None)
-    bad = deals["buyer"].notna() & codes.isna()
+def _iso3(frame: pd.DataFrame, column: str, file: str, names: pd.Series) -> tuple[pd.Series, list[Failure]]:
+    """ISO3 of each name in `names` (the column's cells that name a country); a name no table knows is a failure."""
+    codes = names.map(lambda n: to_iso3(n) if isinstance(n, str) else None)
+    bad = names.notna() & codes.isna()
     return codes, [
-        Failure(file, int(deals.at[i, LINE]), "buyer", deals.at[i, "buyer"], UNKNOWN_COUNTRY) for i in deals.index[bad]
+        Failure(file, int(frame.at[i, LINE]), column, frame.at[i, column], UNKNOWN_COUNTRY) for i in frame.index[bad]
     ]
+
+
+def buyers(deals: pd.DataFrame, file: str) -> tuple[pd.Series, list[Failure]]:
+    return _iso3(deals, "buyer", file, deals["buyer"])
 
 
 def destinations(figures: pd.DataFrame, file: str) -> tuple[pd.Series, list[Failure]]:
     """ISO3 of each destination of type country (a group, such as "EU, NATO and US", has none)."""
     country = figures["destination_type"] == "country"
-    codes = figures["destination"].where(country).map(lambda n: to_iso3(n) if isinstance(n, str) else None)
-    bad = country & figures["destination"].notna() & codes.isna()
-    return codes, [
-        Failure(file, int(figures.at[i, LINE]), "destination", figures.at[i, "destination"], UNKNOWN_COUNTRY)
-        for i in figures.index[bad]
-    ]
+    return _iso3(figures, "destination", file, figures["destination"].where(country))
 
 
 def country_lists(events: pd.DataFrame, file: str) -> tuple[pd.Series, list[Failure]]:
