@@ -475,3 +475,44 @@ def sipri_reconciliation(p: Params) -> pd.DataFrame:
         WHERE (len($country) = 0 OR list_contains($country, r.buyer_iso3))
           AND (len($platform) = 0 OR list_contains($platform, r.platform_id))
         ORDER BY r.match, r.pairing, c.name, r.platform_id""", p)
+
+
+def deal_coverage(p: Params) -> dict:
+    """How many deals of the selection have a US$ value: published in US$, or converted at ECB rates (apart)."""
+    frame = run(f"""
+        SELECT count(*) AS deals, count(d.value_usd_m) AS published,
+               count(*) FILTER (WHERE d.value_usd_m IS NULL AND d.value_usd_m_converted IS NOT NULL) AS converted,
+               sum(d.value_usd_m) AS usd_published, sum(d.value_usd_m_converted) AS usd_converted
+        FROM deals AS d WHERE {DEAL_FILTER}""", p)
+    row = frame.iloc[0]
+    return {"deals": int(row["deals"]), "published": int(row["published"]), "converted": int(row["converted"]),
+            "usd_published": None if pd.isna(row["usd_published"]) else float(row["usd_published"]),
+            "usd_converted": None if pd.isna(row["usd_converted"]) else float(row["usd_converted"])}
+
+
+def units_by_category(p: Params) -> pd.DataFrame:
+    """Per platform category: deals, units ordered and delivered (on order = ordered − delivered where both are
+    known), and how many deals lack a quantity; never summed across categories."""
+    return run(f"""
+        SELECT d.category, count(*) AS deals, sum(d.quantity)::BIGINT AS ordered,
+               sum(d.delivered)::BIGINT AS delivered,
+               sum(greatest(d.quantity - coalesce(d.delivered, 0), 0))::BIGINT AS on_order,
+               count(*) FILTER (WHERE d.quantity IS NULL) AS deals_quantity_unknown,
+               sum(d.delivered) FILTER (WHERE d.quantity IS NULL)::BIGINT AS delivered_quantity_unknown
+        FROM deals AS d WHERE {DEAL_FILTER}
+        GROUP BY d.category ORDER BY deals DESC, d.category""", p)
+
+
+def entity_tiv(kind: str, key: str) -> dict:
+    """SIPRI TIV of Türkiye's deliveries for an entity page (country: to it; platform: of it; firm: of its
+    platforms), all years loaded, and the last year SIPRI's data covers."""
+    where = {"country": "t.recipient_iso3 = $key", "platform": "t.platform_id = $key",
+             "firm": "pl.firm_id = $key"}[kind]
+    frame = query(f"""
+        SELECT sum(t.tiv) AS tiv, count(*) AS rows, min(t.year) AS first_year, max(t.year) AS last_year
+        FROM v_sipri_delivery_tiv AS t LEFT JOIN platforms AS pl USING (platform_id)
+        WHERE t.supplier_iso3 = 'TUR' AND {where}""", {"key": key})
+    last = _last_sipri_year(version())
+    row = frame.iloc[0]
+    return {"tiv": None if pd.isna(row["tiv"]) else float(row["tiv"]),
+            "through": None if pd.isna(last) else int(last)}
