@@ -157,8 +157,25 @@ def source_line(chart: Chart, df: pd.DataFrame, p: Params) -> str:
         shown = f"{figures_of} figures, as reported by {shown}"
     meta = data.meta()
     unit = f" · measure: {MEASURE_LABELS[p.measure]}" if "measure" in chart.params else ""
+    if "measure" in chart.params and p.measure == "usd" and chart.deal_based:
+        unit += f" · {coverage_text(p)}"
+    if "measure" in chart.params and p.measure == "units" and chart.deal_based:
+        unit += " (summed across categories: drones, vehicles, ships and pods counted alike)"
     return (f"Source: {shown or 'none in this selection'}{unit} · compiled by defex · "
             f"data as of {meta['data_as_of']} (ETL run {meta['run_id']})")
+
+
+def coverage_text(p: Params) -> str:
+    """'n of m deals valued', published and converted US$ counted apart, for the selection."""
+    cov = data.deal_coverage(p)
+    text = f"{cov['published']} of {cov['deals']} deals valued in US$ as published"
+    return text + (f", {cov['converted']} more converted at ECB rates" if cov["converted"] else "")
+
+
+def usd_leaves_out_most(p: Params) -> bool:
+    """True where the US$ measure leaves out most of the selection's deals."""
+    cov = data.deal_coverage(p)
+    return 2 * (cov["published"] + cov["converted"]) < cov["deals"]
 
 
 def build(chart_id: str, p: Params, caption: bool = True) -> tuple[go.Figure, pd.DataFrame, str]:

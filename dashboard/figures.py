@@ -325,7 +325,7 @@ def firm_ranks(df: pd.DataFrame) -> go.Figure:
 def _measure_column(measure: str) -> tuple[str, str]:
     return {
         "usd": ("value_usd_m", "US$ million (published; other currencies converted at ECB rates, marked)"),
-        "units": ("units", "units ordered"),
+        "units": ("units", "units ordered, all categories summed"),
         "tiv": ("tiv", "SIPRI TIV (million)"),
         "deals": ("deals", "deals"),
     }[measure]
@@ -358,6 +358,8 @@ def recipients_map(df: pd.DataFrame, *, measure: str) -> go.Figure:
     df, column = _usd_total(df, measure)
     values = list(dict.fromkeys([column, "deals"] + ([CONVERTED] if column == USD_TOTAL else [])))
     data = df.groupby(["iso3", "country"], as_index=False)[values].sum(min_count=1).dropna(subset=[column])
+    if column == "deals":  # SIPRI-only rows carry deals = 0: a recipient with no curated deal is not drawn
+        data = data[data["deals"] > 0]
     if data.empty:
         return empty(f"No recipient has a value for {label} in this selection")
     converted = data[CONVERTED].fillna(0) if CONVERTED in data else pd.Series(0.0, index=data.index)
@@ -369,6 +371,7 @@ def recipients_map(df: pd.DataFrame, *, measure: str) -> go.Figure:
         customdata=list(zip(data["deals"], converted, strict=True)) if column == USD_TOTAL
         else data[["deals"]].to_numpy().tolist(),
         colorscale="Blues",
+        zmin=0,  # the smallest recipient is drawn pale, not as none
         marker_line_color="white",
         colorbar=dict(title=dict(text="US$ million" if column == USD_TOTAL else label, side="right")),
         hovertemplate="<b>%{text}</b><br>" + label + ": %{z:,.0f}<br>deals: %{customdata[0]}"
@@ -397,6 +400,8 @@ def recipients_bar(df: pd.DataFrame, *, measure: str, top: int = 25) -> go.Figur
     df, column = _usd_total(df, measure)
     values = list(dict.fromkeys([column, "deals"] + ([CONVERTED] if column == USD_TOTAL else [])))
     data = df.groupby(["iso3", "country", "confirmed"], as_index=False)[values].sum(min_count=1).dropna(subset=[column])
+    if column == "deals":
+        data = data[data["deals"] > 0]
     totals = data.groupby("country")[column].sum().sort_values(ascending=False).head(top)
     if totals.empty:
         return empty(f"No recipient has a value for {label} in this selection")

@@ -104,6 +104,18 @@ def deal_charts(p: Params, path: str, chart_ids: tuple[str, ...]) -> list:
     return [excluded_note(p, path)] + [chart_card(c, p, page_path=path) for c in chart_ids]
 
 
+def _coverage_note(chart, p: Params, page_path: str) -> list:
+    """On a US$ view of deals: how many deals it values, and where it leaves out most, the measures that have them."""
+    if not (chart.deal_based and "measure" in chart.params and p.measure == "usd"):
+        return []
+    note = [charts.coverage_text(p) + "."]
+    if charts.usd_leaves_out_most(p):
+        note += [" Most deals of this selection have no US$ value: see ",
+                 dcc.Link("deals (count)", href=page_path + p.query_string(measure="deals"), className="to-deals"),
+                 " or ", dcc.Link("units", href=page_path + p.query_string(measure="units")), "."]
+    return [html.P(note, className="small mb-1 coverage-note", id=f"coverage-{chart.id}")]
+
+
 def chart_card(chart_id: str, p: Params, *, page_path: str) -> dbc.Card:
     """Title, the chart, its source line and data-as-of, a share row, and a provenance panel for clicks."""
     chart = charts.get(chart_id)
@@ -130,6 +142,7 @@ def chart_card(chart_id: str, p: Params, *, page_path: str) -> dbc.Card:
             html.P(chart.description, className="small text-muted mb-1"),
             dcc.Graph(id=ids.chart_id(chart_id), figure=figure, config=GRAPH_CONFIG, className="chart"),
             html.P(line, className="small text-muted mb-1 source-line"),
+            *_coverage_note(chart, p, page_path),
             share,
             html.Div(id=ids.provenance_id(chart_id), className="small provenance mt-2"),
         ]),

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 YEAR_MIN, YEAR_MAX = 1950, 2100
 STATUSES = ("confirmed", "all")
-MEASURES = ("usd", "tiv", "units")
-MEASURE_LABELS = {"usd": "US$ million", "tiv": "SIPRI TIV (million)", "units": "units"}
+MEASURES = ("deals", "usd", "tiv", "units")  # deals first: the default, the one measure every deal has
+MEASURE_LABELS = {"deals": "deals (count)", "usd": "US$ million", "tiv": "SIPRI TIV (million)", "units": "units"}
 LIST_PARAMS = ("country", "firm", "platform", "publisher")
 MAX_MESSAGES = 20  # a URL with thousands of bad parameters gets twenty messages, not a page of thousands
 NAMES = ("from", "to", *LIST_PARAMS, "status", "measure")
@@ -27,7 +27,7 @@ class Params:
     platform: tuple[str, ...] = ()
     publisher: tuple[str, ...] = ()
     status: str = "confirmed"
-    measure: str = "usd"
+    measure: str = "deals"
     messages: tuple[str, ...] = field(default=(), compare=False)
 
     def years(self, default_from: int = YEAR_MIN, default_to: int = YEAR_MAX) -> tuple[int, int]:
@@ -38,7 +38,7 @@ class Params:
         p = replace(self, **changes)
         pairs = [("from", p.from_), ("to", p.to)] + [(n, ",".join(getattr(p, n))) for n in LIST_PARAMS]
         pairs += [("status", p.status if p.status != "confirmed" else None),
-                  ("measure", p.measure if p.measure != "usd" else None)]
+                  ("measure", p.measure if p.measure != "deals" else None)]
         text = urlencode([(k, v) for k, v in pairs if v not in (None, "")], safe=",")
         return f"?{text}" if text else ""
 
@@ -96,10 +96,10 @@ def parse(query: dict, known: Known = Known()) -> Params:
     if status not in STATUSES:
         messages.append(f"'status' must be one of {', '.join(STATUSES)}; ignored {status[:20]!r}")
         status = "confirmed"
-    measure = _first(query.get("measure", "")).lower() or "usd"
+    measure = _first(query.get("measure", "")).lower() or "deals"
     if measure not in MEASURES:
-        messages.append(f"'measure' must be one of {', '.join(MEASURES)}; ignored {measure[:20]!r}")
-        measure = "usd"
+        messages.append(f"'measure' must be one of {', '.join(MEASURES)}; ignored {measure[:16]!r}")
+        measure = "deals"
     return Params(
         from_=from_, to=to, status=status, measure=measure,
         country=_ids("country", query.get("country", ""), ISO3, known.countries, messages, upper=True),

@@ -27,7 +27,7 @@ def test_unknown_chart_is_a_json_404(client):
 @pytest.mark.parametrize("query, message", [
     ("from=abc", "'from' must be a year between 1950 and 2100; ignored 'abc'"),
     ("country=ZZZ", "unknown country 'ZZZ' ignored"),
-    ("measure=gbp", "'measure' must be one of usd, tiv, units; ignored 'gbp'"),
+    ("measure=gbp", "'measure' must be one of deals, usd, tiv, units; ignored 'gbp'"),
     ("from=2025&to=2020", "'from' (2025) is after 'to' (2020); both ignored"),
     ("evil=1", "unknown parameter 'evil' ignored"),
 ])

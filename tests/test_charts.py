@@ -139,7 +139,8 @@ def test_source_line_names_figure_publishers_sources_and_data_as_of(warehouse):
 
 def test_source_line_of_a_deal_chart_names_the_deal_sources_and_the_measure(warehouse):
     _, _, line = charts.build("recipients_map", Params(measure="units"))
-    assert line == ("Source: Outlet A · measure: units · compiled by defex · "
+    assert line == ("Source: Outlet A · measure: units (summed across categories: drones, vehicles, ships and pods "
+                    "counted alike) · compiled by defex · "
                     f"data as of 2026-01-03 (ETL run {run_id(warehouse)})")
 
 

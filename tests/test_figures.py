@@ -157,7 +157,8 @@ def test_recipients_map_uses_iso3_and_the_chosen_measure():
     assert (list(trace.locations), values(trace.z), list(trace.text)) == (["PAK", "POL"], [9, 24],
                                                                         ["Pakistan", "Poland"])
     assert list(map(list, trace.customdata)) == [[3], [1]]  # deals, confirmed or not
-    assert trace.colorbar.title.text == "units ordered"
+    assert trace.colorbar.title.text == "units ordered, all categories summed"
+    assert trace.zmin == 0  # the smallest recipient is drawn pale, not as none
 
 
 def test_recipients_map_in_usd_leaves_out_countries_without_a_published_value():
@@ -247,7 +248,7 @@ EMPTY = pd.DataFrame(columns=["year", "publisher", "scope", "value_usd_m", "grow
      "No recipient has a value for US$ million (published; other currencies converted at ECB rates, marked) "
      "in this selection"),
     (lambda df: figs.recipients_bar(df, measure="units"),
-     "No recipient has a value for units ordered in this selection"),
+     "No recipient has a value for units ordered, all categories summed in this selection"),
     (lambda df: figs.firm_values(df, label="exports, US$ million"), "No firm figures for this selection"),
     (lambda df: figs.top100(df, df), "No SIPRI Top 100 figures for this selection"),
     (lambda df: figs.platform_matrix(df, measure="usd"),

@@ -20,7 +20,7 @@ BAD = [
     ({"from": "2015.0"}, Known(), "", ("'from' must be a year between 1950 and 2100; ignored '2015.0'",)),
     ({"from": "2024", "to": "2015"}, Known(), "", ("'from' (2024) is after 'to' (2015); both ignored",)),
     ({"status": "maybe"}, Known(), "", ("'status' must be one of confirmed, all; ignored 'maybe'",)),
-    ({"measure": "gbp"}, Known(), "", ("'measure' must be one of usd, tiv, units; ignored 'gbp'",)),
+    ({"measure": "gbp"}, Known(), "", ("'measure' must be one of deals, usd, tiv, units; ignored 'gbp'",)),
     ({"colour": "red", "from": "2015"}, Known(), "?from=2015", ("unknown parameter 'colour' ignored",)),
     ({"country": "pak,ARE"}, KNOWN, "?country=PAK", ("unknown country 'ARE' ignored",)),
     ({"firm": "baykar,aselsan"}, KNOWN, "?firm=baykar", ("unknown firm 'aselsan' ignored",)),
@@ -62,7 +62,7 @@ def test_every_bad_value_is_reported_at_once():
         "'from' must be a year between 1950 and 2100; ignored 'abc'",
         "'to' must be a year between 1950 and 2100; ignored '1800'",
         "'status' must be one of confirmed, all; ignored 'maybe'",
-        "'measure' must be one of usd, tiv, units; ignored 'gbp'",
+        "'measure' must be one of deals, usd, tiv, units; ignored 'gbp'",
         "unknown country 'XXX' ignored",
     )
     assert p == Params(country=("PAK",))
@@ -133,7 +133,9 @@ def test_every_parameter_round_trips():
 
 def test_defaults_are_left_out_of_the_query_string():
     assert parse({}) == Params()
-    assert parse({"status": "confirmed", "measure": "usd"}).query_string() == ""
+    assert parse({"status": "confirmed", "measure": "deals"}).query_string() == ""
+    assert parse({}).measure == "deals"  # the measure every deal has is the default; US$ is written in the URL
+    assert parse({"measure": "usd"}).query_string() == "?measure=usd"
     assert parse({"status": "ALL", "measure": "TIV"}).query_string() == "?status=all&measure=tiv"
 
 

@@ -1,0 +1,49 @@
+"""Entity summaries and US$ coverage (issue 12, items 1 and 11) against the warehouse built from the real data."""
+
+import pytest
+
+from dashboard import charts, data
+from dashboard.params import Params
+
+
+@pytest.fixture
+def real(real_db, monkeypatch):
+    monkeypatch.setenv("DEFEX_DB", str(real_db))
+    return real_db
+
+
+def test_us_dollar_coverage_counts_published_and_converted_values_apart(real):
+    everything = data.deal_coverage(Params(status="all"))
+    assert (everything["deals"], everything["published"], everything["converted"]) == (296, 34, 5)
+    confirmed = data.deal_coverage(Params())
+    assert (confirmed["deals"], confirmed["published"], confirmed["converted"]) == (257, 32, 5)
+    assert charts.coverage_text(Params(status="all")) == (
+        "34 of 296 deals valued in US$ as published, 5 more converted at ECB rates")
+    pakistan = data.deal_coverage(Params(country=("PAK",)))
+    assert (pakistan["deals"], pakistan["published"], pakistan["converted"], pakistan["usd_published"]) == (
+        15, 4, 0, 205.0)
+    assert charts.usd_leaves_out_most(Params(country=("PAK",)))
+
+
+def test_units_are_counted_by_category_with_the_deals_lacking_a_quantity(real):
+    units = data.units_by_category(Params(country=("PAK",))).set_index("category")
+    assert units.loc["ucav", ["deals", "ordered", "delivered", "deals_quantity_unknown",
+                              "delivered_quantity_unknown"]].tolist() == [3, 9, 12, 2, 3]
+    assert units.loc["warship", ["ordered", "delivered", "on_order"]].tolist() == [7, 4, 3]
+    assert int(units["deals"].sum()) == 15
+
+
+def test_entity_tiv_and_sipri_years(real):
+    assert data.entity_tiv("country", "PAK") == {"tiv": pytest.approx(515.98), "through": 2023}
+    assert data.entity_tiv("platform", "tb2")["tiv"] == pytest.approx(609.6)
+    assert data.entity_tiv("country", "ZZZ")["tiv"] is None
+
+
+def test_us_dollar_charts_say_how_many_deals_they_value_and_deals_is_the_default(real):
+    line = charts.build("recipients_map", Params(measure="usd", status="all"))[2]
+    assert " · measure: US$ million · 34 of 296 deals valued in US$ as published, 5 more converted at ECB rates · " \
+        in line
+    fig = charts.build("recipients_map", Params())[0]
+    assert fig.data[0].colorbar.title.text == "deals" and fig.data[0].zmin == 0
+    assert (len(fig.data[0].z), min(fig.data[0].z), max(fig.data[0].z)) == (62, 1, 15)
+    assert charts.build("recipients_map", Params(measure="usd"))[0].data[0].zmin == 0
