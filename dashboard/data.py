@@ -491,12 +491,14 @@ def deal_coverage(p: Params) -> dict:
 
 
 def units_by_category(p: Params) -> pd.DataFrame:
-    """Per platform category: deals, units ordered and delivered (on order = ordered − delivered where both are
-    known), and how many deals lack a quantity; never summed across categories."""
+    """Per platform category: deals, units ordered and delivered (on order = ordered − delivered over the deals where
+    both are known), how many deals lack a quantity or a delivery count; never summed across categories."""
     return run(f"""
         SELECT d.category, count(*) AS deals, sum(d.quantity)::BIGINT AS ordered,
                sum(d.delivered)::BIGINT AS delivered,
-               sum(greatest(d.quantity - coalesce(d.delivered, 0), 0))::BIGINT AS on_order,
+               sum(CASE WHEN d.quantity IS NOT NULL AND d.delivered IS NOT NULL
+                        THEN greatest(d.quantity - d.delivered, 0) END)::BIGINT AS on_order,
+               count(*) FILTER (WHERE d.quantity IS NOT NULL AND d.delivered IS NULL) AS deals_delivery_unknown,
                count(*) FILTER (WHERE d.quantity IS NULL) AS deals_quantity_unknown,
                sum(d.delivered) FILTER (WHERE d.quantity IS NULL)::BIGINT AS delivered_quantity_unknown
         FROM deals AS d WHERE {DEAL_FILTER}

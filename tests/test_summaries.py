@@ -31,6 +31,11 @@ def test_units_are_counted_by_category_with_the_deals_lacking_a_quantity(real):
                               "delivered_quantity_unknown"]].tolist() == [3, 9, 12, 2, 3]
     assert units.loc["warship", ["ordered", "delivered", "on_order"]].tolist() == [7, 4, 3]
     assert int(units["deals"].sum()) == 15
+    assert units.loc["upgrade", "deals_delivery_unknown"] == 1 and units["on_order"].isna()["upgrade"]
+    baykar = data.units_by_category(Params(firm=("baykar",))).set_index("category")
+    # 269 delivered, 71 of them under deals without a quantity: 300 ordered − 198 delivered against them = 102
+    assert baykar.loc["ucav", ["ordered", "delivered", "on_order", "delivered_quantity_unknown"]].tolist() == [
+        300, 269, 102, 71]
 
 
 def test_entity_tiv_and_sipri_years(real):

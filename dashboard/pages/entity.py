@@ -62,11 +62,15 @@ def _units_lines(units) -> list:
                 f"{_n(row.on_order)} on order ({row.deals} deal{'s' if row.deals != 1 else ''}")
         if row.deals_quantity_unknown:
             text += f"; {row.deals_quantity_unknown} without a quantity"
+        if row.deals_delivery_unknown:
+            text += f"; {row.deals_delivery_unknown} with deliveries not recorded"
         text += ")"
         delivered, ordered = row.delivered, row.ordered
         if not _missing(delivered) and (_missing(ordered) or delivered > ordered):
             text += (f" — more delivered than ordered: {_n(row.delivered_quantity_unknown)} delivered under "
                      "deals whose ordered quantity is unknown")
+        elif not _missing(row.delivered_quantity_unknown) and row.delivered_quantity_unknown > 0:
+            text += f"; {_n(row.delivered_quantity_unknown)} of the delivered under deals without a quantity"
         lines.append(html.Li(text))
     return [html.Ul(lines, className="small mb-0 ps-3")] if lines else [html.Div("no deals", className="small")]
 
