@@ -138,7 +138,7 @@ def test_bad_parameters_show_a_message_not_an_error(watched):
     messages = page.locator("#messages")
     expect(messages).to_contain_text("'from' must be a year between 1950 and 2100; ignored 'abc'")
     expect(messages).to_contain_text("unknown country 'ZZZ' ignored")
-    expect(messages).to_contain_text("'measure' must be one of usd, tiv, units; ignored 'gbp'")
+    expect(messages).to_contain_text("'measure' must be one of deals, usd, tiv, units; ignored 'gbp'")
     expect(messages).to_contain_text("unknown parameter 'evil' ignored")
     assert watched.problems == []
 
