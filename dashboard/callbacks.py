@@ -6,6 +6,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 
 from dashboard import ids
 from dashboard.layout import params_of
+from dashboard.params import STATUSES
 
 MAP_CHARTS = ("recipients_map", "recipients_bar")
 
@@ -17,6 +18,8 @@ def update_url_search(values, search):
     query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
     for item, value in zip(ctx.inputs_list[0], values, strict=True):
         name = item["id"]["name"]
+        if name == "status" and isinstance(value, list):
+            value = _status_choice(value)
         if isinstance(value, list):
             value = ",".join(value)
         query[name] = "" if value is None else str(value)
@@ -25,6 +28,13 @@ def update_url_search(values, search):
     # The callback also fires when a page is inserted; the URL then already says what the filters show, and
     # must be left as typed, so that its messages about bad values stay visible.
     return no_update if new == current else new
+
+
+def _status_choice(values: list) -> list:
+    """The status dropdown holds confirmed, all, or stages: the last one picked wins over the others' kind."""
+    if len(values) > 1 and values[-1] in STATUSES:
+        return values[-1:]
+    return [v for v in values if v not in STATUSES]
 
 
 @callback(Output(ids.URL, "href"), Input(ids.chart_id(ALL), "clickData"), State(ids.URL, "search"),

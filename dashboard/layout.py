@@ -12,7 +12,7 @@ from flask import has_request_context, request
 
 from dashboard import charts, data, ids
 from dashboard.db import WarehouseMissing
-from dashboard.params import MEASURE_LABELS, Params, parse
+from dashboard.params import MEASURE_LABELS, STAGES, STATUS_LABELS, STATUS_MEANINGS, STATUSES, Params, parse
 
 log = logging.getLogger(__name__)
 NAV = [("/", "Overview"), ("/countries", "Countries"), ("/firms", "Firms"), ("/platforms", "Platforms"),
@@ -77,10 +77,12 @@ def filter_bar(p: Params, show: tuple[str, ...]) -> dbc.Card:
                        for k, v in data.names(name).items()]
             controls.append(_dropdown(name, label, options, list(getattr(p, name)), multi=True))
     if "status" in show:
-        controls.append(dbc.Col([dbc.Label("Status", className="small mb-0"), dbc.RadioItems(
-            id=ids.filter_id("status"), value=p.status, inline=True,
-            options=[{"label": "confirmed", "value": "confirmed"}, {"label": "all (incl. talks)", "value": "all"}])],
-            md=2, sm=6, xs=12))
+        # confirmed / all / any stages (status=talks,mou); callbacks.py keeps confirmed and all on their own
+        controls.append(dbc.Col([dbc.Label("Status", html_for="filter-status", className="small mb-0"), dcc.Dropdown(
+            id=ids.filter_id("status"), value=list(p.stages) or [p.status], multi=True, clearable=True,
+            placeholder="confirmed",
+            options=[{"label": STATUS_LABELS[k], "value": k, "title": STATUS_MEANINGS[k]} for k in STATUSES + STAGES])],
+            md=3, sm=6, xs=12))
     if "measure" in show:
         controls.append(dbc.Col([dbc.Label("Measure", className="small mb-0"), dbc.RadioItems(
             id=ids.filter_id("measure"), value=p.measure, inline=True,
@@ -94,9 +96,21 @@ def excluded_note(p: Params, path: str, link: Params | None = None) -> html.Div:
         return html.Div("Showing all deals, including talks, MoUs, stalled and low-confidence items (hatched).",
                         className="small text-muted mb-2 status-note")
     n = data.excluded_by_status(p)
+    if p.stages:
+        words = ", ".join(STATUS_LABELS[s] for s in p.stages)
+        return html.Div([f"Deals at stage {words} only: {n} deal(s) at other stages left out. ",
+                         dcc.Link("Show all", href=path + (link or p).query_string(status="all"))],
+                        className="small text-muted mb-2 status-note")
     return html.Div([f"Confirmed deals only: {n} talks-stage, stalled or low-confidence item(s) left out. ",
                      dcc.Link("Show all", href=path + (link or p).query_string(status="all"))],
                     className="small text-muted mb-2 status-note")
+
+
+def status_legend() -> html.Details:
+    """What each stage means, in one place (params.STATUS_MEANINGS), folded under a summary line."""
+    items = [html.Li([html.Strong(STATUS_LABELS[k]), f": {STATUS_MEANINGS[k]}"]) for k in STATUSES + STAGES]
+    return html.Details([html.Summary("What the statuses mean"), html.Ul(items, className="mb-1")],
+                        className="small text-muted mb-2 status-legend")
 
 
 def deal_charts(p: Params, path: str, chart_ids: tuple[str, ...]) -> list:
@@ -200,6 +214,7 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
         firm_link=[md_link(n, f"/firm/{i}") if isinstance(i, str) else "" for n, i in
                    zip(frame["firm"], frame["firm_id"], strict=True)],
         source_link=[md_link(t, u) for t, u in zip(frame["source_title"], frame["source_url"], strict=True)],
+        stage=[STATUS_LABELS.get(s, s) for s in frame["status"]],
         order=[f"{y:.0f}{'?' if u else ''}" if pd.notna(y) else "" for y, u in
                zip(frame["order_year"], frame["order_year_uncertain"], strict=True)],
     )
@@ -207,7 +222,8 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
         {"field": "deal_id", "headerName": "Deal", "width": 90, "pinned": "left"},
         link_column("buyer_link", "Recipient", width=160), link_column("platform_link", "Platform", width=200),
         link_column("firm_link", "Firm", width=140),
-        {"field": "status", "width": 120}, {"field": "order", "headerName": "Ordered", "width": 100},
+        {"field": "stage", "headerName": "Status", "width": 120},
+        {"field": "order", "headerName": "Ordered", "width": 100},
         {"field": "quantity", "headerName": "Qty", "width": 85, "type": "numericColumn"},
         {"field": "delivered", "width": 100, "type": "numericColumn"},
         {"field": "delivery_years", "headerName": "Delivery years", "width": 150},

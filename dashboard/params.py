@@ -9,6 +9,23 @@ from urllib.parse import urlencode
 
 YEAR_MIN, YEAR_MAX = 1950, 2100
 STATUSES = ("confirmed", "all")
+# The stages of a deal, in the order a deal moves through them; `status` takes any of them, comma-separated.
+STAGES = ("talks", "mou", "signed", "in_production", "delivering", "delivered", "stalled", "cancelled")
+STATUS_LABELS = {"confirmed": "confirmed", "all": "all (incl. talks)", "talks": "talks", "mou": "MoU",
+                 "signed": "signed", "in_production": "in production", "delivering": "delivering",
+                 "delivered": "delivered", "stalled": "stalled", "cancelled": "cancelled"}
+STATUS_MEANINGS = {
+    "confirmed": "signed, in production, delivering or delivered, and not low-confidence",
+    "all": "every deal, including talks, MoUs, stalled and cancelled ones",
+    "talks": "publicly reported negotiations; nothing signed",
+    "mou": "a memorandum of understanding or letter of intent; not a contract",
+    "signed": "contract signed; production not started",
+    "in_production": "contract signed and the units being built",
+    "delivering": "deliveries under way",
+    "delivered": "all ordered units delivered",
+    "stalled": "reported, then no progress for a long time or suspended",
+    "cancelled": "signed or negotiated, then cancelled",
+}
 MEASURES = ("usd", "tiv", "units")
 MEASURE_LABELS = {"usd": "US$ million", "tiv": "SIPRI TIV (million)", "units": "units"}
 LIST_PARAMS = ("country", "firm", "platform", "publisher")
@@ -29,6 +46,11 @@ class Params:
     status: str = "confirmed"
     measure: str = "usd"
     messages: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The stages chosen (status=talks,mou), or () for confirmed / all."""
+        return () if self.status in STATUSES else tuple(self.status.split(","))
 
     def years(self, default_from: int = YEAR_MIN, default_to: int = YEAR_MAX) -> tuple[int, int]:
         return (self.from_ or default_from, self.to or default_to)
@@ -83,6 +105,22 @@ def _ids(name: str, value, pattern, known: frozenset, messages: list[str], upper
     return tuple(items)
 
 
+def _status(value, messages: list[str]) -> str:
+    """confirmed (default), all, or stages comma-separated, written back in the order of STAGES."""
+    items = [item.strip().lower() for item in _first(value).split(",")[:50] if item.strip()]
+    if len(items) == 1 and items[0] in STATUSES:
+        return items[0]
+    chosen = set()
+    for item in items:
+        if item in STAGES:
+            chosen.add(item)
+        elif item in STATUSES:
+            messages.append(f"'status' {item} cannot be combined with stages; ignored {item!r}")
+        else:
+            messages.append(f"unknown status {item[:40]!r} ignored")
+    return ",".join(s for s in STAGES if s in chosen) or "confirmed"
+
+
 def parse(query: dict, known: Known = Known()) -> Params:
     """Params from a query mapping (values may be strings or lists of strings)."""
     messages = [f"unknown parameter {k[:40]!r} ignored" for k in query if k not in NAMES]
@@ -92,10 +130,7 @@ def parse(query: dict, known: Known = Known()) -> Params:
     if from_ and to and from_ > to:
         messages.append(f"'from' ({from_}) is after 'to' ({to}); both ignored")
         from_ = to = None
-    status = _first(query.get("status", "")).lower() or "confirmed"
-    if status not in STATUSES:
-        messages.append(f"'status' must be one of {', '.join(STATUSES)}; ignored {status[:20]!r}")
-        status = "confirmed"
+    status = _status(query.get("status", ""), messages)
     measure = _first(query.get("measure", "")).lower() or "usd"
     if measure not in MEASURES:
         messages.append(f"'measure' must be one of {', '.join(MEASURES)}; ignored {measure[:20]!r}")

@@ -14,7 +14,7 @@ def layout(**query):
     p = ui.params_of(query)
     frame = data.deals(p)
     body = [
-        ui.excluded_note(p, PATH),
+        ui.excluded_note(p, PATH), ui.status_legend(),
         html.Div([html.Span(f"{len(frame)} deals", id="deals-count", className="me-3"),
                   dbc.Button("Download CSV of the current filter", id=ids.DEALS_CSV, size="sm",
                              color="secondary")], className="mb-2"),
