@@ -12,7 +12,16 @@ from flask import has_request_context, request
 
 from dashboard import charts, data, ids
 from dashboard.db import WarehouseMissing
-from dashboard.params import MEASURE_LABELS, STAGES, STATUS_LABELS, STATUS_MEANINGS, STATUSES, Params, parse
+from dashboard.params import (
+    GRID_COLUMNS,
+    MEASURE_LABELS,
+    STAGES,
+    STATUS_LABELS,
+    STATUS_MEANINGS,
+    STATUSES,
+    Params,
+    parse,
+)
 
 log = logging.getLogger(__name__)
 NAV = [("/", "Overview"), ("/countries", "Countries"), ("/firms", "Firms"), ("/platforms", "Platforms"),
@@ -206,7 +215,62 @@ def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ..
                                                     className="pb-5")])
 
 
-def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int = 560) -> dag.AgGrid:
+NUMERIC = {"quantity", "delivered", "value", "value_usd_m"}
+CONFIDENCE_WORDS = {"H": "high", "M": "medium", "L": "low"}
+CATEGORY_WORDS = {"ucav": "armed drone (UCAV)", "uav": "drone (UAV)"}  # the others read as words without "_"
+
+
+def grid_view(p: Params) -> dict:
+    """The AgGrid props that restore the view the URL names: column filters, sort, quick search."""
+    model = {}
+    for column, text in p.filter:
+        field = GRID_COLUMNS[column]
+        if column in NUMERIC:
+            try:
+                model[field] = {"filterType": "number", "type": "equals", "filter": float(text)}
+            except ValueError:
+                continue
+        else:
+            model[field] = {"filterType": "text", "type": "contains", "filter": text}
+    column, _, direction = p.sort.partition(":")
+    return {"filterModel": model, "sort": (GRID_COLUMNS[column], direction) if column else None, "q": p.q}
+
+
+def grid_filtered(rows: pd.DataFrame, p: Params) -> pd.DataFrame:
+    """The rows the URL's column filters leave (contains, any case; numbers equal), as the grid shows them."""
+    raw = {"buyer_link": "buyer", "platform_link": "platform", "firm_link": "firm", "order": "order_year"}
+    for field, spec in grid_view(p)["filterModel"].items():
+        field = field if field in rows else raw.get(field, field)
+        if field not in rows:
+            continue
+        if spec["filterType"] == "number":
+            rows = rows[rows[field] == spec["filter"]]
+        else:
+            rows = rows[rows[field].fillna("").astype(str).str.lower().str.contains(spec["filter"].lower(),
+                                                                                    regex=False)]
+    return rows
+
+
+def grid_facets(everything: pd.DataFrame, p: Params, path: str) -> html.Div:
+    """Counts by status, category and confidence of the deals in view, each a link that filters to it."""
+    rows = grid_filtered(everything.assign(stage=[STATUS_LABELS.get(s, s) for s in everything["status"]]), p)
+    in_status = rows if p.status == "all" else rows[rows["confirmed"]] if p.status == "confirmed" else \
+        rows[rows["status"].isin(p.stages)]
+    blocks = [html.Span("Status:", className="fw-semibold me-1")]
+    for key, n in rows["status"].value_counts().reindex(STAGES).dropna().items():
+        blocks.append(dcc.Link(f"{STATUS_LABELS[key]} ({int(n)})", href=path + p.query_string(status=key),
+                               className="me-2 facet-status"))
+    for name, column, words in (("Category", "category", lambda v: CATEGORY_WORDS.get(v, v.replace("_", " "))),
+                                ("Confidence", "confidence", lambda v: CONFIDENCE_WORDS.get(v, v))):
+        blocks.append(html.Span(f"{name}:", className="fw-semibold ms-2 me-1"))
+        for value, n in in_status[column].value_counts().items():
+            chosen = dict(p.filter) | {column: str(value)}
+            blocks.append(dcc.Link(f"{words(str(value))} ({int(n)})", className=f"me-2 facet-{column}",
+                                   href=path + p.query_string(filter=tuple(chosen.items()))))
+    return html.Div(blocks, className="small mb-2 facets", id="deals-facets")
+
+
+def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int = 560, p: Params | None = None):
     rows = frame.assign(
         buyer_link=[md_link(n, f"/country/{c}") for n, c in zip(frame["buyer"], frame["buyer_iso3"], strict=True)],
         platform_link=[md_link(n, f"/platform/{i}") for n, i in
@@ -241,5 +305,19 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
              "as_of", "value", "currency", "value_usd_m", "value_usd_m_converted", "fx_rate", "fx_date", "fx_basis",
              "status", "confidence", "source_title", "source_url", "note"]
     hidden = [{"field": f, "headerName": f, "hide": True} for f in plain if f not in {c["field"] for c in columns}]
-    return grid(rows, grid_id, columns + hidden, height=height,
-                csvExportParams={"fileName": "defex-deals.csv", "columnKeys": plain, "processCellCallback": NEUTRALISE})
+    view = grid_view(p or Params())
+    if view["sort"]:
+        for column in columns:
+            column.pop("sort", None)
+            if column["field"] == view["sort"][0]:
+                column["sort"] = view["sort"][1]
+    table = grid(rows, grid_id, columns + hidden, height=height,
+                 csvExportParams={"fileName": "defex-deals.csv", "columnKeys": plain,
+                                  "processCellCallback": NEUTRALISE})
+    # AG Grid's initialState applies the filters once the rows are in (the filterModel prop alone did not refilter)
+    table.dashGridOptions = {**table.dashGridOptions, "quickFilterText": view["q"],
+                             "initialState": {"filter": {"filterModel": view["filterModel"]}}}
+    search = dcc.Input(id=ids.DEALS_SEARCH, type="search", value=view["q"], debounce=0.4, maxLength=100,
+                       placeholder="Search the deals (quick filter)", className="form-control form-control-sm mb-2")
+    label = html.Label("Search the deals", htmlFor=ids.DEALS_SEARCH, className="visually-hidden")
+    return html.Div([label, search, table, dcc.Store(id=ids.DEALS_VIEW)])

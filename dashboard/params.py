@@ -30,7 +30,14 @@ MEASURES = ("usd", "tiv", "units")
 MEASURE_LABELS = {"usd": "US$ million", "tiv": "SIPRI TIV (million)", "units": "units"}
 LIST_PARAMS = ("country", "firm", "platform", "publisher")
 MAX_MESSAGES = 20  # a URL with thousands of bad parameters gets twenty messages, not a page of thousands
-NAMES = ("from", "to", *LIST_PARAMS, "status", "measure")
+# The deal grid's view (issue 12, item 6): quick search, sort and column filters, by the column's URL name.
+GRID_COLUMNS = {"deal": "deal_id", "recipient": "buyer_link", "platform": "platform_link", "firm": "firm_link",
+                "status": "stage", "ordered": "order", "quantity": "quantity", "delivered": "delivered",
+                "delivery_years": "delivery_years", "value": "value", "currency": "currency",
+                "value_usd_m": "value_usd_m", "confidence": "confidence", "category": "category", "note": "note"}
+GRID_FIELDS = {v: k for k, v in GRID_COLUMNS.items()}
+MAX_TEXT = 100  # characters of a quick search or a column filter
+NAMES = ("from", "to", *LIST_PARAMS, "status", "measure", "q", "sort", "filter")
 ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -45,6 +52,9 @@ class Params:
     publisher: tuple[str, ...] = ()
     status: str = "confirmed"
     measure: str = "usd"
+    q: str = ""  # the grid's quick search
+    sort: str = ""  # "<column>:asc" or "<column>:desc"
+    filter: tuple[tuple[str, str], ...] = ()  # (column, text contained), one per column
     messages: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -60,8 +70,9 @@ class Params:
         p = replace(self, **changes)
         pairs = [("from", p.from_), ("to", p.to)] + [(n, ",".join(getattr(p, n))) for n in LIST_PARAMS]
         pairs += [("status", p.status if p.status != "confirmed" else None),
-                  ("measure", p.measure if p.measure != "usd" else None)]
-        text = urlencode([(k, v) for k, v in pairs if v not in (None, "")], safe=",")
+                  ("measure", p.measure if p.measure != "usd" else None), ("q", p.q), ("sort", p.sort),
+                  ("filter", ";".join(f"{k}:{v}" for k, v in p.filter))]
+        text = urlencode([(k, v) for k, v in pairs if v not in (None, "")], safe=",:;")
         return f"?{text}" if text else ""
 
 
@@ -121,6 +132,49 @@ def _status(value, messages: list[str]) -> str:
     return ",".join(s for s in STAGES if s in chosen) or "confirmed"
 
 
+def _text(name: str, text: str, messages: list[str]) -> str:
+    """Plain printable text of at most MAX_TEXT characters (no control, format or bidi characters), or ''."""
+    if len(text) > MAX_TEXT:
+        messages.append(f"'{name}' is longer than {MAX_TEXT} characters; ignored")
+        return ""
+    if not text.isprintable():  # Python counts control (Cc) and format (Cf: bidi overrides) as unprintable
+        messages.append(f"'{name}' holds control or direction characters; ignored {text[:20]!r}")
+        return ""
+    return text
+
+
+def _sort(value, messages: list[str]) -> str:
+    text = _first(value).lower()
+    if not text:
+        return ""
+    column, _, direction = text.partition(":")
+    if column not in GRID_COLUMNS or direction not in ("asc", "desc"):
+        messages.append(f"'sort' must be a grid column and asc or desc, like ordered:desc; ignored {text[:40]!r}")
+        return ""
+    return text
+
+
+def _filters(value, messages: list[str]) -> tuple[tuple[str, str], ...]:
+    raw = value[-1] if isinstance(value, (list, tuple)) and value else value
+    raw = str(raw or "").strip()
+    if len(raw) > 20 * MAX_TEXT:
+        messages.append(f"'filter' is longer than {20 * MAX_TEXT} characters; ignored")
+        return ()
+    chosen: dict[str, str] = {}
+    for item in raw.split(";")[:20]:
+        column, sep, text = item.strip().partition(":")
+        column, text = column.strip().lower(), text.strip()
+        if not item.strip():
+            continue
+        if not sep or column not in GRID_COLUMNS:
+            messages.append(f"unknown grid column in 'filter' {column[:40]!r} ignored")
+            continue
+        text = _text(f"filter {column}", text, messages)
+        if text:
+            chosen[column] = text
+    return tuple(chosen.items())
+
+
 def parse(query: dict, known: Known = Known()) -> Params:
     """Params from a query mapping (values may be strings or lists of strings)."""
     messages = [f"unknown parameter {k[:40]!r} ignored" for k in query if k not in NAMES]
@@ -141,6 +195,9 @@ def parse(query: dict, known: Known = Known()) -> Params:
         firm=_ids("firm", query.get("firm", ""), ID, known.firms, messages),
         platform=_ids("platform", query.get("platform", ""), ID, known.platforms, messages),
         publisher=_ids("publisher", query.get("publisher", ""), ID, known.publishers, messages),
+        q=_text("q", str((query.get("q") or [""])[-1] if isinstance(query.get("q"), (list, tuple))
+                         else query.get("q") or "").strip(), messages),
+        sort=_sort(query.get("sort"), messages), filter=_filters(query.get("filter"), messages),
         messages=_capped(list(dict.fromkeys(messages))),  # each message once
     )
 
