@@ -185,3 +185,34 @@ def test_every_status_has_words_and_a_meaning():
     assert list(STATUS_LABELS) == list(STATUS_MEANINGS) == [*STATUSES, *STAGES]
     assert STATUS_LABELS["in_production"] == "in production" and STATUS_LABELS["mou"] == "MoU"
     assert STATUS_MEANINGS["talks"] == "publicly reported negotiations; nothing signed"
+
+
+# --- the grid's view: q, sort, filter (issue 12, item 6) -----------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "messages"), [
+    ({"q": "x" * 101}, ("'q' is longer than 100 characters; ignored",)),
+    ({"q": "Bay\u202ekar"}, ("'q' holds control or direction characters; ignored 'Bay\\u202ekar'",)),
+    ({"q": "a\x00b"}, ("'q' holds control or direction characters; ignored 'a\\x00b'",)),
+    ({"sort": "price:desc"},
+     ("'sort' must be a grid column and asc or desc, like ordered:desc; ignored 'price:desc'",)),
+    ({"sort": "ordered:up"},
+     ("'sort' must be a grid column and asc or desc, like ordered:desc; ignored 'ordered:up'",)),
+    ({"filter": "buyer_iso3:PAK"}, ("unknown grid column in 'filter' 'buyer_iso3' ignored",)),
+    ({"filter": "<script>:1;firm:Baykar"}, ("unknown grid column in 'filter' '<script>' ignored",)),
+    ({"filter": "category"}, ("unknown grid column in 'filter' 'category' ignored",)),
+    ({"filter": "note:\u2066x"}, ("'filter note' holds control or direction characters; ignored '\\u2066x'",)),
+    ({"filter": "x" * 2001}, ("'filter' is longer than 2000 characters; ignored",)),
+], ids=["q_too_long", "q_bidi", "q_control", "sort_unknown_column", "sort_bad_direction", "filter_hidden_column",
+        "filter_script_column", "filter_without_text", "filter_bidi", "filter_too_long"])
+def test_a_bad_grid_view_is_dropped_with_a_message(query, messages):
+    p = parse(query)
+    assert p.messages == messages
+    assert p.query_string() == ("?filter=firm:Baykar" if "<script>" in str(query) else "")
+
+
+def test_the_grid_view_round_trips_through_the_query_string():
+    p = parse({"q": " Bay kar ", "sort": "ORDERED:DESC", "filter": "category:ucav; firm : Baykar;;status:talks"})
+    assert (p.q, p.sort, p.filter, p.messages) == (
+        "Bay kar", "ordered:desc", (("category", "ucav"), ("firm", "Baykar"), ("status", "talks")), ())
+    assert p.query_string() == "?q=Bay+kar&sort=ordered:desc&filter=category:ucav;firm:Baykar;status:talks"
+    assert parse(parse_qs(p.query_string()[1:])) == p
