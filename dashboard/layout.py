@@ -2,6 +2,7 @@
 
 import functools
 import logging
+from dataclasses import replace
 from urllib.parse import quote
 
 import dash_ag_grid as dag
@@ -50,6 +51,7 @@ def path_tail(prefix: str, fallback) -> str:
 
 
 def navbar(p: Params, active: str) -> dbc.Navbar:
+    p = replace(p, q="", sort="", filter=())  # the grid's view stays on its page; the filters travel
     links = [dbc.NavLink(label, href=path + p.query_string(), active=path == active, className="px-2")
              for path, label in NAV]
     # On a narrow screen (below Bootstrap's md, 768 px) the links fold behind a menu button (callbacks.py)

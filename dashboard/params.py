@@ -37,7 +37,8 @@ GRID_COLUMNS = {"deal": "deal_id", "recipient": "buyer_link", "platform": "platf
                 "value_usd_m": "value_usd_m", "confidence": "confidence", "category": "category", "note": "note"}
 GRID_FIELDS = {v: k for k, v in GRID_COLUMNS.items()}
 MAX_TEXT = 100  # characters of a quick search or a column filter
-NAMES = ("from", "to", *LIST_PARAMS, "status", "measure", "q", "sort", "filter")
+NAMES = ("from", "to", *LIST_PARAMS, "status", "measure")  # of every page, embed and API route
+GRID_NAMES = ("q", "sort", "filter")  # of the pages with the deal grid (/deals, entity pages); others ignore them
 ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -177,9 +178,9 @@ def _filters(value, messages: list[str]) -> tuple[tuple[str, str], ...]:
 
 def parse(query: dict, known: Known = Known()) -> Params:
     """Params from a query mapping (values may be strings or lists of strings)."""
-    messages = [f"unknown parameter {k[:40]!r} ignored" for k in query if k not in NAMES]
+    messages = [f"unknown parameter {k[:40]!r} ignored" for k in query if k not in NAMES + GRID_NAMES]
     messages += [f"parameter {k!r} given {len(v)} times; the last value is used" for k, v in query.items()
-                 if k in NAMES and isinstance(v, (list, tuple)) and len(set(map(str, v))) > 1]
+                 if k in NAMES + GRID_NAMES and isinstance(v, (list, tuple)) and len(set(map(str, v))) > 1]
     from_, to = _year("from", query.get("from"), messages), _year("to", query.get("to"), messages)
     if from_ and to and from_ > to:
         messages.append(f"'from' ({from_}) is after 'to' ({to}); both ignored")
