@@ -1,11 +1,13 @@
 """The few callbacks: filters -> URL, clicks -> entity pages, clicks -> provenance. Each named after its output."""
 
+import json
 from urllib.parse import parse_qs
 
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
 from dashboard import ids
-from dashboard.layout import params_of
+from dashboard.layout import NUMERIC, params_of
+from dashboard.params import GRID_FIELDS, STATUSES
 
 MAP_CHARTS = ("recipients_map", "recipients_bar")
 
@@ -17,6 +19,8 @@ def update_url_search(values, search):
     query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
     for item, value in zip(ctx.inputs_list[0], values, strict=True):
         name = item["id"]["name"]
+        if name == "status" and isinstance(value, list):
+            value = _status_choice(value)
         if isinstance(value, list):
             value = ",".join(value)
         query[name] = "" if value is None else str(value)
@@ -25,6 +29,13 @@ def update_url_search(values, search):
     # The callback also fires when a page is inserted; the URL then already says what the filters show, and
     # must be left as typed, so that its messages about bad values stay visible.
     return no_update if new == current else new
+
+
+def _status_choice(values: list) -> list:
+    """The status dropdown holds confirmed, all, or stages: the last one picked wins over the others' kind."""
+    if len(values) > 1 and values[-1] in STATUSES:
+        return values[-1:]
+    return [v for v in values if v not in STATUSES]
 
 
 @callback(Output(ids.URL, "href"), Input(ids.chart_id(ALL), "clickData"), State(ids.URL, "search"),
@@ -86,3 +97,37 @@ clientside_callback(DOWNLOAD_IMAGE, Output(ids.caption_id(MATCH), "modified_time
 # The menu button of a narrow screen opens and closes the links (in the browser: no request)
 clientside_callback("(clicks, open) => clicks ? !open : open", Output(ids.NAV_COLLAPSE, "is_open"),
                     Input(ids.NAV_TOGGLER, "n_clicks"), State(ids.NAV_COLLAPSE, "is_open"), prevent_initial_call=True)
+
+# The grid's view into the URL (issue 12, item 6): column filters, sort and quick search become filter, sort and
+# q of the query string, replaced in place (history.replaceState), so that the page does not re-render under
+# the user's typing; a link or a fresh browser opening that URL restores the view (layout.grid_view).
+GRID_TO_URL = """
+function(filterModel, columnState, q) {
+    const keys = __KEYS__;
+    const numeric = new Set(__NUMERIC__);
+    const url = new URL(window.location.href);
+    const filters = [];
+    for (const [field, spec] of Object.entries(filterModel || {})) {
+        const key = keys[field];
+        const value = spec && spec.filter;
+        if (!key || value === undefined || value === null || value === "") { continue; }
+        if (numeric.has(key) ? spec.type === "equals" : spec.type === "contains") {
+            filters.push(key + ":" + String(value).replace(/[;\\n\\r]/g, " ").slice(0, 100));
+        }
+    }
+    const sorted = (columnState || []).filter(c => c.sort && keys[c.colId]);
+    const set = (name, value) => value ? url.searchParams.set(name, value) : url.searchParams.delete(name);
+    set("filter", filters.join(";"));
+    set("sort", sorted.length ? keys[sorted[0].colId] + ":" + sorted[0].sort : "");
+    set("q", (q || "").slice(0, 100));
+    const search = url.searchParams.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%3B/g, ";");
+    const href = url.pathname + (search ? "?" + search : "");
+    if (href !== window.location.pathname + window.location.search) { window.history.replaceState(null, "", href); }
+    return href;
+}
+""".replace("__KEYS__", json.dumps(GRID_FIELDS)).replace("__NUMERIC__", json.dumps(sorted(NUMERIC)))
+clientside_callback(GRID_TO_URL, Output(ids.DEALS_VIEW, "data"), Input(ids.DEALS_GRID, "filterModel"),
+                    Input(ids.DEALS_GRID, "columnState"), Input(ids.DEALS_SEARCH, "value"), prevent_initial_call=True)
+clientside_callback("""function(q, options) { return Object.assign({}, options, {quickFilterText: q || ""}); }""",
+                    Output(ids.DEALS_GRID, "dashGridOptions"), Input(ids.DEALS_SEARCH, "value"),
+                    State(ids.DEALS_GRID, "dashGridOptions"), prevent_initial_call=True)

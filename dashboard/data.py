@@ -11,7 +11,8 @@ SOURCE_COLUMNS = """s.publisher AS source_publisher, s.title AS source_title, s.
     strftime(s.published, '%Y-%m-%d') AS source_published, s.quote AS source_quote"""
 
 DEAL_FILTER = """
-    ($status = 'all' OR d.confirmed)
+    (CASE $status WHEN 'all' THEN true WHEN 'confirmed' THEN d.confirmed
+                  ELSE list_contains($stages, d.status) END)
     AND (d.order_year IS NULL OR d.order_year BETWEEN $from AND $to)
     AND (len($country) = 0 OR list_contains($country, d.buyer_iso3))
     AND (len($firm) = 0 OR list_contains($firm, d.firm_id))
@@ -20,14 +21,14 @@ DEAL_FILTER = """
 
 def bind(p: Params, **extra) -> dict:
     start, end = p.years()
-    values = {"from": start, "to": end, "status": p.status, "country": list(p.country), "firm": list(p.firm),
-              "platform": list(p.platform), "publisher": list(p.publisher)}
+    values = {"from": start, "to": end, "status": p.status, "stages": list(p.stages), "country": list(p.country),
+              "firm": list(p.firm), "platform": list(p.platform), "publisher": list(p.publisher)}
     return {**values, **extra}
 
 
 def _sql(text: str) -> str:
     """Type the list parameters once, so empty lists bind as VARCHAR[]."""
-    for name in ("country", "firm", "platform", "publisher"):
+    for name in ("country", "firm", "platform", "publisher", "stages"):
         text = text.replace(f"${name}", f"${name}::VARCHAR[]")
     return text
 
@@ -183,7 +184,8 @@ def events(p: Params) -> pd.DataFrame:
                e.status NOT IN ('talks', 'mou', 'reported', 'stalled', 'cancelled') AS confirmed, {SOURCE_COLUMNS}
         FROM events AS e JOIN sources AS s USING (source_id)
         WHERE year(e.date) BETWEEN $from AND $to
-          AND ($status = 'all' OR e.status NOT IN ('talks', 'mou', 'reported'))
+          AND ($status = 'all' OR list_contains($stages, e.status)
+               OR e.status NOT IN ('talks', 'mou', 'reported'))
           AND (len($country) = 0 OR len(list_intersect($country, e.countries)) > 0)
           AND (len($platform) = 0 OR list_contains($platform, e.platform_id))
           AND (len($firm) = 0 OR list_contains($firm, e.firm_id))
@@ -264,7 +266,11 @@ def status_mix(p: Params) -> pd.DataFrame:
 
 
 def excluded_by_status(p: Params) -> int:
-    """How many deals the default status=confirmed leaves out of the current view."""
+    """How many deals the status filter (confirmed by default, or the stages chosen) leaves out of the view."""
+    if p.stages:
+        frame = run(f"SELECT count(*) AS n FROM deals AS d WHERE {DEAL_FILTER} "
+                    "AND NOT list_contains($keep, d.status)", p, status="all", keep=list(p.stages))
+        return int(frame["n"].iloc[0])
     frame = run(f"SELECT count(*) AS n FROM deals AS d WHERE {DEAL_FILTER} AND NOT d.confirmed", p, status="all")
     return int(frame["n"].iloc[0])
 

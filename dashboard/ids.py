@@ -20,6 +20,8 @@ def provenance_id(chart: str) -> dict:
 
 DEALS_GRID = "deals-grid"
 DEALS_CSV = "deals-csv"
+DEALS_SEARCH = "deals-search"  # the grid's quick search box
+DEALS_VIEW = "deals-view"  # a store the grid-to-URL callback writes to (it has no other output)
 
 
 def image_id(chart: str, image_format: str) -> dict:

@@ -2,6 +2,7 @@
 
 import functools
 import logging
+from dataclasses import replace
 from urllib.parse import quote
 
 import dash_ag_grid as dag
@@ -12,7 +13,16 @@ from flask import has_request_context, request
 
 from dashboard import charts, data, ids
 from dashboard.db import WarehouseMissing
-from dashboard.params import MEASURE_LABELS, Params, parse
+from dashboard.params import (
+    GRID_COLUMNS,
+    MEASURE_LABELS,
+    STAGES,
+    STATUS_LABELS,
+    STATUS_MEANINGS,
+    STATUSES,
+    Params,
+    parse,
+)
 
 log = logging.getLogger(__name__)
 NAV = [("/", "Overview"), ("/countries", "Countries"), ("/firms", "Firms"), ("/platforms", "Platforms"),
@@ -41,6 +51,7 @@ def path_tail(prefix: str, fallback) -> str:
 
 
 def navbar(p: Params, active: str) -> dbc.Navbar:
+    p = replace(p, q="", sort="", filter=())  # the grid's view stays on its page; the filters travel
     links = [dbc.NavLink(label, href=path + p.query_string(), active=path == active, className="px-2")
              for path, label in NAV]
     # On a narrow screen (below Bootstrap's md, 768 px) the links fold behind a menu button (callbacks.py)
@@ -77,10 +88,12 @@ def filter_bar(p: Params, show: tuple[str, ...]) -> dbc.Card:
                        for k, v in data.names(name).items()]
             controls.append(_dropdown(name, label, options, list(getattr(p, name)), multi=True))
     if "status" in show:
-        controls.append(dbc.Col([dbc.Label("Status", className="small mb-0"), dbc.RadioItems(
-            id=ids.filter_id("status"), value=p.status, inline=True,
-            options=[{"label": "confirmed", "value": "confirmed"}, {"label": "all (incl. talks)", "value": "all"}])],
-            md=2, sm=6, xs=12))
+        # confirmed / all / any stages (status=talks,mou); callbacks.py keeps confirmed and all on their own
+        controls.append(dbc.Col([dbc.Label("Status", html_for="filter-status", className="small mb-0"), dcc.Dropdown(
+            id=ids.filter_id("status"), value=list(p.stages) or [p.status], multi=True, clearable=True,
+            placeholder="confirmed",
+            options=[{"label": STATUS_LABELS[k], "value": k, "title": STATUS_MEANINGS[k]} for k in STATUSES + STAGES])],
+            md=3, sm=6, xs=12))
     if "measure" in show:
         controls.append(dbc.Col([dbc.Label("Measure", className="small mb-0"), dbc.RadioItems(
             id=ids.filter_id("measure"), value=p.measure, inline=True,
@@ -94,9 +107,21 @@ def excluded_note(p: Params, path: str, link: Params | None = None) -> html.Div:
         return html.Div("Showing all deals, including talks, MoUs, stalled and low-confidence items (hatched).",
                         className="small text-muted mb-2 status-note")
     n = data.excluded_by_status(p)
+    if p.stages:
+        words = ", ".join(STATUS_LABELS[s] for s in p.stages)
+        return html.Div([f"Deals at stage {words} only: {n} deal(s) at other stages left out. ",
+                         dcc.Link("Show all", href=path + (link or p).query_string(status="all"))],
+                        className="small text-muted mb-2 status-note")
     return html.Div([f"Confirmed deals only: {n} talks-stage, stalled or low-confidence item(s) left out. ",
                      dcc.Link("Show all", href=path + (link or p).query_string(status="all"))],
                     className="small text-muted mb-2 status-note")
+
+
+def status_legend() -> html.Details:
+    """What each stage means, in one place (params.STATUS_MEANINGS), folded under a summary line."""
+    items = [html.Li([html.Strong(STATUS_LABELS[k]), f": {STATUS_MEANINGS[k]}"]) for k in STATUSES + STAGES]
+    return html.Details([html.Summary("What the statuses mean"), html.Ul(items, className="mb-1")],
+                        className="small text-muted mb-2 status-legend")
 
 
 def deal_charts(p: Params, path: str, chart_ids: tuple[str, ...]) -> list:
@@ -205,7 +230,62 @@ def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ..
                                                     className="pb-5")])
 
 
-def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int = 560) -> dag.AgGrid:
+NUMERIC = {"quantity", "delivered", "value", "value_usd_m"}
+CONFIDENCE_WORDS = {"H": "high", "M": "medium", "L": "low"}
+CATEGORY_WORDS = {"ucav": "armed drone (UCAV)", "uav": "drone (UAV)"}  # the others read as words without "_"
+
+
+def grid_view(p: Params) -> dict:
+    """The AgGrid props that restore the view the URL names: column filters, sort, quick search."""
+    model = {}
+    for column, text in p.filter:
+        field = GRID_COLUMNS[column]
+        if column in NUMERIC:
+            try:
+                model[field] = {"filterType": "number", "type": "equals", "filter": float(text)}
+            except ValueError:
+                continue
+        else:
+            model[field] = {"filterType": "text", "type": "contains", "filter": text}
+    column, _, direction = p.sort.partition(":")
+    return {"filterModel": model, "sort": (GRID_COLUMNS[column], direction) if column else None, "q": p.q}
+
+
+def grid_filtered(rows: pd.DataFrame, p: Params) -> pd.DataFrame:
+    """The rows the URL's column filters leave (contains, any case; numbers equal), as the grid shows them."""
+    raw = {"buyer_link": "buyer", "platform_link": "platform", "firm_link": "firm", "order": "order_year"}
+    for field, spec in grid_view(p)["filterModel"].items():
+        field = field if field in rows else raw.get(field, field)
+        if field not in rows:
+            continue
+        if spec["filterType"] == "number":
+            rows = rows[rows[field] == spec["filter"]]
+        else:
+            rows = rows[rows[field].fillna("").astype(str).str.lower().str.contains(spec["filter"].lower(),
+                                                                                    regex=False)]
+    return rows
+
+
+def grid_facets(everything: pd.DataFrame, p: Params, path: str) -> html.Div:
+    """Counts by status, category and confidence of the deals in view, each a link that filters to it."""
+    rows = grid_filtered(everything.assign(stage=[STATUS_LABELS.get(s, s) for s in everything["status"]]), p)
+    in_status = rows if p.status == "all" else rows[rows["confirmed"]] if p.status == "confirmed" else \
+        rows[rows["status"].isin(p.stages)]
+    blocks = [html.Span("Status:", className="fw-semibold me-1")]
+    for key, n in rows["status"].value_counts().reindex(STAGES).dropna().items():
+        blocks.append(dcc.Link(f"{STATUS_LABELS[key]} ({int(n)})", href=path + p.query_string(status=key),
+                               className="me-2 facet-status"))
+    for name, column, words in (("Category", "category", lambda v: CATEGORY_WORDS.get(v, v.replace("_", " "))),
+                                ("Confidence", "confidence", lambda v: CONFIDENCE_WORDS.get(v, v))):
+        blocks.append(html.Span(f"{name}:", className="fw-semibold ms-2 me-1"))
+        for value, n in in_status[column].value_counts().items():
+            chosen = dict(p.filter) | {column: str(value)}
+            blocks.append(dcc.Link(f"{words(str(value))} ({int(n)})", className=f"me-2 facet-{column}",
+                                   href=path + p.query_string(filter=tuple(chosen.items()))))
+    return html.Div(blocks, className="small mb-2 facets", id="deals-facets")
+
+
+def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int = 560, p: Params | None = None):
     rows = frame.assign(
         buyer_link=[md_link(n, f"/country/{c}") for n, c in zip(frame["buyer"], frame["buyer_iso3"], strict=True)],
         platform_link=[md_link(n, f"/platform/{i}") for n, i in
@@ -213,6 +293,7 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
         firm_link=[md_link(n, f"/firm/{i}") if isinstance(i, str) else "" for n, i in
                    zip(frame["firm"], frame["firm_id"], strict=True)],
         source_link=[md_link(t, u) for t, u in zip(frame["source_title"], frame["source_url"], strict=True)],
+        stage=[STATUS_LABELS.get(s, s) for s in frame["status"]],
         order=[f"{y:.0f}{'?' if u else ''}" if pd.notna(y) else "" for y, u in
                zip(frame["order_year"], frame["order_year_uncertain"], strict=True)],
     )
@@ -220,7 +301,8 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
         {"field": "deal_id", "headerName": "Deal", "width": 90, "pinned": "left"},
         link_column("buyer_link", "Recipient", width=160), link_column("platform_link", "Platform", width=200),
         link_column("firm_link", "Firm", width=140),
-        {"field": "status", "width": 120}, {"field": "order", "headerName": "Ordered", "width": 100},
+        {"field": "stage", "headerName": "Status", "width": 120},
+        {"field": "order", "headerName": "Ordered", "width": 100},
         {"field": "quantity", "headerName": "Qty", "width": 85, "type": "numericColumn"},
         {"field": "delivered", "width": 100, "type": "numericColumn"},
         {"field": "delivery_years", "headerName": "Delivery years", "width": 150},
@@ -238,5 +320,19 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
              "as_of", "value", "currency", "value_usd_m", "value_usd_m_converted", "fx_rate", "fx_date", "fx_basis",
              "status", "confidence", "source_title", "source_url", "note"]
     hidden = [{"field": f, "headerName": f, "hide": True} for f in plain if f not in {c["field"] for c in columns}]
-    return grid(rows, grid_id, columns + hidden, height=height,
-                csvExportParams={"fileName": "defex-deals.csv", "columnKeys": plain, "processCellCallback": NEUTRALISE})
+    view = grid_view(p or Params())
+    if view["sort"]:
+        for column in columns:
+            column.pop("sort", None)
+            if column["field"] == view["sort"][0]:
+                column["sort"] = view["sort"][1]
+    table = grid(rows, grid_id, columns + hidden, height=height,
+                 csvExportParams={"fileName": "defex-deals.csv", "columnKeys": plain,
+                                  "processCellCallback": NEUTRALISE})
+    # AG Grid's initialState applies the filters once the rows are in (the filterModel prop alone did not refilter)
+    table.dashGridOptions = {**table.dashGridOptions, "quickFilterText": view["q"],
+                             "initialState": {"filter": {"filterModel": view["filterModel"]}}}
+    search = dcc.Input(id=ids.DEALS_SEARCH, type="search", value=view["q"], debounce=0.4, maxLength=100,
+                       placeholder="Search the deals (quick filter)", className="form-control form-control-sm mb-2")
+    label = html.Label("Search the deals", htmlFor=ids.DEALS_SEARCH, className="visually-hidden")
+    return html.Div([label, search, table, dcc.Store(id=ids.DEALS_VIEW)])

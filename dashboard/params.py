@@ -9,11 +9,36 @@ from urllib.parse import urlencode
 
 YEAR_MIN, YEAR_MAX = 1950, 2100
 STATUSES = ("confirmed", "all")
+# The stages of a deal, in the order a deal moves through them; `status` takes any of them, comma-separated.
+STAGES = ("talks", "mou", "signed", "in_production", "delivering", "delivered", "stalled", "cancelled")
+STATUS_LABELS = {"confirmed": "confirmed", "all": "all (incl. talks)", "talks": "talks", "mou": "MoU",
+                 "signed": "signed", "in_production": "in production", "delivering": "delivering",
+                 "delivered": "delivered", "stalled": "stalled", "cancelled": "cancelled"}
+STATUS_MEANINGS = {
+    "confirmed": "signed, in production, delivering or delivered, and not low-confidence",
+    "all": "every deal, including talks, MoUs, stalled and cancelled ones",
+    "talks": "publicly reported negotiations; nothing signed",
+    "mou": "a memorandum of understanding or letter of intent; not a contract",
+    "signed": "contract signed; production not started",
+    "in_production": "contract signed and the units being built",
+    "delivering": "deliveries under way",
+    "delivered": "all ordered units delivered",
+    "stalled": "reported, then no progress for a long time or suspended",
+    "cancelled": "signed or negotiated, then cancelled",
+}
 MEASURES = ("deals", "usd", "tiv", "units")  # deals first: the default, the one measure every deal has
 MEASURE_LABELS = {"deals": "deals (count)", "usd": "US$ million", "tiv": "SIPRI TIV (million)", "units": "units"}
 LIST_PARAMS = ("country", "firm", "platform", "publisher")
 MAX_MESSAGES = 20  # a URL with thousands of bad parameters gets twenty messages, not a page of thousands
-NAMES = ("from", "to", *LIST_PARAMS, "status", "measure")
+# The deal grid's view (issue 12, item 6): quick search, sort and column filters, by the column's URL name.
+GRID_COLUMNS = {"deal": "deal_id", "recipient": "buyer_link", "platform": "platform_link", "firm": "firm_link",
+                "status": "stage", "ordered": "order", "quantity": "quantity", "delivered": "delivered",
+                "delivery_years": "delivery_years", "value": "value", "currency": "currency",
+                "value_usd_m": "value_usd_m", "confidence": "confidence", "category": "category", "note": "note"}
+GRID_FIELDS = {v: k for k, v in GRID_COLUMNS.items()}
+MAX_TEXT = 100  # characters of a quick search or a column filter
+NAMES = ("from", "to", *LIST_PARAMS, "status", "measure")  # of every page, embed and API route
+GRID_NAMES = ("q", "sort", "filter")  # of the pages with the deal grid (/deals, entity pages); others ignore them
 ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -28,7 +53,15 @@ class Params:
     publisher: tuple[str, ...] = ()
     status: str = "confirmed"
     measure: str = "deals"
+    q: str = ""  # the grid's quick search
+    sort: str = ""  # "<column>:asc" or "<column>:desc"
+    filter: tuple[tuple[str, str], ...] = ()  # (column, text contained), one per column
     messages: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The stages chosen (status=talks,mou), or () for confirmed / all."""
+        return () if self.status in STATUSES else tuple(self.status.split(","))
 
     def years(self, default_from: int = YEAR_MIN, default_to: int = YEAR_MAX) -> tuple[int, int]:
         return (self.from_ or default_from, self.to or default_to)
@@ -38,8 +71,9 @@ class Params:
         p = replace(self, **changes)
         pairs = [("from", p.from_), ("to", p.to)] + [(n, ",".join(getattr(p, n))) for n in LIST_PARAMS]
         pairs += [("status", p.status if p.status != "confirmed" else None),
-                  ("measure", p.measure if p.measure != "deals" else None)]
-        text = urlencode([(k, v) for k, v in pairs if v not in (None, "")], safe=",")
+                  ("measure", p.measure if p.measure != "deals" else None), ("q", p.q), ("sort", p.sort),
+                  ("filter", ";".join(f"{k}:{v}" for k, v in p.filter))]
+        text = urlencode([(k, v) for k, v in pairs if v not in (None, "")], safe=",:;")
         return f"?{text}" if text else ""
 
 
@@ -83,19 +117,75 @@ def _ids(name: str, value, pattern, known: frozenset, messages: list[str], upper
     return tuple(items)
 
 
+def _status(value, messages: list[str]) -> str:
+    """confirmed (default), all, or stages comma-separated, written back in the order of STAGES."""
+    items = [item.strip().lower() for item in _first(value).split(",")[:50] if item.strip()]
+    if len(items) == 1 and items[0] in STATUSES:
+        return items[0]
+    chosen = set()
+    for item in items:
+        if item in STAGES:
+            chosen.add(item)
+        elif item in STATUSES:
+            messages.append(f"'status' {item} cannot be combined with stages; ignored {item!r}")
+        else:
+            messages.append(f"unknown status {item[:40]!r} ignored")
+    return ",".join(s for s in STAGES if s in chosen) or "confirmed"
+
+
+def _text(name: str, text: str, messages: list[str]) -> str:
+    """Plain printable text of at most MAX_TEXT characters (no control, format or bidi characters), or ''."""
+    if len(text) > MAX_TEXT:
+        messages.append(f"'{name}' is longer than {MAX_TEXT} characters; ignored")
+        return ""
+    if not text.isprintable():  # Python counts control (Cc) and format (Cf: bidi overrides) as unprintable
+        messages.append(f"'{name}' holds control or direction characters; ignored {text[:20]!r}")
+        return ""
+    return text
+
+
+def _sort(value, messages: list[str]) -> str:
+    text = _first(value).lower()
+    if not text:
+        return ""
+    column, _, direction = text.partition(":")
+    if column not in GRID_COLUMNS or direction not in ("asc", "desc"):
+        messages.append(f"'sort' must be a grid column and asc or desc, like ordered:desc; ignored {text[:40]!r}")
+        return ""
+    return text
+
+
+def _filters(value, messages: list[str]) -> tuple[tuple[str, str], ...]:
+    raw = value[-1] if isinstance(value, (list, tuple)) and value else value
+    raw = str(raw or "").strip()
+    if len(raw) > 20 * MAX_TEXT:
+        messages.append(f"'filter' is longer than {20 * MAX_TEXT} characters; ignored")
+        return ()
+    chosen: dict[str, str] = {}
+    for item in raw.split(";")[:20]:
+        column, sep, text = item.strip().partition(":")
+        column, text = column.strip().lower(), text.strip()
+        if not item.strip():
+            continue
+        if not sep or column not in GRID_COLUMNS:
+            messages.append(f"unknown grid column in 'filter' {column[:40]!r} ignored")
+            continue
+        text = _text(f"filter {column}", text, messages)
+        if text:
+            chosen[column] = text
+    return tuple(chosen.items())
+
+
 def parse(query: dict, known: Known = Known()) -> Params:
     """Params from a query mapping (values may be strings or lists of strings)."""
-    messages = [f"unknown parameter {k[:40]!r} ignored" for k in query if k not in NAMES]
+    messages = [f"unknown parameter {k[:40]!r} ignored" for k in query if k not in NAMES + GRID_NAMES]
     messages += [f"parameter {k!r} given {len(v)} times; the last value is used" for k, v in query.items()
-                 if k in NAMES and isinstance(v, (list, tuple)) and len(set(map(str, v))) > 1]
+                 if k in NAMES + GRID_NAMES and isinstance(v, (list, tuple)) and len(set(map(str, v))) > 1]
     from_, to = _year("from", query.get("from"), messages), _year("to", query.get("to"), messages)
     if from_ and to and from_ > to:
         messages.append(f"'from' ({from_}) is after 'to' ({to}); both ignored")
         from_ = to = None
-    status = _first(query.get("status", "")).lower() or "confirmed"
-    if status not in STATUSES:
-        messages.append(f"'status' must be one of {', '.join(STATUSES)}; ignored {status[:20]!r}")
-        status = "confirmed"
+    status = _status(query.get("status", ""), messages)
     measure = _first(query.get("measure", "")).lower() or "deals"
     if measure not in MEASURES:
         messages.append(f"'measure' must be one of {', '.join(MEASURES)}; ignored {measure[:16]!r}")
@@ -106,6 +196,9 @@ def parse(query: dict, known: Known = Known()) -> Params:
         firm=_ids("firm", query.get("firm", ""), ID, known.firms, messages),
         platform=_ids("platform", query.get("platform", ""), ID, known.platforms, messages),
         publisher=_ids("publisher", query.get("publisher", ""), ID, known.publishers, messages),
+        q=_text("q", str((query.get("q") or [""])[-1] if isinstance(query.get("q"), (list, tuple))
+                         else query.get("q") or "").strip(), messages),
+        sort=_sort(query.get("sort"), messages), filter=_filters(query.get("filter"), messages),
         messages=_capped(list(dict.fromkeys(messages))),  # each message once
     )
 

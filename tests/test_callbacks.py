@@ -129,3 +129,10 @@ def test_a_point_with_provenance_shows_publisher_date_link_and_quote():
     assert (link.children, link.href, link.target, link.rel) == (
         "Annual totals", "https://example.org/a", "_blank", "noopener noreferrer")
     assert isinstance(quote, html.Blockquote) and quote.children == "2025 exports $10.054 bn, up 48% from $7.154 bn."
+
+
+def test_update_url_search_writes_the_stages_picked_and_keeps_confirmed_or_all_alone(warehouse):
+    assert search_after({"status": ["confirmed", "talks"]}, "") == "?status=talks"
+    assert search_after({"status": ["talks", "mou"]}, "?status=talks") == "?status=talks,mou"
+    assert search_after({"status": ["talks", "mou", "all"]}, "?status=talks,mou") == "?status=all"
+    assert search_after({"status": []}, "?status=talks") == ""

@@ -19,7 +19,7 @@ BAD = [
     ({"to": "2101"}, Known(), "", ("'to' must be a year between 1950 and 2100; ignored '2101'",)),
     ({"from": "2015.0"}, Known(), "", ("'from' must be a year between 1950 and 2100; ignored '2015.0'",)),
     ({"from": "2024", "to": "2015"}, Known(), "", ("'from' (2024) is after 'to' (2015); both ignored",)),
-    ({"status": "maybe"}, Known(), "", ("'status' must be one of confirmed, all; ignored 'maybe'",)),
+    ({"status": "maybe"}, Known(), "", ("unknown status 'maybe' ignored",)),
     ({"measure": "gbp"}, Known(), "", ("'measure' must be one of deals, usd, tiv, units; ignored 'gbp'",)),
     ({"colour": "red", "from": "2015"}, Known(), "?from=2015", ("unknown parameter 'colour' ignored",)),
     ({"country": "pak,ARE"}, KNOWN, "?country=PAK", ("unknown country 'ARE' ignored",)),
@@ -34,7 +34,7 @@ BAD = [
      ("'from' must be a year between 1950 and 2100; ignored '2015; DROP TABLE dea'",)),
     ({"firm": "<script>alert(1)</script>"}, KNOWN, "", ("unknown firm '<script>alert(1)</script>' ignored",)),
     ({"status": "<script>alert(1)</script>"}, Known(), "",
-     ("'status' must be one of confirmed, all; ignored '<script>alert(1)</sc'",)),
+     ("unknown status '<script>alert(1)</script>' ignored",)),
     ({"<script>": "1"}, Known(), "", ("unknown parameter '<script>' ignored",)),
     ({"country": "A" * 10_000}, KNOWN, "", (f"unknown country {'A' * 40!r} ignored",)),
     ({"from": "9" * 10_000}, Known(), "", (f"'from' must be a year between 1950 and 2100; ignored {'9' * 20!r}",)),
@@ -61,7 +61,7 @@ def test_every_bad_value_is_reported_at_once():
         "unknown parameter 'page' ignored",
         "'from' must be a year between 1950 and 2100; ignored 'abc'",
         "'to' must be a year between 1950 and 2100; ignored '1800'",
-        "'status' must be one of confirmed, all; ignored 'maybe'",
+        "unknown status 'maybe' ignored",
         "'measure' must be one of deals, usd, tiv, units; ignored 'gbp'",
         "unknown country 'XXX' ignored",
     )
@@ -72,9 +72,10 @@ def test_ten_thousand_characters_give_short_messages_and_no_values():
     p = parse({name: "ab,'\"<>" * 1_500 for name in ("from", "to", "country", "firm", "platform", "publisher",
                                                       "status", "measure")}, KNOWN)
     assert p == Params()
-    # from, to, status, measure, then each list parameter's three distinct bad items once ('ab', '\'"<>ab', '\'');
+    # from, to, measure, then each list parameter (status among them) its three distinct bad items once
+    # ('ab', '\'"<>ab', '\'');
     # the 200-character cut leaves 30 items per list, repeating those three, and repeated messages are dropped
-    assert len(p.messages) == 4 + 4 * 3 and len(set(p.messages)) == len(p.messages)
+    assert len(p.messages) == 3 + 5 * 3 and len(set(p.messages)) == len(p.messages)
     assert max(len(m) for m in p.messages) <= 80
 
 
@@ -157,3 +158,63 @@ def test_years_fall_back_to_the_defaults_given():
 
 def test_messages_do_not_make_two_params_different():
     assert parse({"from": "2015", "colour": "red"}) == Params(from_=2015)
+
+
+# --- status: confirmed, all, or stages (issue 12, item 12) ---------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "status", "kept", "messages"), [
+    ("talks,maybe", "talks", "?status=talks", ("unknown status 'maybe' ignored",)),
+    ("in production", "confirmed", "", ("unknown status 'in production' ignored",)),
+    ("talks,all", "talks", "?status=talks", ("'status' all cannot be combined with stages; ignored 'all'",)),
+    ("confirmed,mou", "mou", "?status=mou",
+     ("'status' confirmed cannot be combined with stages; ignored 'confirmed'",)),
+    ("talks\u202e", "confirmed", "", ("unknown status 'talks\\u202e' ignored",)),
+], ids=["unknown_stage", "stage_in_words", "all_with_stage", "confirmed_with_stage", "bidi_in_stage"])
+def test_a_bad_stage_is_dropped_with_a_message(value, status, kept, messages):
+    p = parse({"status": value})
+    assert (p.status, p.query_string(), p.messages) == (status, kept, messages)
+
+
+def test_stages_are_written_back_in_their_order_once():
+    p = parse({"status": " MOU,talks,,talks "})
+    assert (p.status, p.stages, p.messages) == ("talks,mou", ("talks", "mou"), ())
+    assert p.query_string() == "?status=talks,mou"
+    assert parse({"status": "all"}).stages == () and Params().stages == ()
+
+
+def test_every_status_has_words_and_a_meaning():
+    from dashboard.params import STAGES, STATUS_LABELS, STATUS_MEANINGS, STATUSES
+    assert list(STATUS_LABELS) == list(STATUS_MEANINGS) == [*STATUSES, *STAGES]
+    assert STATUS_LABELS["in_production"] == "in production" and STATUS_LABELS["mou"] == "MoU"
+    assert STATUS_MEANINGS["talks"] == "publicly reported negotiations; nothing signed"
+
+
+# --- the grid's view: q, sort, filter (issue 12, item 6) -----------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "messages"), [
+    ({"q": "x" * 101}, ("'q' is longer than 100 characters; ignored",)),
+    ({"q": "Bay\u202ekar"}, ("'q' holds control or direction characters; ignored 'Bay\\u202ekar'",)),
+    ({"q": "a\x00b"}, ("'q' holds control or direction characters; ignored 'a\\x00b'",)),
+    ({"sort": "price:desc"},
+     ("'sort' must be a grid column and asc or desc, like ordered:desc; ignored 'price:desc'",)),
+    ({"sort": "ordered:up"},
+     ("'sort' must be a grid column and asc or desc, like ordered:desc; ignored 'ordered:up'",)),
+    ({"filter": "buyer_iso3:PAK"}, ("unknown grid column in 'filter' 'buyer_iso3' ignored",)),
+    ({"filter": "<script>:1;firm:Baykar"}, ("unknown grid column in 'filter' '<script>' ignored",)),
+    ({"filter": "category"}, ("unknown grid column in 'filter' 'category' ignored",)),
+    ({"filter": "note:\u2066x"}, ("'filter note' holds control or direction characters; ignored '\\u2066x'",)),
+    ({"filter": "x" * 2001}, ("'filter' is longer than 2000 characters; ignored",)),
+], ids=["q_too_long", "q_bidi", "q_control", "sort_unknown_column", "sort_bad_direction", "filter_hidden_column",
+        "filter_script_column", "filter_without_text", "filter_bidi", "filter_too_long"])
+def test_a_bad_grid_view_is_dropped_with_a_message(query, messages):
+    p = parse(query)
+    assert p.messages == messages
+    assert p.query_string() == ("?filter=firm:Baykar" if "<script>" in str(query) else "")
+
+
+def test_the_grid_view_round_trips_through_the_query_string():
+    p = parse({"q": " Bay kar ", "sort": "ORDERED:DESC", "filter": "category:ucav; firm : Baykar;;status:talks"})
+    assert (p.q, p.sort, p.filter, p.messages) == (
+        "Bay kar", "ordered:desc", (("category", "ucav"), ("firm", "Baykar"), ("status", "talks")), ())
+    assert p.query_string() == "?q=Bay+kar&sort=ordered:desc&filter=category:ucav;firm:Baykar;status:talks"
+    assert parse(parse_qs(p.query_string()[1:])) == p

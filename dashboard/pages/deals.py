@@ -1,12 +1,23 @@
+from dataclasses import replace
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import data, ids
 from dashboard import layout as ui
+from dashboard.params import STATUS_LABELS
 
 PATH = "/deals"
 dash.register_page(__name__, path=PATH, title="Deals · defex", name="Deals")
+
+
+def _count(frame, p) -> str:
+    """The deals listed; with column filters in the URL, how many of them those leave."""
+    if not p.filter:
+        return f"{len(frame)} deals"
+    shown = ui.grid_filtered(frame.assign(stage=[STATUS_LABELS.get(s, s) for s in frame["status"]]), p)
+    return f"{len(shown)} of {len(frame)} deals match the column filters"
 
 
 @ui.guarded
@@ -14,11 +25,12 @@ def layout(**query):
     p = ui.params_of(query)
     frame = data.deals(p)
     body = [
-        ui.excluded_note(p, PATH),
-        html.Div([html.Span(f"{len(frame)} deals", id="deals-count", className="me-3"),
+        ui.excluded_note(p, PATH), ui.status_legend(),
+        html.Div([html.Span(_count(frame, p), id="deals-count", className="me-3"),
                   dbc.Button("Download CSV of the current filter", id=ids.DEALS_CSV, size="sm",
                              color="secondary")], className="mb-2"),
-        ui.deals_grid(frame),
+        ui.grid_facets(data.deals(replace(p, status="all")), p, PATH),
+        ui.deals_grid(frame, p=p),
         html.P("Quantities and delivery years as the source records them; '?' marks SIPRI's uncertain years. "
                "Values are in millions of the contract currency; value_usd_m only where the source states US$; "
                "value_usd_m_converted is another currency converted at the ECB reference rate of fx_date (marked "

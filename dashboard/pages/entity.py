@@ -133,6 +133,7 @@ def entity_layout(kind: str, key: str | None, query: dict):
     deals = data.deals(scoped)
     body = [html.P(_facts(kind, profile), className="small"), summary_cards(kind, key, scoped, path, deals),
             ui.excluded_note(scoped, path, link=p),
-            html.H2(f"Deals ({len(deals)})", className="h5"), ui.deals_grid(deals, height=420)]
+            html.H2(f"Deals ({len(deals)})", className="h5"),
+            ui.grid_facets(data.deals(replace(scoped, status="all")), p, path), ui.deals_grid(deals, height=420, p=p)]
     body += [ui.chart_card(c, scoped, page_path=path) for c in chart_ids]
     return ui.page(path, p, str(profile.iloc[0]["name"]), body, filters=("years", "status"))
