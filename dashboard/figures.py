@@ -44,6 +44,10 @@ STATUS_COLORS = {
 STATUS_ORDER = list(STATUS_COLORS)
 STATUS_WORDS = {"delivered": "delivered", "delivering": "delivering", "in_production": "in production",
                 "signed": "signed", "mou": "MoU", "talks": "talks", "stalled": "stalled", "cancelled": "cancelled"}
+CATEGORY_WORDS = {"ucav": "armed drone (UCAV)", "uav": "drone (UAV)", "armoured_vehicle": "armoured vehicle",
+                  "combat_aircraft": "combat aircraft", "trainer_aircraft": "trainer aircraft",
+                  "warship": "warship", "sensor": "sensor / targeting pod", "artillery": "artillery",
+                  "upgrade": "upgrade", "missile": "missile", "helicopter": "helicopter"}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 PROVENANCE = ["source_publisher", "source_title", "source_published", "source_url", "source_quote"]
 PROVENANCE_HOVER = "<br><i>%{customdata[1]}</i><br>%{customdata[0]}, %{customdata[2]}<extra></extra>"

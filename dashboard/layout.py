@@ -13,6 +13,7 @@ from flask import has_request_context, request
 
 from dashboard import charts, data, ids
 from dashboard.db import WarehouseMissing
+from dashboard.figures import CATEGORY_WORDS
 from dashboard.params import (
     GRID_COLUMNS,
     MEASURE_LABELS,
@@ -232,7 +233,6 @@ def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ..
 
 NUMERIC = {"quantity", "delivered", "value", "value_usd_m"}
 CONFIDENCE_WORDS = {"H": "high", "M": "medium", "L": "low"}
-CATEGORY_WORDS = {"ucav": "armed drone (UCAV)", "uav": "drone (UAV)"}  # the others read as words without "_"
 
 
 def grid_view(p: Params) -> dict:

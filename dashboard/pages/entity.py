@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard import data
 from dashboard import layout as ui
+from dashboard.figures import CATEGORY_WORDS
 
 ENTITIES = {
     "country": ("/country/<key>", "country", data.country_profile,
@@ -31,10 +32,6 @@ def _facts(kind: str, profile) -> list:
     return [html.Span([html.Strong(f"{k}: "), str(v)], className="me-4") for k, v in facts]
 
 
-CATEGORY_WORDS = {"ucav": "armed drone (UCAV)", "uav": "drone (UAV)", "armoured_vehicle": "armoured vehicle",
-                  "combat_aircraft": "combat aircraft", "trainer_aircraft": "trainer aircraft",
-                  "warship": "warship", "sensor": "sensor / targeting pod", "artillery": "artillery",
-                  "upgrade": "upgrade", "missile": "missile", "helicopter": "helicopter"}
 
 
 def _words(code) -> str:
