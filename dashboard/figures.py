@@ -545,9 +545,9 @@ def status_mix(df: pd.DataFrame, *, top: int = 20) -> go.Figure:
                 y=part["platform"],
                 x=part["deals"],
                 orientation="h",
-                name=status,
+                name=STATUS_WORDS[status],
                 marker_color=STATUS_COLORS[status],
-                hovertemplate=f"%{{y}}: %{{x}} {status}<extra></extra>",
+                hovertemplate=f"%{{y}}: %{{x}} {STATUS_WORDS[status]}<extra></extra>",
             )
     return fig
 

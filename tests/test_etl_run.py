@@ -46,7 +46,7 @@ def test_reconciliation_puts_publishers_side_by_side(built):
         built,
         "SELECT publisher_a, value_a_usd_m, publisher_b, value_b_usd_m, difference_usd_m, ratio_b_to_a, "
         "scope_note FROM v_reconciliation",
-    ) == [("ssb", 7154.0, "tim", 6734.0, -420.0, 0.9413, "different scopes: SSB = goods_services; TİM = goods")]
+    ) == [("ssb", 7154.0, "tim", 6734.0, -420.0, 0.9413, "different scopes: SSB = goods + services; TİM = goods")]
 
 
 def test_growth_check_flags_quotes_that_do_not_match_the_totals(built):

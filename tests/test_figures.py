@@ -219,11 +219,14 @@ def test_platform_matrix_leaves_a_cell_with_unknown_units_blank():
 
 
 def test_status_mix_stacks_statuses_in_the_order_of_a_deal():
-    df = pd.DataFrame({"platform": ["Akıncı", "Bayraktar TB2", "Bayraktar TB2"],
-                       "status": ["delivering", "delivered", "talks"], "deals": [1, 2, 1]})
+    df = pd.DataFrame({"platform": ["Akıncı", "Bayraktar TB2", "Bayraktar TB2", "Akıncı", "Anka"],
+                       "status": ["delivering", "delivered", "talks", "in_production", "mou"],
+                       "deals": [1, 2, 1, 1, 1]})
     fig = figs.status_mix(df)
-    assert [(t.name, list(t.y), values(t.x)) for t in fig.data] == [
-        ("delivered", ["Bayraktar TB2"], [2]), ("delivering", ["Akıncı"], [1]), ("talks", ["Bayraktar TB2"], [1])]
+    assert [(t.name, list(t.y), values(t.x)) for t in fig.data] == [  # the legend in words, never in_production
+        ("delivered", ["Bayraktar TB2"], [2]), ("delivering", ["Akıncı"], [1]), ("in production", ["Akıncı"], [1]),
+        ("MoU", ["Anka"], [1]), ("talks", ["Bayraktar TB2"], [1])]
+    assert fig.data[2].hovertemplate == "%{y}: %{x} in production<extra></extra>"
 
 
 def test_deliveries_folds_all_but_the_top_platforms_into_other():

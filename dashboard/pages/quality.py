@@ -4,6 +4,7 @@ from dash import html
 
 from dashboard import data
 from dashboard import layout as ui
+from dashboard.figures import PUBLISHER_SHORT, SCOPE_LABEL
 
 PATH = "/quality"
 dash.register_page(__name__, path=PATH, title="Data quality · defex", name="Quality")
@@ -13,10 +14,17 @@ def _columns(frame, wide=("scope_note", "row_counts", "measure", "status", "labe
     return [{"field": c, "width": 300 if c in wide else 130} for c in frame.columns]
 
 
+def in_words(frame):
+    """Publishers and scopes as people write them (TİM, goods + services), not as the warehouse keys them."""
+    words = {c: w for name, w in (("publisher", PUBLISHER_SHORT), ("scope", SCOPE_LABEL))
+             for c in (name, f"{name}_a", f"{name}_b")}
+    return frame.assign(**{c: frame[c].map(lambda v, w=w: w.get(v, v)) for c, w in words.items() if c in frame})
+
+
 @ui.guarded
 def layout(**query):
     p = ui.params_of(query)
-    q = data.quality()
+    q = {name: in_words(frame) for name, frame in data.quality().items()}
     run = q["runs"].iloc[0]
     verdicts = q["growth_check"]["verdict"].value_counts().to_dict()
     body = [

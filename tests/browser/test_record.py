@@ -52,6 +52,9 @@ def test_months_without_a_published_figure_are_listed_on_quality_and_under_the_c
     page = watched.open("/quality")
     expect(page.locator("#coverage-note")).to_contain_text("30 months from the first published monthly figure on")
     expect(page.locator("#coverage-grid")).to_contain_text("2019-02no published figure found")
+    expect(page.locator("#growth-check-grid")).to_contain_text("goods + services")  # words, not the keys
+    shown = page.inner_text("body")
+    assert [code for code in ("goods_services", "trade_ministry", "defense_news") if code in shown] == []
     page = watched.open("/?from=2024&to=2024")
     crosses = [t for t in traces(page, "monthly") if t["name"] == "no published figure found"]
     assert [c["x"] for c in crosses] == [[1, 4, 9, 12]]

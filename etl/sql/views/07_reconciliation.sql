@@ -6,8 +6,12 @@ SELECT
     b.publisher AS publisher_b, b.scope AS scope_b, b.value_usd_m AS value_b_usd_m, b.figure_id AS figure_b,
     round(b.value_usd_m - a.value_usd_m, 3) AS difference_usd_m,
     round(b.value_usd_m / a.value_usd_m, 4) AS ratio_b_to_a,
-    CASE WHEN a.scope = b.scope THEN 'same scope (' || a.scope || '): the gap is a revision or a different count'
-         ELSE 'different scopes: ' || pa.name || ' = ' || a.scope || '; ' || pb.name || ' = ' || b.scope END AS scope_note
+    -- in words: goods_services is 'goods + services' wherever a person reads it
+    CASE WHEN a.scope = b.scope
+         THEN 'same scope (' || replace(a.scope, 'goods_services', 'goods + services')
+              || '): the gap is a revision or a different count'
+         ELSE 'different scopes: ' || pa.name || ' = ' || replace(a.scope, 'goods_services', 'goods + services')
+              || '; ' || pb.name || ' = ' || replace(b.scope, 'goods_services', 'goods + services') END AS scope_note
 FROM v_latest_figures AS a
 JOIN v_latest_figures AS b
     ON a.year = b.year AND a.month_from = b.month_from AND a.month_to = b.month_to

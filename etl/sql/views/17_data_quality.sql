@@ -8,12 +8,13 @@ UNION ALL SELECT 'figures', 'kind ' || kind, count(*) FROM export_figures WHERE 
 UNION ALL SELECT 'figures', 'months with no published monthly figure', count(*) FROM v_monthly_coverage
     WHERE status = 'no published figure found'
 UNION ALL SELECT 'growth quotes', verdict, count(*) FROM v_growth_check GROUP BY ALL
-UNION ALL SELECT 'deals', 'status ' || status, count(*) FROM deals GROUP BY ALL
+UNION ALL SELECT 'deals', 'status ' || replace(status, '_', ' '), count(*) FROM deals GROUP BY ALL
 UNION ALL SELECT 'deals', 'without a US$ value', count(*) FROM deals WHERE value_usd_m IS NULL
 UNION ALL SELECT 'deals', 'value converted to US$ at ECB rates', count(*) FROM deals
     WHERE value_usd_m_converted IS NOT NULL
 UNION ALL SELECT 'deals', 'with dated steps', count(DISTINCT deal_id) FROM deal_steps
-UNION ALL SELECT 'destinations', 'rows by ' || publisher, count(*) FROM destination_figures GROUP BY ALL
+UNION ALL SELECT 'destinations', 'rows by ' || p.name, count(*)
+    FROM destination_figures AS d JOIN publishers AS p ON p.publisher_id = d.publisher GROUP BY ALL
 UNION ALL SELECT 'deals', 'quantity unknown', count(*) FROM deals WHERE quantity IS NULL
 UNION ALL SELECT 'deals', 'uncertain order year or quantity', count(*) FROM deals
     WHERE order_year_uncertain OR quantity_uncertain
