@@ -34,7 +34,12 @@ app = dash.Dash(
     use_async=False,  # Dash turns async on whenever asgiref is importable (datasette, in the bench extra, brings
     # it): the app would then depend on what else is installed, and refuse requests beside a running event loop
 )
-app.layout = html.Div([dcc.Location(id=ids.URL, refresh="callback-nav"), dash.page_container])
+# While a page redraws after a filter change, a spinner shows over it (after 300 ms, so quick answers don't
+# flicker) and the old page stays visible, dimmed (issue 12, item 8).
+app.layout = html.Div([dcc.Location(id=ids.URL, refresh="callback-nav"), dcc.Loading(
+    dash.page_container, id=ids.PAGE_LOADING, type="circle", delay_show=300, color="#2166ac",
+    overlay_style={"visibility": "visible", "opacity": 0.5}, target_components={"_pages_content": "children"},
+    parent_style={"minHeight": "100vh"})])
 server = app.server
 server.config.update(DEBUG=False, PROPAGATE_EXCEPTIONS=False, MAX_CONTENT_LENGTH=MAX_BODY)
 server.register_blueprint(api.blueprint)

@@ -1,6 +1,7 @@
 """Issue 12 in the browser: a headline checked on the overview without a CSV."""
 
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -41,4 +42,17 @@ def test_selectors_find_what_people_type(watched):
     page.keyboard.type("TAI")
     page.get_by_role("option", name="Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)", exact=True).click()
     expect(page).to_have_url(re.compile(r"/deals\?firm=tusas$"))
+    assert watched.problems == []
+
+
+def test_a_spinner_shows_while_the_page_redraws_after_a_filter_change(watched):
+    """Issue 12, item 8: the answer to a filter change is slowed to 1.5 s; a spinner shows over the dimmed page
+    meanwhile, and is gone when the redrawn page arrives."""
+    page = watched.open("/countries")
+    expect(page.locator("#page-loading .dash-spinner")).to_have_count(0)
+    page.route("**/_dash-update-component", lambda route: (time.sleep(1.5), route.continue_()))
+    page.get_by_text("US$ million").first.click()
+    expect(page.locator("#page-loading .dash-spinner")).to_be_visible(timeout=4000)
+    expect(page.locator("#page-loading .dash-spinner")).to_have_count(0, timeout=10000)
+    assert page.url.endswith("/countries?measure=usd")
     assert watched.problems == []
