@@ -145,6 +145,16 @@ def inconsistent_quotes() -> pd.DataFrame:
                     WHERE verdict = 'inconsistent' AND month_from = 1 ORDER BY year, month_to, publisher""")
 
 
+def freshness() -> pd.DataFrame:
+    """Per publisher of totals: its latest published period (calendar periods only) and when it was published."""
+    return query("""
+        SELECT publisher, arg_max(year, year::INT * 10000 + month_to::INT * 100 + month_from) AS year,
+               arg_max(month_from, year::INT * 10000 + month_to::INT * 100 + month_from) AS month_from,
+               arg_max(month_to, year::INT * 10000 + month_to::INT * 100 + month_from) AS month_to,
+               strftime(max(published), '%Y-%m-%d') AS published
+        FROM v_latest_figures GROUP BY publisher ORDER BY publisher""")
+
+
 def ytd_table(p: Params) -> pd.DataFrame:
     """Every published Jan–month total in the selected years beside the same months a year earlier (same publisher
     and scope, latest vintages), the growth between them (derived) and the growth the publisher quoted, with the
@@ -421,6 +431,12 @@ def deal_source_publishers(p: Params) -> dict:
 @lru_cache(maxsize=8)
 def _last_sipri_year(_version: str):
     return query("SELECT max(year) AS y FROM v_sipri_yearly WHERE direction = 'exports' AND world_tiv > 0")["y"].iloc[0]
+
+
+def sipri_last_year() -> int | None:
+    """The last year of SIPRI's loaded TIV tables, or None when none is loaded."""
+    last = _last_sipri_year(version())
+    return None if pd.isna(last) else int(last)
 
 
 def sipri_period(p: Params) -> tuple[int, int]:

@@ -52,3 +52,16 @@ def test_us_dollar_charts_say_how_many_deals_they_value_and_deals_is_the_default
     assert fig.data[0].colorbar.title.text == "deals" and fig.data[0].zmin == 0
     assert (len(fig.data[0].z), min(fig.data[0].z), max(fig.data[0].z)) == (62, 1, 15)
     assert charts.build("recipients_map", Params(measure="usd"))[0].data[0].zmin == 0
+
+
+def test_each_series_says_its_latest_period_and_its_publishers_cadence(real):
+    """Issue 12, item 9: how current the overview is, per publisher of totals, and SIPRI's last year."""
+    import dashboard.app  # noqa: F401  (registers the pages)
+    from dashboard.pages import overview
+
+    lines = [li.children for li in overview.freshness().children[1].children]
+    assert "SSB: latest Feb 2026 (published 2026-03-03); monthly, early in the next month" in lines
+    assert "TİM: latest May 2025 (published 2025-06-03); monthly, in the first days of the next month" in lines
+    assert "SaSaD: latest 2022 (published 2023-07-17); yearly, a company survey" in lines
+    assert lines[-1] == "SIPRI TIV: data through 2023; yearly, in spring"
+    assert data.sipri_last_year() == 2023

@@ -135,10 +135,38 @@ def ytd_table(p) -> html.Div:
                      ui.grid(rows, "ytd-grid", columns, height=300)], className="mb-3", id="ytd-table")
 
 
+# How often each publisher of totals releases them: with the latest period, how current the page is (item 9).
+CADENCE = {"ssb": "monthly, early in the next month", "tim": "monthly, in the first days of the next month",
+           "trade_ministry": "monthly, with the foreign-trade figures", "sasad": "yearly, a company survey",
+           "ssi": "yearly", "press": "when reported"}
+
+
+def _period(year: int, month_from: int, month_to: int) -> str:
+    if (month_from, month_to) == (1, 12):
+        return str(year)
+    if month_from == month_to:
+        return f"{MONTHS[month_to - 1]} {year}"
+    return f"{MONTHS[month_from - 1]}–{MONTHS[month_to - 1]} {year}"
+
+
+def freshness() -> html.Div:
+    """One line per series: its latest published period, when, and the publisher's usual cadence; SIPRI's too."""
+    items = [html.Li(f"{PUBLISHER_SHORT.get(r.publisher, r.publisher)}: latest "
+                     f"{_period(r.year, r.month_from, r.month_to)} (published {r.published}); "
+                     f"{CADENCE.get(r.publisher, 'irregular')}")
+             for r in data.freshness().itertuples()]
+    last = data.sipri_last_year()
+    if last is not None:
+        items.append(html.Li(f"SIPRI TIV: data through {last}; yearly, in spring"))
+    return html.Details([html.Summary("How current is this page", className="small"),
+                         html.Ul(items, className="small mb-0")], id="freshness", className="mb-2", open=True)
+
+
 @ui.guarded
 def layout(**query):
     p = ui.params_of(query)
-    body = [headline_cards(p), ytd_table(p)] + ui.deal_charts(p, PATH, ("annual_totals", "yoy_growth", "monthly"))
+    body = [headline_cards(p), freshness(), ytd_table(p)]
+    body += ui.deal_charts(p, PATH, ("annual_totals", "yoy_growth", "monthly"))
     return ui.page(
         PATH,
         p,
