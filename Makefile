@@ -10,7 +10,7 @@ SIPRI_DIR ?= $(or $(DEFEX_SIPRI_DIR),$(if $(wildcard data/raw/sipri/*.csv),data/
 ETL_ARGS := $(if $(SIPRI_DIR),--sipri-dir $(SIPRI_DIR))
 
 .DEFAULT_GOAL := help
-.PHONY: help install etl check status run test test-fast test-reliability lint report bench clean
+.PHONY: help install etl check status run test test-fast test-reliability lint report screenshots bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ test-reliability: $(STAMP) ## bad input, kill -9 mid-run, load during refresh, h
 
 report: $(STAMP) | $(DB) ## every chart to reports/: HTML, PNG, SVG, CSV, index.html and report.pdf
 	$(PY) -m dashboard.export --out reports
+
+screenshots: $(STAMP) | $(DB) ## the README's screenshots from the real app, to docs/screenshots/ (needs chromium)
+	$(PY) -m docs.screenshots
 
 bench: $(STAMP) ## benchmarks beside their baselines: a table, bench/results.json, docs/bench.md (BENCH=full: 5M rows)
 	$(VENV)/bin/uv pip install -q --python $(PY) --compile-bytecode -e '.[dev,bench]'
