@@ -17,13 +17,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import etl_bench, http_bench, synth
+from bench import etl_bench, http_bench, mixed, synth
 from bench.report import Row, ratio, seconds, text_table, write
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_P95_REAL_MS, QUERY_P95_5M_MS = 20, 150
 QUERY_RUNS = 100
 PAGE_S, EXPORT_S, IMPORT_S = 1.5, 1.0, 1.5
+MIXED_P95_MS, IDLE_S = 500, 1.0
 MEMORY_MB = 1024
 
 
@@ -152,6 +153,23 @@ def http_rows(h: dict) -> list[Row]:
     return rows
 
 
+def serving_rows(m: dict) -> list[Row]:
+    asgi, sync = m["asgi"], m["sync"]
+    label = f"{m['clients']} clients on pages, embeds and API during {m['refreshes']} refreshes"
+    rows = [Row(f"serving: {label}", f"p95 {asgi['p95_ms']} ms, {asgi['rps']:.0f} req/s, {asgi['failed']} failed",
+                f"sync workers: p95 {sync['p95_ms']} ms, {sync['rps']:.0f} req/s, {sync['failed']} failed",
+                ratio(asgi["p95_ms"], sync["p95_ms"]), f"p95 ≤ {MIXED_P95_MS} ms, 0 failed",
+                asgi["p95_ms"] <= MIXED_P95_MS and asgi["failed"] == 0)]
+    alone = max(asgi["alone"])
+    for kind, count in m["held"].items():
+        a, b = asgi[kind], sync[kind]
+        rows.append(Row(f"serving: 6 requests beside {count} idle clients ({kind}), slowest",
+                        f"{a['max_s']:.2f} s, {a['answered']} of 6 answered",
+                        f"alone {alone:.2f} s; sync workers {b['answered']} of 6 answered", "—",
+                        f"≤ {IDLE_S} s, 6 of 6", a["answered"] == 6 and a["max_s"] <= IDLE_S))
+    return rows
+
+
 def browser_rows(b: dict) -> list[Row]:
     embed = b.pop("/embed/annual_totals", None)
     rows = []
@@ -189,10 +207,16 @@ NOTES = [
     "(p95 of 30 runs was the second-slowest run: one hiccup of a shared machine decided it), "
     "in a fresh process on the warehouse built from the real data (and from the largest synthetic register); "
     "the baseline is a `SELECT 1` through the same path (`dashboard.db.query`).",
-    "HTTP: gunicorn with 2 sync workers on 127.0.0.1 serving `dashboard.app:server`; load from a separate process "
+    "HTTP: the server as `python -m dashboard` runs it (gunicorn's asyncio worker, 2 processes, the WSGI app in "
+    "a2wsgi's threads: dashboard/asgi.py) on 127.0.0.1; load from a separate process "
     "(`bench.loadgen`: 4 threads, keep-alive, bounded in time and count), after a warm-up of 20 requests. Datasette "
     "(from PyPI) serves a SQLite copy of the same tables and answers the SQL of chart platform_matrix "
     "(`?sql=…&_shape=array`, the same 205 rows) in the same run. Cache-off rows: a second server with DEFEX_CACHE=0.",
+    "Serving: `bench.mixed` (the requests of tests/reliability/test_load: pages through Dash's router, embeds, API), "
+    "50 clients one request at a time for 20 s while `python -m etl run` refreshes the warehouse at 3 s and 11 s, "
+    "after every request twice as warm-up; then 6 requests of /api/v1/charts alone and beside 200 silent "
+    "connections, 50 that sent one request and idle, 10 whose body never ends (5 s socket timeout). Baseline in "
+    "the same run: gunicorn's sync workers (2) on `dashboard.app:server`, the model before issue 13.",
     "Browser: Debian's Chromium through Playwright, warm; time from `goto` to the first plotly trace drawn "
     "(first grid row on /deals, /sources, /quality), median of 3; baseline: an embed page drawing one chart.",
     "Static export: `dashboard.export.export` (HTML, PNG, SVG, CSV per chart) with its kaleido server started; "
@@ -209,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait", type=float, default=None,
                         help="seconds to wait at most for a quiet machine (load average ≤ 1.0) before measuring; "
                              "default $BENCH_WAIT, else 600 with --full and 0 in quick mode")
-    parser.add_argument("--only", default="etl,queries,http,browser,export", help="sections to run")
+    parser.add_argument("--only", default="etl,queries,http,serving,browser,export", help="sections to run")
     args = parser.parse_args(argv)
     mode = "full" if args.full else "quick"
     sections = set(args.only.split(","))
@@ -256,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
             results["http"] = http_bench.run(warehouse, work)
             return http_rows(results["http"])
 
+        def serving():
+            log("serving: the mixed crowd during refreshes, and idle clients, beside the sync workers")
+            results["serving"] = mixed.bench(work, real, log=log)
+            return serving_rows(results["serving"])
+
         def browser():
             log("browser: every page in headless Chromium")
             port = http_bench.free_port()
@@ -269,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
                                          {"DEFEX_DB": str(warehouse)})
             return export_rows(results["export"])
 
-        for name, section in (("queries", queries), ("http", http), ("browser", browser), ("export", export)):
+        for name, section in (("queries", queries), ("http", http), ("serving", serving), ("browser", browser),
+                              ("export", export)):
             if name not in sections:
                 continue
             try:

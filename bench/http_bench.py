@@ -1,6 +1,7 @@
-"""HTTP: requests/s and p95 of an embed page and the API (CSV, JSON) under gunicorn (2 workers, loopback),
-beside a static file from the same server (the ceiling) and Datasette's JSON API answering the same query on a
-SQLite copy of the same tables, all in the same run; load from a separate process (bench.loadgen)."""
+"""HTTP: requests/s and p95 of an embed page and the API (CSV, JSON) as `python -m dashboard` serves them (2
+workers, loopback), beside a static file from the same server (the ceiling) and Datasette's JSON API answering the
+same query on a SQLite copy of the same tables, all in the same run; load from a separate process (bench.loadgen).
+"""
 
 import contextlib
 import json
@@ -49,10 +50,16 @@ def to_sqlite(warehouse: Path, target: Path) -> None:
         con.close()
 
 
-def gunicorn(warehouse: Path, port: int, cache: bool, log: Path):
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-               "dashboard.app:server"]
+def gunicorn(warehouse: Path, port: int, cache: bool, log: Path, model: str = "asgi"):
+    """The server on 127.0.0.1:port. model "asgi": as `python -m dashboard` serves (gunicorn's asyncio worker,
+    dashboard/asgi.py); "sync": gunicorn's sync workers on dashboard.app:server, the model before (a baseline)."""
     env = {"DEFEX_DB": str(warehouse), "DEFEX_CACHE": "1" if cache else "0"}
+    if model == "asgi":
+        command = [sys.executable, "-m", "dashboard"]
+        env |= {"DEFEX_HOST": "127.0.0.1", "DEFEX_PORT": str(port), "DEFEX_WORKERS": "2"}
+    else:
+        command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+                   "dashboard.app:server"]
     return serve(command, env, f"http://127.0.0.1:{port}/api/v1/charts", log)
 
 

@@ -6,17 +6,11 @@ running then), all to 127.0.0.1. Every request must succeed (2xx, no connection 
 requests/s and latency percentiles. Served responses must switch to each new version without a restart.
 """
 
-import http.client
-import json
-import statistics
-import threading
-import time
-from urllib.parse import urlsplit
-
 import pytest
 
-from tests.reliability.conftest import LOOPBACK, serving
-from tests.reliability.test_crash import etl_run, run_to_end
+from bench.mixed import crowd, percentile
+from tests.reliability.conftest import serving
+from tests.reliability.test_crash import SHARED_SIPRI, run_to_end
 
 CLIENTS = 50
 SECONDS = 60
@@ -25,115 +19,13 @@ REFRESH_AT = (3, 20, 37)  # seconds into the load; each refresh also waits for t
 LIMIT = 150  # seconds: the load stops at SECONDS, or once the refreshes are done, but never after this
 
 
-def router(pathname: str, search: str = "") -> str:
-    """The body a browser posts to render a page (see test_hostile_params.ROUTER)."""
-    return json.dumps({"output": ".._pages_content.children..._pages_store.data..",
-                       "outputs": [{"id": "_pages_content", "property": "children"},
-                                   {"id": "_pages_store", "property": "data"}],
-                       "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                                  {"id": "_pages_location", "property": "search", "value": search}],
-                       "changedPropIds": ["_pages_location.pathname", "_pages_location.search"]})
-
-
-MIX = [  # (kind, method, path, body): what a browsing user, an embedding page and a script ask for
-    ("page", "GET", "/", None), ("page", "GET", "/deals?status=all", None),
-    ("page", "POST", "/_dash-update-component", router("/")),
-    ("page", "POST", "/_dash-update-component", router("/", "?from=2015&status=all")),
-    ("page", "POST", "/_dash-update-component", router("/countries", "?measure=tiv")),
-    ("page", "POST", "/_dash-update-component", router("/deals")),
-    ("page", "POST", "/_dash-update-component", router("/platforms", "?status=all")),
-    ("page", "POST", "/_dash-update-component", router("/firms")),
-    ("page", "POST", "/_dash-update-component", router("/compare", "?country=USA,RUS")),
-    ("page", "POST", "/_dash-update-component", router("/sources")),
-    ("page", "POST", "/_dash-update-component", router("/quality")),
-    ("page", "POST", "/_dash-update-component", router("/country/PAK")),
-    ("page", "POST", "/_dash-update-component", router("/firm/baykar")),
-    ("page", "POST", "/_dash-update-component", router("/platform/tb2", "?from=2018")),
-    ("embed", "GET", "/embed/annual_totals?publisher=ssb", None),
-    ("embed", "GET", "/embed/recipients_map?measure=tiv", None),
-    ("embed", "GET", "/embed/sipri_exporters", None),
-    ("embed", "GET", "/embed/status_mix?status=all", None),
-    ("api", "GET", "/api/v1/charts", None),
-    ("api", "GET", "/api/v1/charts/recipients_bar.json?status=all", None),
-    ("api", "GET", "/api/v1/charts/deliveries.csv", None),
-    ("api", "GET", "/api/v1/charts/sipri_trend.json?country=USA,RUS", None),
-    ("api", "GET", "/api/v1/charts/annual_totals.csv?from=2010", None),
-]
-
-
-class Tally:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.latencies: list[float] = []
-        self.kinds: dict[str, int] = {}
-        self.failures: list[str] = []
-        self.runs_served: list[tuple[float, str]] = []
-
-
-def client(number: int, base: str, stop: threading.Event, tally: Tally, started: float) -> None:
-    host, port = urlsplit(base).hostname, urlsplit(base).port
-    assert host == LOOPBACK
-    i = number
-    while not stop.is_set():
-        kind, method, path, body = MIX[i % len(MIX)]
-        i += 1
-        t0 = time.perf_counter()
-        try:
-            connection = http.client.HTTPConnection(host, port, timeout=60)
-            headers = {"Content-Type": "application/json"} if body else {}
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            connection.close()
-            outcome = None if 200 <= response.status < 300 else f"{response.status} {method} {path}"
-            run = response.getheader("X-Defex-Run")
-        except (OSError, http.client.HTTPException) as exc:
-            outcome, run = f"{type(exc).__name__}: {exc} {method} {path}", None
-        elapsed = time.perf_counter() - t0
-        with tally.lock:
-            tally.latencies.append(elapsed)
-            tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
-            if outcome:
-                tally.failures.append(outcome)
-            if run:
-                tally.runs_served.append((time.perf_counter() - started, run))
-
-
-def refresher(db, started: float, done: list, errors: list) -> None:
-    for at in REFRESH_AT[:REFRESHES]:
-        time.sleep(max(0.0, started + at - time.perf_counter()))
-        t0 = time.perf_counter() - started
-        process = etl_run(db)
-        _, err = process.communicate(timeout=LIMIT)
-        if process.returncode != 0:
-            errors.append(err.decode()[-1500:])
-        done.append((round(t0, 1), round(time.perf_counter() - started, 1), db.resolve().name))
-
-
-def percentile(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
-
-
 @pytest.mark.slow
 def test_fifty_clients_during_three_refreshes(tmp_path, figures):
     db = tmp_path / "wh" / "defence_exports.duckdb"
     run_to_end(db)
     first = db.resolve().name
     with serving(db, tmp_path / "server.log", workers=2) as base:
-        tally, stop, done, errors = Tally(), threading.Event(), [], []
-        started = time.perf_counter()
-        threads = [threading.Thread(target=client, args=(n, base, stop, tally, started), daemon=True)
-                   for n in range(CLIENTS)]
-        etl = threading.Thread(target=refresher, args=(db, started, done, errors), daemon=True)
-        for thread in [*threads, etl]:
-            thread.start()
-        while time.perf_counter() - started < LIMIT and (time.perf_counter() - started < SECONDS or etl.is_alive()):
-            time.sleep(0.2)
-        stop.set()
-        for thread in threads:
-            thread.join(90)
-        elapsed = time.perf_counter() - started
-        etl.join(1)
+        tally, done, errors, elapsed = crowd(base, CLIENTS, SECONDS, db, SHARED_SIPRI, REFRESH_AT[:REFRESHES], LIMIT)
     log = (tmp_path / "server.log").read_text()
 
     assert errors == [] and len(done) == REFRESHES, (errors, done)
