@@ -1,4 +1,7 @@
-"""python -m dashboard: serve the app with gunicorn on DEFEX_HOST:DEFEX_PORT (default 127.0.0.1:8050)."""
+"""python -m dashboard: serve the app with gunicorn on DEFEX_HOST:DEFEX_PORT (default 127.0.0.1:8050).
+A setting that cannot be used is one line on stderr and exit code 2."""
+
+import sys
 
 from gunicorn.app.base import BaseApplication
 
@@ -17,6 +20,16 @@ class Server(BaseApplication):
         return server
 
 
-if __name__ == "__main__":
+def main() -> int:
+    try:
+        config.check()
+    except config.ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"defex dashboard: http://{config.host()}:{config.port()}/")
     Server().run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
