@@ -2,7 +2,10 @@
 
 gunicorn's asyncio worker (`asgi`) serving dashboard.asgi:app, so idle and slow clients cost no worker (see
 dashboard/asgi.py); DEFEX_WORKERS processes, idle keep-alive connections closed after KEEPALIVE seconds.
+A setting that cannot be used is one line on stderr and exit code 2.
 """
+
+import sys
 
 from gunicorn.app.base import BaseApplication
 
@@ -26,6 +29,16 @@ class Server(BaseApplication):
         return app
 
 
-if __name__ == "__main__":
+def main() -> int:
+    try:
+        config.check()
+    except config.ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"defex dashboard: http://{config.host()}:{config.port()}/")
     Server().run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

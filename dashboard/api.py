@@ -125,7 +125,9 @@ def _chart_json(chart_id: str):
         return error
     chart, p, frame, line, meta = result
     rows = json.loads(frame.to_json(orient="records", date_format="iso"))
-    return jsonify({"chart": chart.id, "title": chart.title, "citation": line, "data_as_of": meta["data_as_of"],
+    about = charts.context(chart.id, p, frame, line)
+    return jsonify({"chart": chart.id, "title": chart.title, "subtitle": about.subtitle, "citation": line,
+                    "cite": about.citation, "permalink": about.permalink, "data_as_of": meta["data_as_of"],
                     "run_id": meta["run_id"], "params": p.query_string().lstrip("?"),
                     "columns": list(frame.columns), "rows": rows})
 
@@ -148,13 +150,14 @@ EMBED_PAGE = """<!doctype html>
    color: #212529; background: #fff; }}
  body {{ display: flex; flex-direction: column; }}
  header {{ padding: 8px 12px 0; }} h1 {{ font-size: 16px; margin: 0; }}
+ #embed-subtitle {{ font-size: 12px; color: #495057; margin: 2px 0 0; }}
  #chart {{ flex: 1 1 auto; min-height: 240px; }}
  footer {{ padding: 4px 12px 8px; font-size: 11px; color: #6c757d; }}
  footer a {{ color: #2166ac; }} .message {{ background: #fff3cd; padding: 4px 12px; font-size: 12px; }}
 </style>
 <script src="/vendor/plotly.min.js"></script>
 </head><body>
-<header><h1 id="embed-title">{title}</h1></header>
+<header><h1 id="embed-title">{title}</h1><p id="embed-subtitle">{subtitle}</p></header>
 {messages}
 <div id="chart"></div>
 <footer><span id="source-line">{source_line}</span> ·
@@ -180,14 +183,15 @@ def _embed(chart_id: str):
                         status=404, mimetype="text/html")
     try:
         p = parse(_query(), data.known())
-        figure, _, line = charts.build(chart_id, p, caption=False)
+        figure, frame, line = charts.build(chart_id, p, caption=False)
+        about = charts.context(chart_id, p, frame, line)
     except WarehouseMissing as exc:
         return Response(f"<!doctype html><p id='error'>{html.escape(str(exc))}</p>", status=503, mimetype="text/html")
     figure.update_layout(autosize=True, height=None, width=None)
     messages = "".join(f'<div class="message">{html.escape(m)}</div>' for m in p.messages)
     page = EMBED_PAGE.format(
-        title=html.escape(chart.title), source_line=html.escape(line), messages=messages,
-        full_view=html.escape(chart.page + p.query_string(), quote=True),
+        title=html.escape(chart.title), subtitle=html.escape(about.subtitle), source_line=html.escape(line),
+        messages=messages, full_view=html.escape(about.permalink, quote=True),
         figure_json=script_json(pio.to_json(figure, validate=False)),
     )
     return Response(page, mimetype="text/html")

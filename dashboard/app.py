@@ -9,7 +9,7 @@ from dash.exceptions import DependencyException
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from dashboard import api, ids
+from dashboard import api, config, ids
 
 log = logging.getLogger(__name__)
 CALLBACKS = "/_dash-update-component"
@@ -22,15 +22,25 @@ CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; sty
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'")
 
+TITLE = "defex · defence-export statistics"
+DESCRIPTION = "Türkiye's defence and aerospace exports: totals by publisher, deals, recipients, firms and platforms."
+
 app = dash.Dash(
     __name__,
     use_pages=True,
     pages_folder="pages",
-    title="defex · defence-export statistics",
+    title=TITLE,
     suppress_callback_exceptions=True,
     serve_locally=True,
     update_title=None,
-    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    # Dash's page meta tags write the request's URL (its Host header) into twitter:url: a forged Host would be
+    # echoed into every page (issue 13, item 10). They are off; ours name the configured public URL, if any.
+    include_pages_meta=False,
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+               {"name": "description", "content": DESCRIPTION}, {"property": "og:title", "content": TITLE},
+               {"property": "og:type", "content": "website"}, {"property": "og:description", "content": DESCRIPTION},
+               *([{"property": "og:url", "content": config.public_url() + "/"},
+                  {"property": "twitter:url", "content": config.public_url() + "/"}] if config.public_url() else [])],
     use_async=False,  # Dash turns async on whenever asgiref is importable (datasette, in the bench extra, brings
     # it): the app would then depend on what else is installed, and refuse requests beside a running event loop
 )

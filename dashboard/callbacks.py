@@ -71,17 +71,15 @@ def export_deals_csv(clicks):
     return bool(clicks)
 
 
-# PNG / SVG of the chart as shown, with its title and source line added, drawn in the browser (no server work).
+# PNG / SVG of the chart as shown, drawn in the browser (no server work), with the caption the exports carry
+# (figures.caption_layout: title, subtitle, source line and permalink).
 DOWNLOAD_IMAGE = """
 function(png, svg, caption) {
     const format = dash_clientside.callback_context.triggered_id.format;
     const gd = document.querySelector(`#card-${caption.chart} .js-plotly-plot`);
-    const margin = Object.assign({}, gd.layout.margin, {t: 90, b: 100});
-    const note = {text: caption.source, showarrow: false, xref: "paper", yref: "paper", x: 0, y: 0, yshift: -80,
-                  xanchor: "left", yanchor: "top", font: {size: 11, color: "#6c757d"}};
-    const layout = Object.assign({}, gd.layout, {margin: margin, width: 1200, height: 700,
-        title: {text: caption.title, x: 0.01, xanchor: "left"},
-        annotations: (gd.layout.annotations || []).concat([note])});
+    const layout = Object.assign({}, gd.layout, {width: 1200, height: 700, title: caption.title,
+        margin: Object.assign({}, gd.layout.margin, caption.margin),
+        annotations: (gd.layout.annotations || []).concat([caption.annotation])});
     Plotly.toImage({data: gd.data, layout: layout}, {format: format, width: 1200, height: 700}).then(url => {
         const a = document.createElement("a");
         a.href = url; a.download = `defex-${caption.chart}.${format}`;

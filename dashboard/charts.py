@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import data
+from dashboard import config, data
 from dashboard import figures as figs
-from dashboard.params import MEASURE_LABELS, Params, parse
+from dashboard.params import MEASURE_LABELS, STATUS_LABELS, Params, parse
 
 
 @dataclass(frozen=True)
@@ -54,23 +54,23 @@ def _firm_figure(metric: str) -> Callable[[Params], pd.DataFrame]:
 
 
 CHARTS: dict[str, Chart] = {c.id: c for c in [
-    Chart("annual_totals", "Defence & aerospace exports by publisher", "/",
+    Chart("annual_totals", "Türkiye's defence & aerospace exports by publisher", "/",
           "Calendar-year totals as each body publishes them (SSB goods+services, TİM customs goods, SaSaD survey); "
           "scopes are never merged. Diamonds mark events.",
           ("from", "to", "publisher", "status", "country"), data.annual_totals, _annual),
-    Chart("yoy_growth", "Year-over-year growth, like with like", "/",
+    Chart("yoy_growth", "Türkiye's defence exports: year-over-year growth, like with like", "/",
           "Growth against the year before, computed only between totals of the same publisher and scope.",
           ("from", "to", "publisher"), data.yoy_growth, lambda df, p: figs.yoy_growth(df)),
-    Chart("monthly", "Monthly exports and year-to-date totals", "/",
+    Chart("monthly", "Türkiye's monthly defence exports and year-to-date totals", "/",
           "Monthly figures (bars) and cumulative year-to-date totals (line) as published; the latest year is "
           "incomplete; a grey cross marks a month no publisher's figure was found for. Default publisher SSB.",
           ("from", "to", "publisher"), lambda p: data.monthly(_monthly_params(p)), _monthly),
-    Chart("destinations", "Exports by destination, US$ as published", "/countries",
+    Chart("destinations", "Türkiye's defence exports by destination, US$ as published", "/countries",
           "What TİM, the Ministry of Trade or SSB published as exported to each country, in US$ million, for the "
           "period each gave (customs goods unless marked); never summed with deals, units or SIPRI TIV. A rank or "
           "share published without a value, and groups such as 'EU, NATO and US', are in the data (CSV), not drawn.",
           ("from", "to", "country", "publisher"), data.destinations, lambda df, p: figs.destinations(df)),
-    Chart("deal_timeline", "Deal timelines: talks, MoU, contract, deliveries", "/deals",
+    Chart("deal_timeline", "Türkiye's export deals: talks, MoU, contract, deliveries", "/deals",
           "Each deal's dated steps, each with its own source; a deal's status is its latest step. Every status "
           "is shown, talks and stalls included.",
           ("from", "to", "country", "firm", "platform"), data.deal_timeline, lambda df, p: figs.deal_timeline(df)),
@@ -79,33 +79,33 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
           "converted from another currency at the ECB reference rate (said in the hover and the CSV).",
           ("from", "to", "country", "firm", "platform", "status", "measure"), data.recipients,
           lambda df, p: figs.recipients_map(df, measure=p.measure), deal_based=True),
-    Chart("recipients_bar", "Recipients ranked", "/countries",
+    Chart("recipients_bar", "Recipients of Türkiye's defence exports, ranked", "/countries",
           "The leading recipients for the chosen measure; with status=all, unconfirmed deals are hatched.",
           ("from", "to", "country", "firm", "platform", "status", "measure"), data.recipients,
           lambda df, p: figs.recipients_bar(df, measure=p.measure), deal_based=True),
-    Chart("firm_exports", "Firm exports (SSB and TİM lists, firms' statements)", "/firms",
+    Chart("firm_exports", "Exports of Türkiye's firms (SSB and TİM lists, firms' statements)", "/firms",
           "Export values of individual firms, US$ million: SSB's or TİM's list where there is one, else the firm's "
           "own statement, else the press (the hover names it).",
           ("from", "to", "firm"), _firm_figure("export_usd_m"),
           lambda df, p: figs.firm_values(df, label="exports, US$ million")),
-    Chart("top100", "SIPRI Top 100: arms revenue and rank", "/firms",
+    Chart("top100", "Türkiye's firms in SIPRI's Top 100: arms revenue and rank", "/firms",
           "Arms revenue of Turkish firms in SIPRI's Top 100 arms-producing companies, with their rank.",
           ("from", "to", "firm"), lambda p: data.firm_figures(p, "arms_revenue_usd_m", ("sipri",)),
           lambda df, p: figs.top100(df, data.firm_figures(p, "top100_rank", ("sipri",)))),
-    Chart("top100_ranks", "Top 100 ranks over editions (SIPRI and Defense News)", "/firms",
+    Chart("top100_ranks", "Top 100 ranks of Türkiye's firms over editions (SIPRI and Defense News)", "/firms",
           "Each Turkish firm's rank in each edition of SIPRI's Top 100 arms-producing companies (arms revenue) and "
           "of Defense News' Top 100 (defence revenue); an edition ranks the year before it. The lists measure "
           "different things: their ranks are drawn apart, never merged.",
           ("from", "to", "firm"), data.firm_ranks, lambda df, p: figs.firm_ranks(df)),
-    Chart("platform_matrix", "Platforms × recipients", "/platforms",
+    Chart("platform_matrix", "Türkiye's export platforms × recipients", "/platforms",
           "Which platform went to which country: deals, units or US$ per cell.",
           ("from", "to", "country", "firm", "platform", "status", "measure"), data.platform_matrix,
           lambda df, p: figs.platform_matrix(df, measure=p.measure), deal_based=True),
-    Chart("deliveries", "Deliveries over time", "/platforms",
+    Chart("deliveries", "Deliveries of Türkiye's export deals over time", "/platforms",
           "Deals with deliveries in each year (SIPRI records delivery years, not units per year).",
           ("from", "to", "country", "firm", "platform", "status"), data.deliveries,
           lambda df, p: figs.deliveries(df), deal_based=True),
-    Chart("status_mix", "Deal status by platform", "/platforms",
+    Chart("status_mix", "Status of Türkiye's export deals by platform", "/platforms",
           "From talks to delivered: how far each platform's export deals have come.",
           ("from", "to", "country", "firm", "platform", "status"), data.status_mix,
           lambda df, p: figs.status_mix(df), deal_based=True),
@@ -149,12 +149,18 @@ def source_names(chart: Chart, df: pd.DataFrame, p: Params) -> list[str]:
     return [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def source_line(chart: Chart, df: pd.DataFrame, p: Params) -> str:
+def _shown_sources(chart: Chart, df: pd.DataFrame, p: Params) -> str:
+    """'SSB, TİM figures, as reported by Outlet A; Outlet C': whose figures, and who published them."""
     names = source_names(chart, df, p)
     shown = "; ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
     if "publisher" in df and not df.empty:
         figures_of = ", ".join(figs.PUBLISHER_SHORT.get(b, b) for b in sorted(df["publisher"].unique()))
         shown = f"{figures_of} figures, as reported by {shown}"
+    return shown
+
+
+def source_line(chart: Chart, df: pd.DataFrame, p: Params) -> str:
+    shown = _shown_sources(chart, df, p)
     meta = data.meta()
     unit = f" · measure: {MEASURE_LABELS[p.measure]}" if "measure" in chart.params else ""
     if "measure" in chart.params and p.measure == "usd" and chart.deal_based:
@@ -178,14 +184,124 @@ def usd_leaves_out_most(p: Params) -> bool:
     return 2 * (cov["published"] + cov["converted"]) < cov["deals"]
 
 
+# --- context: what a chart carries wherever it goes (issue 12, item 7) --------------------------------------------
+
+RELATIVE_NOTE = " (relative to where the dashboard is served)"
+
+
+@dataclass(frozen=True)
+class Context:
+    title: str
+    subtitle: str  # the range and the filters in words, defaults included
+    source_line: str
+    permalink: str  # DEFEX_PUBLIC_URL + page + query, or page + query when no public URL is configured
+    citation: str  # the "cite this" sentence
+
+    @property
+    def permalink_text(self) -> str:
+        """The permalink as printed in an export: a relative one says what it is relative to."""
+        return self.permalink + ("" if self.permalink.startswith(("http://", "https://")) else RELATIVE_NOTE)
+
+
+def permalink(path_and_query: str) -> str:
+    """A link to a view of the dashboard: from the configured public URL, never from a request's Host header."""
+    return config.public_url() + path_and_query
+
+
+def _years_covered(chart: Chart, df: pd.DataFrame, p: Params) -> tuple[int, int] | None:
+    """The years the chart shows: the selection's from/to where given, else the data's first and last year."""
+    if chart.id.startswith("sipri_") and data.sipri_last_year():
+        return data.sipri_period(p)
+    if "year" in df:
+        years = pd.to_numeric(df["year"], errors="coerce")
+    elif "period_start" in df:
+        years = pd.concat([df["period_start"], df["period_end"]])
+    elif "date" in df:
+        years = pd.to_numeric(df["date"].astype(str).str[:4], errors="coerce")
+    elif chart.deal_based:
+        years = data.deal_sources(p)["order_year"]
+    else:
+        years = pd.Series(dtype=float)
+    years = years.dropna()
+    if years.empty and not (p.from_ and p.to):
+        return None
+    return (p.from_ or int(years.min()), p.to or int(years.max()))
+
+
+def _listed(label: str, names: list[str]) -> str:
+    return f"{label}{'s' if len(names) > 1 else ''}: {', '.join(names)}"
+
+
+def subtitle(chart: Chart, df: pd.DataFrame, p: Params) -> str:
+    """'2015–2025 · recipient: Pakistan · firm: Baykar · confirmed deals · measure: deals (count)': names from the
+    warehouse and the word maps, never codes alone; defaults said too."""
+    span = _years_covered(chart, df, p)
+    parts = [("years not known" if span is None else
+              f"{span[0]}" if span[0] == span[1] else f"{span[0]}–{span[1]}")]
+    if "country" in chart.params and p.country:
+        names = data.names("place")
+        label = "compared with" if chart.id == "sipri_trend" else "recipient" if (
+            chart.deal_based or chart.id in ("destinations", "deal_timeline")) else "country"
+        shown = [names.get(c, c) for c in p.country]
+        parts.append(f"{label}: {', '.join(shown)}" if label == "compared with" else _listed(label, shown))
+    for name in ("firm", "platform"):
+        if name in chart.params and getattr(p, name):
+            names = data.names(name)
+            parts.append(_listed(name, [names.get(i, i) for i in getattr(p, name)]))
+    if "publisher" in chart.params:
+        if p.publisher:
+            parts.append(_listed("publisher", [figs.PUBLISHER_SHORT.get(b, b) for b in p.publisher]))
+        elif chart.id == "monthly":
+            parts.append("publisher: SSB (default)")
+        elif "publisher" in df and not df.empty:
+            drawn = sorted(df["publisher"].unique())
+            parts.append(_listed("publisher", [figs.PUBLISHER_SHORT.get(b, b) for b in drawn]))
+    if "status" in chart.params:
+        what = "deals" if chart.deal_based else "events"
+        parts.append(f"{what} at stage: {', '.join(STATUS_LABELS[s] for s in p.stages)}" if p.stages else
+                     f"all {what}, incl. talks" if p.status == "all" else f"confirmed {what}")
+    if "measure" in chart.params:
+        parts.append(f"measure: {MEASURE_LABELS[p.measure]}")
+    return " · ".join(parts)
+
+
+def _published(chart: Chart, df: pd.DataFrame, p: Params) -> str:
+    """', published 2025-01-03 to 2026-01-03' (and the URL where every figure has the same one)."""
+    sources = data.deal_sources(p) if chart.deal_based else df
+    if "source_published" not in sources or sources.empty:
+        return ""
+    dates = sorted(d for d in sources["source_published"].dropna().astype(str) if d)
+    text = "" if not dates else f", published {dates[0]}" + (f" to {dates[-1]}" if dates[-1] != dates[0] else "")
+    urls = set(sources["source_url"].dropna()) if "source_url" in sources else set()
+    return text + (f", {urls.pop()}" if len(urls) == 1 else "")
+
+
+def context(chart_id: str, p: Params, df: pd.DataFrame | None = None, line: str | None = None) -> Context:
+    """Title, subtitle, source line, permalink and citation of a chart for these params."""
+    chart = get(chart_id)
+    df = chart.query(p) if df is None else df
+    line = source_line(chart, df, p) if line is None else line
+    sub = subtitle(chart, df, p)
+    link = permalink(chart.page + p.query_string())
+    shown = _shown_sources(chart, df, p) or "none in this selection"
+    cited = Context(chart.title, sub, line, link, "")
+    citation = (f"“{chart.title}”, {sub}; source: {shown}{_published(chart, df, p)}; "
+                f"data as of {data.meta()['data_as_of']}; {cited.permalink_text}; compiled by defex.")
+    return Context(chart.title, sub, line, link, citation)
+
+
 def build(chart_id: str, p: Params, caption: bool = True) -> tuple[go.Figure, pd.DataFrame, str]:
-    """The figure, the data behind it, and its source line. With caption, the figure carries its title and
-    source line itself (embeds, exports, Python); pages print them around the chart instead."""
+    """The figure, the data behind it, and its source line. With caption, the figure carries its title, subtitle,
+    source line and permalink itself (exports, Python); pages and embeds print them around the chart instead."""
     chart = get(chart_id)
     df = chart.query(p)
     line = source_line(chart, df, p)
     fig = chart.draw(df, p)
-    return (figs.with_caption(fig, title=chart.title, source_line=line) if caption else fig), df, line
+    if not caption:
+        return fig, df, line
+    ctx = context(chart_id, p, df, line)
+    return figs.with_caption(fig, title=ctx.title, source_line=line, subtitle=ctx.subtitle,
+                             permalink=ctx.permalink_text), df, line
 
 
 def query_from_kwargs(kwargs: dict) -> dict:

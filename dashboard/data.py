@@ -72,6 +72,7 @@ def known() -> Known:
 @lru_cache(maxsize=8)
 def _names(_version: str, kind: str) -> dict:
     sql = {"country": "SELECT iso3, name FROM countries WHERE kind = 'country' ORDER BY name",
+           "place": "SELECT iso3, name FROM countries ORDER BY name",  # countries, regions and groups
            "firm": "SELECT firm_id, name FROM firms ORDER BY name",
            "platform": "SELECT platform_id, name FROM platforms ORDER BY name",
            "publisher": "SELECT publisher_id, name FROM publishers ORDER BY publisher_id"}[kind]
@@ -99,7 +100,7 @@ def search_terms(kind: str) -> dict:
 
 
 def names(kind: str) -> dict:
-    """id -> display name for 'country', 'firm', 'platform' or 'publisher'."""
+    """id -> display name for 'country', 'firm', 'platform' or 'publisher' ('place': any ISO3 code SIPRI uses)."""
     return _names(version(), kind)
 
 
@@ -418,6 +419,15 @@ def platform_profile(platform_id: str) -> pd.DataFrame:
     return query("""SELECT pl.platform_id, pl.name, pl.aliases, pl.category, pl.firm_id, f.name AS firm, pl.note
                     FROM platforms AS pl LEFT JOIN firms AS f USING (firm_id) WHERE pl.platform_id = $id""",
                  {"id": platform_id})
+
+
+def deal_sources(p: Params) -> pd.DataFrame:
+    """The source of each deal in view: its publisher, publication date and URL; and the deal's order year."""
+    return run(f"""
+        SELECT s.publisher AS source_publisher, strftime(s.published, '%Y-%m-%d') AS source_published,
+               s.url AS source_url, d.order_year
+        FROM deals AS d JOIN sources AS s ON s.source_id = d.source_id
+        WHERE {DEAL_FILTER} ORDER BY d.deal_id""", p)
 
 
 def deal_source_publishers(p: Params) -> dict:

@@ -564,30 +564,28 @@ def _caption_lines(text: str, width: int) -> list[str]:
     return lines
 
 
-def with_caption(fig: go.Figure, *, title: str, source_line: str) -> go.Figure:
-    """Title on top and the whole source line under the plot (wrapped, never cut), so the figure carries them
-    wherever it goes."""
-    fig = go.Figure(fig)
-    lines = _caption_lines(source_line, 150)
+def caption_layout(fig: go.Figure, *, title: str, source_line: str, subtitle: str = "", permalink: str = "") -> dict:
+    """The layout that puts the title and subtitle on top and, under the plot, the whole source line (wrapped,
+    never cut) and the permalink: applied by with_caption, and by the browser to the PNG/SVG it downloads."""
+    lines = _caption_lines(source_line, 150) + ([f"View: {permalink}"] if permalink else [])
     legend_rows = 1 + len([t for t in fig.data if t.showlegend is not False]) // 4
     bottom = max(fig.layout.margin.b or 50, 64) + 16 * len(lines)  # room for tick labels and axis title
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left", y=0.98, yref="container", yanchor="top", font=dict(size=16)),
-        margin=dict(t=max(fig.layout.margin.t or 40, 50 + 22 * legend_rows), b=bottom),
-    )
-    fig.add_annotation(
-        text="<br>".join(lines),
-        showarrow=False,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-(bottom - 8),
-        xanchor="left",
-        yanchor="bottom",
-        font=dict(size=11, color="#6c757d"),
-        align="left",
-    )
+    top = max(fig.layout.margin.t or 40, 50 + 22 * legend_rows) + (20 if subtitle else 0)
+    heading = dict(text=title, x=0, xanchor="left", y=0.98, yref="container", yanchor="top", font=dict(size=16))
+    if subtitle:
+        heading["subtitle"] = dict(text=subtitle, font=dict(size=12, color="#495057"))
+    note = dict(text="<br>".join(lines), showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 8),
+                xanchor="left", yanchor="bottom", font=dict(size=11, color="#6c757d"), align="left")
+    return {"title": heading, "margin": {"t": top, "b": bottom}, "annotation": note}
+
+
+def with_caption(fig: go.Figure, *, title: str, source_line: str, subtitle: str = "",
+                 permalink: str = "") -> go.Figure:
+    """The figure with its title, subtitle, source line and permalink on it, so it carries them wherever it goes."""
+    fig = go.Figure(fig)
+    caption = caption_layout(fig, title=title, source_line=source_line, subtitle=subtitle, permalink=permalink)
+    fig.update_layout(title=caption["title"], margin=caption["margin"])
+    fig.add_annotation(**caption["annotation"])
     return fig
 
 

@@ -9,9 +9,9 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ctx, dcc, html
-from flask import has_request_context, request
 
 from dashboard import charts, data, ids
+from dashboard import figures as figs
 from dashboard.db import WarehouseMissing
 from dashboard.figures import CATEGORY_WORDS
 from dashboard.params import (
@@ -145,22 +145,30 @@ def _coverage_note(chart, p: Params, page_path: str) -> list:
 def chart_card(chart_id: str, p: Params, *, page_path: str) -> dbc.Card:
     """Title, the chart, its source line and data-as-of, a share row, and a provenance panel for clicks."""
     chart = charts.get(chart_id)
-    figure, _, line = charts.build(chart_id, p, caption=False)
+    figure, frame, line = charts.build(chart_id, p, caption=False)
+    about = charts.context(chart_id, p, frame, line)
     query = p.query_string()
-    origin = request.host_url.rstrip("/") if has_request_context() else ""
-    embed = f"{origin}/embed/{chart_id}{query}"
+    # Absolute links come from DEFEX_PUBLIC_URL, never from the request's Host header; unset, they are relative.
+    embed = charts.permalink(f"/embed/{chart_id}{query}")
     snippet = f'<iframe src="{embed}" width="800" height="500" style="border:0"></iframe>'
+    caption = figs.caption_layout(figure, title=about.title, source_line=line, subtitle=about.subtitle,
+                                  permalink=charts.permalink(page_path + query))
     share = html.Div([
         html.A("link", href=page_path + query, className="me-1"),
-        dcc.Clipboard(content=origin + page_path + query, title="copy the link to this view",
+        dcc.Clipboard(content=charts.permalink(page_path + query), title="copy the link to this view",
                       className="d-inline me-3 copy-link"),
-        html.A("embed", href=embed, className="me-1", target="_blank"),
+        html.A("embed", href=f"/embed/{chart_id}{query}", className="me-1", target="_blank"),
         dcc.Clipboard(content=snippet, title="copy the iframe snippet", className="d-inline me-3 copy-iframe"),
         html.Button("PNG", id=ids.image_id(chart_id, "png"), className="btn btn-link btn-sm p-0 me-3"),
         html.Button("SVG", id=ids.image_id(chart_id, "svg"), className="btn btn-link btn-sm p-0 me-3"),
         html.A("CSV", href=f"/api/v1/charts/{chart_id}.csv{query}", className="me-3"),
         html.A("JSON", href=f"/api/v1/charts/{chart_id}.json{query}", className="me-3"),
-        dcc.Store(id=ids.caption_id(chart_id), data={"chart": chart_id, "title": chart.title, "source": line}),
+        html.Details([html.Summary("cite this", className="btn btn-link btn-sm p-0 cite-toggle"),
+                      html.Span(about.citation, className="citation me-1"),
+                      dcc.Clipboard(content=about.citation, title="copy the citation",
+                                    className="d-inline copy-citation")],
+                     className="d-inline-block cite", id=f"cite-{chart_id}"),
+        dcc.Store(id=ids.caption_id(chart_id), data={"chart": chart_id, **caption}),
     ], className="small share")
     return dbc.Card([
         dbc.CardHeader(html.H2(chart.title, className="h6 mb-0")),

@@ -70,6 +70,19 @@ def test_json_equals_the_registry_frame(client, built):
     assert body["params"] == "status=all&measure=units" and body["data_as_of"] == "2026-01-03"
 
 
+def test_json_carries_subtitle_permalink_and_the_cite_sentence(client, monkeypatch):
+    monkeypatch.delenv("DEFEX_PUBLIC_URL", raising=False)
+    body = client.get("/api/v1/charts/recipients_bar.json?country=POL").json
+    assert (body["title"], body["subtitle"], body["permalink"]) == (
+        "Recipients of Türkiye's defence exports, ranked", "2021 · recipient: Poland · confirmed deals · "
+        "measure: deals (count)", "/countries?country=POL")
+    assert body["citation"].startswith("Source: Outlet A · measure: deals (count) · compiled by defex")  # kept
+    assert body["cite"] == (
+        "“Recipients of Türkiye's defence exports, ranked”, 2021 · recipient: Poland · confirmed deals · measure: "
+        "deals (count); source: Outlet A, published 2026-01-03, https://example.org/a; data as of 2026-01-03; "
+        "/countries?country=POL (relative to where the dashboard is served); compiled by defex.")
+
+
 def test_csv_neutralises_formulas_but_keeps_negative_numbers(client):
     import pandas as pd
 
@@ -82,7 +95,8 @@ def test_csv_neutralises_formulas_but_keeps_negative_numbers(client):
 
 def test_embed_page_has_title_source_line_and_a_link_back(client):
     page = client.get("/embed/annual_totals?publisher=ssb").data.decode()
-    assert '<h1 id="embed-title">Defence &amp; aerospace exports by publisher</h1>' in page
+    assert '<h1 id="embed-title">Türkiye&#x27;s defence &amp; aerospace exports by publisher</h1>' in page
+    assert '<p id="embed-subtitle">2024–2025 · publisher: SSB · confirmed events</p>' in page
     assert "data as of 2026-01-03 (ETL run " in page
     assert '<a id="full-view" href="/?publisher=ssb" target="_top">' in page
     assert '<script src="/vendor/plotly.min.js">' in page and "cdn" not in page.lower()

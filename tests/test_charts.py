@@ -59,7 +59,8 @@ def test_every_chart_builds_for_default_and_all_statuses(warehouse, chart_id):
         fig, df, line = charts.build(chart_id, p)
         assert isinstance(fig, go.Figure)
         assert fig.layout.title.text == charts.CHARTS[chart_id].title
-        assert fig.layout.annotations[-1].text == line
+        view = charts.context(chart_id, p).permalink_text
+        assert fig.layout.annotations[-1].text == f"{line}<br>View: {view}"
         assert line.endswith(f"data as of 2026-01-03 (ETL run {run_id(warehouse)})")
 
 
@@ -194,3 +195,70 @@ def test_annual_event_markers_respect_status(warehouse):
         return [t for t in charts.build("annual_totals", p)[0].data if t.name == "events"][0]
     assert (plain(events(Params()).x), events(Params()).text) == ([2026], ("2025 exports pass $10 bn",))
     assert plain(events(Params(status="all")).x) == [2025, 2026]
+
+
+# --- context: title, subtitle in words, permalink, citation (issue 12, item 7) ------------------------------------
+
+def test_titles_say_turkiye_where_the_chart_is_about_its_exports():
+    assert charts.get("annual_totals").title == "Türkiye's defence & aerospace exports by publisher"
+    assert charts.get("recipients_bar").title == "Recipients of Türkiye's defence exports, ranked"
+    assert charts.get("sipri_exporters").title == "Exporters of major arms ranked (SIPRI TIV)"  # all exporters
+    about = [c.id for c in charts.CHARTS.values() if "Türkiye" not in c.title]
+    assert about == ["sipri_exporters"]
+
+
+def test_subtitle_says_the_range_and_filters_in_words(warehouse):
+    p = Params(from_=2015, to=2025, country=("PAK",), firm=("baykar",), measure="units")
+    assert charts.context("recipients_map", p).subtitle == (
+        "2015–2025 · recipient: Pakistan · firm: Baykar · confirmed deals · measure: units")
+    assert charts.context("recipients_map", Params(status="talks,delivered", platform=("tb2", "akinci"))).subtitle == (
+        "2021 · platforms: Bayraktar TB2, Akıncı · deals at stage: talks, delivered · measure: deals (count)")
+    assert charts.context("recipients_map", Params(status="talks")).subtitle == (
+        "years not known · deals at stage: talks · measure: deals (count)")  # its only deal has no order year
+
+
+def test_subtitle_says_the_defaults_too_with_the_years_the_chart_covers(warehouse):
+    assert charts.context("recipients_map", Params()).subtitle == (
+        "2021–2022 · confirmed deals · measure: deals (count)")
+    assert charts.context("recipients_map", Params(status="all")).subtitle == (
+        "2021–2022 · all deals, incl. talks · measure: deals (count)")
+    assert charts.context("annual_totals", Params()).subtitle == (
+        "2024–2025 · publishers: SSB, TİM · confirmed events")
+    assert charts.context("monthly", Params()).subtitle == "2024–2025 · publisher: SSB (default)"
+
+
+def test_permalink_is_relative_unless_a_public_url_is_configured(warehouse, monkeypatch):
+    p = Params(from_=2015, country=("PAK",))
+    monkeypatch.delenv("DEFEX_PUBLIC_URL", raising=False)
+    assert (charts.context("recipients_map", p).permalink,
+            charts.context("recipients_map", p).permalink_text) == (
+        "/countries?from=2015&country=PAK",
+        "/countries?from=2015&country=PAK (relative to where the dashboard is served)")
+    monkeypatch.setenv("DEFEX_PUBLIC_URL", "https://defex.example.org/")
+    assert (charts.context("recipients_map", p).permalink,
+            charts.context("recipients_map", p).permalink_text) == (
+        "https://defex.example.org/countries?from=2015&country=PAK",
+        "https://defex.example.org/countries?from=2015&country=PAK")
+
+
+def test_figure_carries_title_subtitle_source_line_and_permalink(warehouse, monkeypatch):
+    monkeypatch.delenv("DEFEX_PUBLIC_URL", raising=False)
+    fig = charts.figure("recipients_map", from_=2015, country="PAK")
+    assert fig.layout.title.text == "Where Türkiye's defence exports go"
+    assert fig.layout.title.subtitle.text == (
+        "2015–2022 · recipient: Pakistan · confirmed deals · measure: deals (count)")
+    caption = fig.layout.annotations[-1].text
+    assert "compiled by defex" in caption
+    assert caption.endswith("View: /countries?from=2015&country=PAK (relative to where the dashboard is served)")
+
+
+def test_citation_is_one_sentence_with_title_publishers_dates_url_and_permalink(warehouse, monkeypatch):
+    monkeypatch.setenv("DEFEX_PUBLIC_URL", "https://defex.example.org")
+    assert charts.context("recipients_map", Params(country=("POL",))).citation == (
+        "“Where Türkiye's defence exports go”, 2021 · recipient: Poland · confirmed deals · measure: deals (count); "
+        "source: Outlet A, published 2026-01-03, https://example.org/a; data as of 2026-01-03; "
+        "https://defex.example.org/countries?country=POL; compiled by defex.")
+    assert charts.context("annual_totals", Params()).citation == (
+        "“Türkiye's defence & aerospace exports by publisher”, 2024–2025 · publishers: SSB, TİM · confirmed events; "
+        "source: SSB, TİM figures, as reported by Outlet A; Outlet C, published 2025-01-03 to 2026-01-03; "
+        "data as of 2026-01-03; https://defex.example.org/; compiled by defex.")
