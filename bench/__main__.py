@@ -119,6 +119,11 @@ def query_rows(real: dict, big: dict | None, big_label: str) -> list[Row]:
         rows.append(Row(f"query {chart} (real data)", f"p50 {q['p50_ms']:.1f} / p95 {q['p95_ms']:.1f} ms",
                         f"round trip of SELECT 1: p95 {floor['p95_ms']:.1f} ms", ratio(q["p95_ms"], floor["p95_ms"]),
                         f"p95 ≤ {QUERY_P95_REAL_MS} ms", q["p95_ms"] <= QUERY_P95_REAL_MS))
+    if "figure" in real:
+        f = real["figure"]
+        rows.append(Row("figure: an empty figure in the house template", f"p50 {f['project']['p50_ms']:.1f} ms",
+                        f"plotly's template string: p50 {f['plotly']['p50_ms']:.1f} ms",
+                        ratio(f["plotly"]["p50_ms"], f["project"]["p50_ms"], "× faster"), "—", None))
     if big:
         full = big_label == "5m"
         for chart, q in big["charts"].items():

@@ -66,10 +66,17 @@ pio.templates["defex"] = go.layout.Template(
     )
 )
 TEMPLATE = "plotly_white+defex"
+# The two templates merged and validated once: plotly merges and validates a template named by a string again for
+# every figure (make bench, section queries: ~49 ms against ~4 ms per figure here).
+_TEMPLATE = pio.templates.merge_templates(*TEMPLATE.split("+"))
 
 
 def _fig(**layout) -> go.Figure:
-    return go.Figure(layout=dict(template=TEMPLATE, **layout))
+    """An empty figure in the house template; every property set on it after the template is validated."""
+    fig = go.Figure(layout=dict(template=_TEMPLATE), _validate=False)  # the template was validated above
+    fig._validate = fig.layout._validate = True
+    fig.update_layout(**layout)
+    return fig
 
 
 def empty(message: str) -> go.Figure:
