@@ -5,8 +5,12 @@ computed from one version is valid for as long as that version is published, so 
 version and a refresh is never served stale. flask-caching's SimpleCache (pickled values, so a caller can
 never change what the next one gets); in a multi-host setup the same keys work with its Redis backend.
 DEFEX_CACHE=0 turns it off (the benchmarks measure both).
+
+One computation per key at a time: requests that ask for the same missing key while it is being computed
+wait for it instead of computing it again (after a refresh, a crowd asking for the same page costs one render).
 """
 
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -39,9 +43,13 @@ def cached(kind: str, key: tuple, compute: Callable[[], T]) -> T:
     hit = _store.get(full)
     if hit is not None:
         return hit
-    value = compute()
-    _store.set(full, value)
-    return value
+    with _flight(full):
+        hit = _store.get(full)  # computed by the request this one waited for
+        if hit is not None:
+            return hit
+        value = compute()
+        _store.set(full, value)
+        return value
 
 
 def clear() -> None:
@@ -55,13 +63,38 @@ def response(key: tuple | None, make: Callable[[], Response]) -> Response:
         return make()
     full = repr((version(), "response", key))
     hit = _store.get(full)
-    if hit is not None:
-        body, status, headers = hit
-        return Response(body, status=status, headers=headers)
-    made = make()
-    if made.status_code == 200 and not made.direct_passthrough:
-        _store.set(full, (made.get_data(), made.status_code, list(made.headers.items())))
-    return made
+    if hit is None:
+        with _flight(full):
+            hit = _store.get(full)  # made by the request this one waited for
+            if hit is None:
+                made = make()
+                if made.status_code == 200 and not made.direct_passthrough:
+                    _store.set(full, (made.get_data(), made.status_code, list(made.headers.items())))
+                return made
+    body, status, headers = hit
+    return Response(body, status=status, headers=headers)
+
+
+_flights: dict[str, threading.Lock] = {}
+_flights_guard = threading.Lock()
+
+
+class _flight:
+    """Held while one request computes a key; the others asking for it meanwhile wait here."""
+
+    def __init__(self, full: str):
+        self.full = full
+
+    def __enter__(self):
+        with _flights_guard:
+            self.lock = _flights.setdefault(self.full, threading.Lock())
+        self.lock.acquire()
+
+    def __exit__(self, *_):
+        with _flights_guard:
+            if _flights.get(self.full) is self.lock:
+                del _flights[self.full]
+        self.lock.release()
 
 
 def entries(kind: str | None = None) -> int:
