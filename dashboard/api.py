@@ -71,9 +71,15 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula get a leading apostrophe; numbers stay numbers."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START)
-                                          else v)
+        values = out[column]
+        if pd.api.types.is_string_dtype(values) and values.dtype != object:  # text columns: at C speed
+            formula = values.str.startswith(FORMULA_START).fillna(False).astype(bool)
+        elif values.dtype == object:  # mixed cells (lists, None…): only the text ones can be a formula
+            formula = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).astype(bool)
+        else:
+            continue
+        if formula.any():
+            out[column] = values.where(~formula, "'" + values[formula])
     return out
 
 
