@@ -14,7 +14,8 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Response
+import pandas as pd
+from flask import Response, g, has_request_context
 from flask_caching.backends import SimpleCache
 
 from dashboard import config
@@ -38,7 +39,7 @@ def enabled() -> bool:
 def cached(kind: str, key: tuple, compute: Callable[[], T]) -> T:
     """compute() once per warehouse version, kind and key (a tuple of plain values)."""
     if not _enabled:
-        return compute()
+        return _within_request(repr((kind, key)), compute)
     full = repr((version(), kind, key))
     hit = _store.get(full)
     if hit is not None:
@@ -50,6 +51,18 @@ def cached(kind: str, key: tuple, compute: Callable[[], T]) -> T:
         value = compute()
         _store.set(full, value)
         return value
+
+
+def _within_request(full: str, compute: Callable[[], T]) -> T:
+    """With the cache off, nothing is kept between requests; within one, a value asked twice is computed once
+    (a copy is handed out, so that one caller cannot change what the next one gets)."""
+    if not has_request_context():
+        return compute()
+    memo = g.setdefault("defex_memo", {})
+    if full not in memo:
+        memo[full] = compute()
+    value = memo[full]
+    return value.copy() if isinstance(value, pd.DataFrame) else value
 
 
 def clear() -> None:

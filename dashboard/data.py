@@ -1,5 +1,6 @@
 """Parameterised, read-only queries behind every chart and table. SQL text is constant; values are bound."""
 
+from collections import Counter
 from functools import lru_cache
 
 import pandas as pd
@@ -432,10 +433,7 @@ def deal_sources(p: Params) -> pd.DataFrame:
 
 def deal_source_publishers(p: Params) -> dict:
     """Publishers of the sources behind the deals in view, with how many deals each backs."""
-    frame = run(f"""
-        SELECT s.publisher, count(*) AS n FROM deals AS d JOIN sources AS s ON s.source_id = d.source_id
-        WHERE {DEAL_FILTER} GROUP BY ALL""", p)
-    return dict(zip(frame["publisher"], frame["n"], strict=True))
+    return dict(Counter(deal_sources(p)["source_publisher"]))
 
 
 @lru_cache(maxsize=8)
