@@ -22,7 +22,7 @@ from etl import fx, harmonise, sipri, sqlcheck, steps, warehouse
 from etl.config import SQL_DIR
 from etl.countries import iso3_name, kind
 from etl.errors import Failure, ValidationFailed
-from etl.readcsv import LINE, display
+from etl.readcsv import LINE, display, read_bytes
 from etl.sources import curated, sipri_register
 from etl.validate import check, parse, references
 
@@ -50,7 +50,7 @@ class Inputs:
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
 def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConnection,
@@ -84,7 +84,7 @@ def _extract_curated(raw_dir: Path, inputs: Inputs, platforms: Future | None = N
     read (the register's thread links designations with them)."""
     for spec in curated.FILES:
         path = raw_dir / spec.file
-        frame, failures = curated.extract(path)
+        frame, failures = curated.extract(path, spec.model)
         name = display(path)
         typed, parse_failures = parse(frame, spec.model, name)
         inputs.failures += failures + parse_failures + check(typed, frame, spec.model, name, parse_failures)
