@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import fx, harmonise, sipri, sqlcheck, steps, warehouse
+from etl import fx, harmonise, sidecar, sipri, sqlcheck, steps, warehouse
 from etl.config import SQL_DIR
 from etl.countries import iso3_name, kind
 from etl.errors import Failure, ValidationFailed
@@ -30,7 +30,7 @@ CONFIRMED_STATUSES = ("signed", "in_production", "delivering", "delivered")
 TABLE_ORDER = [
     "publishers", "sources", "export_figures", "growth_quotes", "countries", "firms", "platforms", "aliases",
     "firm_figures", "deals", "deal_deliveries", "deal_steps", "events", "destination_figures", "sipri_register",
-    "sipri_deliveries", "sipri_tiv",
+    "sipri_deliveries", "sipri_tiv", "raw_files",
 ]
 ORDER_KEYS = {"sipri_tiv": "vintage, direction, country, year"}
 STAGED = ("sipri_register", "sipri_deliveries")  # written by the register's importer as its files pass, not from frames
@@ -47,6 +47,7 @@ class Inputs:
     failures: list[Failure] = field(default_factory=list)
     sipri_inputs: sipri.SipriInputs = field(default_factory=sipri.SipriInputs)
     platform_aliases: tuple[pd.DataFrame, list[Failure]] | None = None  # from platforms.csv, as soon as it is read
+    provenance: list[dict] = field(default_factory=list)  # one row of raw_files per curated file (etl.sidecar)
 
 
 def sha256(path: Path) -> str:
@@ -90,6 +91,10 @@ def _extract_curated(raw_dir: Path, inputs: Inputs, platforms: Future | None = N
         inputs.failures += failures + parse_failures + check(typed, frame, spec.model, name, parse_failures)
         inputs.tables[spec.table], inputs.files[spec.table] = typed, name
         inputs.checksums[name] = sha256(path)
+        provenance, failures = sidecar.read(path)
+        inputs.failures += failures
+        inputs.provenance.append({"file": name, "sha256": inputs.checksums[name],
+                                  "sidecar": display(sidecar.path_of(path)), **provenance})
         if spec.table == "platforms":
             inputs.platform_aliases = harmonise.aliases(typed, "platform", "platform_id", name)
             if platforms is not None:
@@ -131,6 +136,7 @@ def prepare(inputs: Inputs, con: duckdb.DuckDBPyConnection) -> dict[str, pd.Data
         .explode("year").astype({"year": int})[["deal_id", "year"]].drop_duplicates()
     )
     t |= sipri.tables(inputs.sipri_inputs)
+    t["raw_files"] = pd.DataFrame(inputs.provenance, columns=sidecar.COLUMNS)
     codes = set(deals["buyer_iso3"]) | {c for cs in t["events"]["countries"] for c in cs} | set(t["firms"]["country"])
     codes |= set(t["destination_figures"]["destination_iso3"].dropna())
     codes |= {"TUR"} | sipri.codes(inputs.sipri_inputs, con, t["sipri_tiv"])

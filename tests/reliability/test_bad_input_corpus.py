@@ -86,6 +86,7 @@ def header_only(data: bytes) -> bytes:
     return data.split(b"\n", 1)[0] + b"\n"
 
 
+FIXTURE_LICENCE = "Invented test rows in the curated layout, MIT-licensed with the project"
 HUGE = "x" * 200_000  # over the csv module's own field limit (131,072)
 FORMULA = '"=HYPERLINK(""http://evil.example/x"",""open"")"'
 
@@ -258,6 +259,25 @@ CURATED = [
                                                                                           " plant talks"), 1,
          ("deals.csv:5: column 'note', value 'assembly\\U000e0041\\U000e0042 plant talks': plain text: no "
           "control, zero-width, bidi or other invisible format characters",)),
+    # issue 13, item 7: the provenance sidecar <file>.yml of every curated file
+    Case("sidecar missing", "deals.yml", const(None), 2,
+         ("deals.yml: file not found; every raw file has a provenance sidecar <file>.yml beside it (producer, "
+          "title, urls, retrieved, licence)",)),
+    Case("sidecar not YAML", "events.yml", sub("title: events,", "title: [events,"), 2,
+         ("events.yml:3: not valid YAML (expected ',' or ']', but got ':')",)),
+    Case("sidecar without a licence", "firms.yml", sub("licence: " + FIXTURE_LICENCE + "\n", ""), 1,
+         ("firms.yml:1: column 'licence', value '(missing)': a required key of a provenance sidecar",)),
+    Case("sidecar with an empty licence", "publishers.yml", sub("licence: " + FIXTURE_LICENCE, "licence: ''"), 1,
+         ("publishers.yml:7: column 'licence', value '': plain text, not empty",)),
+    Case("sidecar with a javascript: URL", "platforms.yml", sub("- https://example.org/b", "- javascript:alert(1)"), 1,
+         ("platforms.yml:5: column 'urls', value 'javascript:alert(1)': a list of http(s) URLs, or a text starting "
+          "with 'see ' naming where the rows' URLs are",)),
+    Case("sidecar that is a list", "sources.yml", const(b"- producer\n- licence\n"), 1,
+         ("sources.yml:1: column '*', value 'list': a mapping of producer, title, urls, retrieved, licence",)),
+    Case("sidecar retrieved in the future", "growth_quotes.yml",
+         sub("retrieved: '2026-11-22'", "retrieved: 2031-01-01"), 1,
+         ("growth_quotes.yml:6: column 'retrieved', value '2031-01-01': a date written YYYY-MM-DD (or a text "
+          "starting with one), from 1900-01-01 on and not in the future",)),
 ]
 
 REGISTER = "sipri/trade-register_test.csv"
@@ -347,7 +367,11 @@ def inputs(case: Case, tmp_path: Path) -> tuple[Path, Path]:
     kind, _, name = case.file.rpartition("/")
     source = {"": raw / name, "sipri": SIPRI_FIXTURES / name, "real": SHARED_SIPRI / name}[kind]
     target = raw / name if not kind else sipri / name
-    target.write_bytes(case.mutate(source.read_bytes()))
+    mutated = case.mutate(source.read_bytes())
+    if mutated is None:  # the case is the file's absence
+        target.unlink()
+    else:
+        target.write_bytes(mutated)
     return raw, sipri
 
 
