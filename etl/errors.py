@@ -53,3 +53,8 @@ class InputError(Exception):
     """Unreadable or unusable input: missing file, wrong encoding, no header (exit 2)."""
 
     exit_code = 2
+
+
+class WarehouseUnwritable(InputError):
+    """The warehouse cannot be written where it is asked for: a read-only folder, a full disk, a folder in place of
+    the file (exit 2). Nothing published is changed."""

@@ -5,6 +5,7 @@
     save          write a new versioned DuckDB file, run the views, then swap it in atomically
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -19,9 +20,9 @@ import duckdb
 import pandas as pd
 
 from etl import fx, harmonise, sidecar, sipri, sqlcheck, steps, warehouse
-from etl.config import SQL_DIR
+from etl.config import DEFAULT_DB, SQL_DIR
 from etl.countries import iso3_name, kind
-from etl.errors import Failure, ValidationFailed
+from etl.errors import Failure, ValidationFailed, WarehouseUnwritable
 from etl.readcsv import LINE, display, read_bytes
 from etl.sources import curated, sipri_register
 from etl.validate import check, parse, references
@@ -200,6 +201,9 @@ def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> Non
 
 
 def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool = False) -> dict:
+    if not check_only and db.is_dir():
+        raise WarehouseUnwritable(f"--db {display(db)}: a folder, not a warehouse file; give the file's path, "
+                                  f"e.g. {display(db / DEFAULT_DB.name)}")
     started = datetime.now(UTC).replace(tzinfo=None)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ")
     # DuckDB creates its spill folder only when it needs it (a large register): nothing is left in the temporary
@@ -217,6 +221,11 @@ def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool
             counts["sipri_register"] = sum(s.count for s in registers)
             counts["sipri_deliveries"] = sum(sipri_register.deliveries_count(con, s) for s in registers)
             return {"run_id": None, "row_counts": {n: counts[n] for n in TABLE_ORDER}}
+        reason = warehouse.unwritable(db.parent)
+        if reason:  # nothing can be built there; the data is checked all the same, and a report comes first
+            _validated(raw_dir, sipri_dir, con, None)
+            raise WarehouseUnwritable(f"{display(db.parent)}: cannot write the warehouse there ({reason}); "
+                                      f"{unchanged(db)}")
         with warehouse.lock(db):
             return _build(con, db, run_id, started, raw_dir, sipri_dir)
     finally:
@@ -238,6 +247,7 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
     """A new version file, attached to the run's connection before anything is read: the registers' records go
     into it as they pass their checks. Published only when every input passed; removed otherwise."""
     building = warehouse.building_path(db, run_id)
+    version = warehouse.version_path(db, run_id)
     try:
         con.execute("ATTACH " + sqlcheck.literal(str(building)) + f" AS {BUILDING}")
         try:
@@ -258,19 +268,44 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
                  json.dumps(counts), as_of],
             )
             con.execute(f"CHECKPOINT {BUILDING}")
-        finally:
-            con.execute(f"USE {STAGE}")
-            con.execute(f"DETACH {BUILDING}")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):  # a file invalidated by a failed write cannot be used, only closed
+                con.execute(f"USE {STAGE}")
+                con.execute(f"DETACH {BUILDING}")
+            raise
+        con.execute(f"USE {STAGE}")
+        con.execute(f"DETACH {BUILDING}")
         warehouse.fsync(building)
-        version = warehouse.version_path(db, run_id)
         os.replace(building, version)
         warehouse.publish(db, version)
-    except BaseException:
-        for leftover in (building, building.with_name(building.name + ".wal")):
+    except BaseException as exc:
+        leftovers = [building, building.with_name(building.name + ".wal")]
+        if warehouse.published(db) != version.resolve():  # renamed, then the swap failed: no orphaned version
+            leftovers.append(version)
+        for leftover in leftovers:
             leftover.unlink(missing_ok=True)
+        reason = cannot_write(exc, db.parent)
+        if reason:
+            raise WarehouseUnwritable(f"{display(db.parent)}: cannot write the new warehouse ({reason}); "
+                                      f"{unchanged(db)}") from None
         raise
     warehouse.prune(db)
     return {"run_id": run_id, "row_counts": counts, "db": str(db), "version": version.name}
+
+
+def unchanged(db: Path) -> str:
+    """What a run that stopped before its swap leaves published."""
+    return "the published warehouse was not changed" if warehouse.published(db) else "nothing was published"
+
+
+def cannot_write(exc: BaseException, folder: Path) -> str | None:
+    """The reason ('No space left on device', 'Read-only file system' ...) when `exc` is a failed write of a file in
+    the warehouse's folder, by Python or by DuckDB; None for anything else."""
+    if isinstance(exc, OSError) and exc.filename and Path(exc.filename).parent == folder:
+        return exc.strerror or type(exc).__name__
+    if isinstance(exc, duckdb.IOException) and str(folder) in str(exc):
+        return str(exc).rsplit(": ", 1)[-1].strip() or "an I/O error"
+    return None
 
 
 def _shown(directory: Path | None) -> str | None:
@@ -279,9 +314,9 @@ def _shown(directory: Path | None) -> str | None:
 
 
 def log_failure(db: Path, run_id: str, started: datetime, failures: list[Failure]) -> None:
-    """Failed runs leave the warehouse alone, so they are recorded beside it, in runs.jsonl."""
-    db.parent.mkdir(parents=True, exist_ok=True)
+    """Failed runs leave the warehouse alone, so they are recorded beside it, in runs.jsonl (when the folder takes
+    a write: a full disk must not keep the report from being printed)."""
     entry = {"run_id": run_id, "started_at": started.isoformat(), "outcome": "failed validation",
              "failures": len(failures), "first": [str(f) for f in sorted(failures)[:5]]}
-    with open(db.with_name("runs.jsonl"), "a", encoding="utf-8") as handle:
+    with contextlib.suppress(OSError), open(db.with_name("runs.jsonl"), "a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
