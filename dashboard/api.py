@@ -88,11 +88,14 @@ def chart_data(chart_id: str):
     chart, error = _chart_or_404(chart_id)
     if error:
         return None, error
-    p = parse(_query(), data.known())
-    if p.messages:
-        return None, _error(400, "bad parameters", messages=list(p.messages))
-    frame = charts.frame(chart_id, p)
-    return (chart, p, frame, charts.source_line(chart, frame, p), data.meta()), None
+    try:
+        p = parse(_query(), data.known())
+        if p.messages:
+            return None, _error(400, "bad parameters", messages=list(p.messages))
+        frame = charts.frame(chart_id, p)
+        return (chart, p, frame, charts.source_line(chart, frame, p), data.meta()), None
+    except WarehouseMissing as exc:  # as the embeds answer: the data is away for now, not a fault of the request
+        return None, _error(503, str(exc))
 
 
 @blueprint.get("/api/v1/charts")

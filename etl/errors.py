@@ -20,10 +20,18 @@ SHOWN = 120  # characters of a value printed in a report; an enormous field is c
 
 
 def _shown(text: str) -> str:
-    """repr() (control characters escaped, so a value cannot drive the terminal), cut when enormous."""
+    """repr() (control and format characters escaped, so a value cannot drive the terminal or reorder the line),
+    with digits that are not ASCII escaped too ('D015\\uff10': they look like 0-9), cut when enormous."""
     if len(text) <= SHOWN:
-        return repr(text)
-    return f"{text[:SHOWN]!r}… ({len(text):,} characters)"
+        return _escaped(text)
+    return f"{_escaped(text[:SHOWN])}… ({len(text):,} characters)"
+
+
+def _escaped(text: str) -> str:
+    shown = repr(text)
+    if shown.isascii():
+        return shown
+    return "".join(f"\\u{ord(ch):04x}" if not ch.isascii() and ch.isdigit() else ch for ch in shown)
 
 
 class ValidationFailed(Exception):
@@ -45,3 +53,8 @@ class InputError(Exception):
     """Unreadable or unusable input: missing file, wrong encoding, no header (exit 2)."""
 
     exit_code = 2
+
+
+class WarehouseUnwritable(InputError):
+    """The warehouse cannot be written where it is asked for: a read-only folder, a full disk, a folder in place of
+    the file (exit 2). Nothing published is changed."""

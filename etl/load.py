@@ -5,6 +5,7 @@
     save          write a new versioned DuckDB file, run the views, then swap it in atomically
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,11 +19,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import fx, harmonise, sipri, sqlcheck, steps, warehouse
-from etl.config import SQL_DIR
+from etl import fx, harmonise, sidecar, sipri, sqlcheck, steps, warehouse
+from etl.config import DEFAULT_DB, SQL_DIR
 from etl.countries import iso3_name, kind
-from etl.errors import Failure, ValidationFailed
-from etl.readcsv import LINE, display
+from etl.errors import Failure, ValidationFailed, WarehouseUnwritable
+from etl.readcsv import LINE, display, read_bytes
 from etl.sources import curated, sipri_register
 from etl.validate import check, parse, references
 
@@ -30,7 +31,7 @@ CONFIRMED_STATUSES = ("signed", "in_production", "delivering", "delivered")
 TABLE_ORDER = [
     "publishers", "sources", "export_figures", "growth_quotes", "countries", "firms", "platforms", "aliases",
     "firm_figures", "deals", "deal_deliveries", "deal_steps", "events", "destination_figures", "sipri_register",
-    "sipri_deliveries", "sipri_tiv",
+    "sipri_deliveries", "sipri_tiv", "raw_files",
 ]
 ORDER_KEYS = {"sipri_tiv": "vintage, direction, country, year"}
 STAGED = ("sipri_register", "sipri_deliveries")  # written by the register's importer as its files pass, not from frames
@@ -47,10 +48,11 @@ class Inputs:
     failures: list[Failure] = field(default_factory=list)
     sipri_inputs: sipri.SipriInputs = field(default_factory=sipri.SipriInputs)
     platform_aliases: tuple[pd.DataFrame, list[Failure]] | None = None  # from platforms.csv, as soon as it is read
+    provenance: list[dict] = field(default_factory=list)  # one row of raw_files per curated file (etl.sidecar)
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
 def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConnection,
@@ -84,12 +86,16 @@ def _extract_curated(raw_dir: Path, inputs: Inputs, platforms: Future | None = N
     read (the register's thread links designations with them)."""
     for spec in curated.FILES:
         path = raw_dir / spec.file
-        frame, failures = curated.extract(path)
+        frame, failures = curated.extract(path, spec.model)
         name = display(path)
         typed, parse_failures = parse(frame, spec.model, name)
         inputs.failures += failures + parse_failures + check(typed, frame, spec.model, name, parse_failures)
         inputs.tables[spec.table], inputs.files[spec.table] = typed, name
         inputs.checksums[name] = sha256(path)
+        provenance, failures = sidecar.read(path)
+        inputs.failures += failures
+        inputs.provenance.append({"file": name, "sha256": inputs.checksums[name],
+                                  "sidecar": display(sidecar.path_of(path)), **provenance})
         if spec.table == "platforms":
             inputs.platform_aliases = harmonise.aliases(typed, "platform", "platform_id", name)
             if platforms is not None:
@@ -131,6 +137,7 @@ def prepare(inputs: Inputs, con: duckdb.DuckDBPyConnection) -> dict[str, pd.Data
         .explode("year").astype({"year": int})[["deal_id", "year"]].drop_duplicates()
     )
     t |= sipri.tables(inputs.sipri_inputs)
+    t["raw_files"] = pd.DataFrame(inputs.provenance, columns=sidecar.COLUMNS)
     codes = set(deals["buyer_iso3"]) | {c for cs in t["events"]["countries"] for c in cs} | set(t["firms"]["country"])
     codes |= set(t["destination_figures"]["destination_iso3"].dropna())
     codes |= {"TUR"} | sipri.codes(inputs.sipri_inputs, con, t["sipri_tiv"])
@@ -194,6 +201,9 @@ def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> Non
 
 
 def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool = False) -> dict:
+    if not check_only and db.is_dir():
+        raise WarehouseUnwritable(f"--db {display(db)}: a folder, not a warehouse file; give the file's path, "
+                                  f"e.g. {display(db / DEFAULT_DB.name)}")
     started = datetime.now(UTC).replace(tzinfo=None)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ")
     # DuckDB creates its spill folder only when it needs it (a large register): nothing is left in the temporary
@@ -211,6 +221,11 @@ def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool
             counts["sipri_register"] = sum(s.count for s in registers)
             counts["sipri_deliveries"] = sum(sipri_register.deliveries_count(con, s) for s in registers)
             return {"run_id": None, "row_counts": {n: counts[n] for n in TABLE_ORDER}}
+        reason = warehouse.unwritable(db.parent)
+        if reason:  # nothing can be built there; the data is checked all the same, and a report comes first
+            _validated(raw_dir, sipri_dir, con, None)
+            raise WarehouseUnwritable(f"{display(db.parent)}: cannot write the warehouse there ({reason}); "
+                                      f"{unchanged(db)}")
         with warehouse.lock(db):
             return _build(con, db, run_id, started, raw_dir, sipri_dir)
     finally:
@@ -232,6 +247,7 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
     """A new version file, attached to the run's connection before anything is read: the registers' records go
     into it as they pass their checks. Published only when every input passed; removed otherwise."""
     building = warehouse.building_path(db, run_id)
+    version = warehouse.version_path(db, run_id)
     try:
         con.execute("ATTACH " + sqlcheck.literal(str(building)) + f" AS {BUILDING}")
         try:
@@ -252,19 +268,44 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
                  json.dumps(counts), as_of],
             )
             con.execute(f"CHECKPOINT {BUILDING}")
-        finally:
-            con.execute(f"USE {STAGE}")
-            con.execute(f"DETACH {BUILDING}")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):  # a file invalidated by a failed write cannot be used, only closed
+                con.execute(f"USE {STAGE}")
+                con.execute(f"DETACH {BUILDING}")
+            raise
+        con.execute(f"USE {STAGE}")
+        con.execute(f"DETACH {BUILDING}")
         warehouse.fsync(building)
-        version = warehouse.version_path(db, run_id)
         os.replace(building, version)
         warehouse.publish(db, version)
-    except BaseException:
-        for leftover in (building, building.with_name(building.name + ".wal")):
+    except BaseException as exc:
+        leftovers = [building, building.with_name(building.name + ".wal")]
+        if warehouse.published(db) != version.resolve():  # renamed, then the swap failed: no orphaned version
+            leftovers.append(version)
+        for leftover in leftovers:
             leftover.unlink(missing_ok=True)
+        reason = cannot_write(exc, db.parent)
+        if reason:
+            raise WarehouseUnwritable(f"{display(db.parent)}: cannot write the new warehouse ({reason}); "
+                                      f"{unchanged(db)}") from None
         raise
     warehouse.prune(db)
     return {"run_id": run_id, "row_counts": counts, "db": str(db), "version": version.name}
+
+
+def unchanged(db: Path) -> str:
+    """What a run that stopped before its swap leaves published."""
+    return "the published warehouse was not changed" if warehouse.published(db) else "nothing was published"
+
+
+def cannot_write(exc: BaseException, folder: Path) -> str | None:
+    """The reason ('No space left on device', 'Read-only file system' ...) when `exc` is a failed write of a file in
+    the warehouse's folder, by Python or by DuckDB; None for anything else."""
+    if isinstance(exc, OSError) and exc.filename and Path(exc.filename).parent == folder:
+        return exc.strerror or type(exc).__name__
+    if isinstance(exc, duckdb.IOException) and str(folder) in str(exc):
+        return str(exc).rsplit(": ", 1)[-1].strip() or "an I/O error"
+    return None
 
 
 def _shown(directory: Path | None) -> str | None:
@@ -273,9 +314,9 @@ def _shown(directory: Path | None) -> str | None:
 
 
 def log_failure(db: Path, run_id: str, started: datetime, failures: list[Failure]) -> None:
-    """Failed runs leave the warehouse alone, so they are recorded beside it, in runs.jsonl."""
-    db.parent.mkdir(parents=True, exist_ok=True)
+    """Failed runs leave the warehouse alone, so they are recorded beside it, in runs.jsonl (when the folder takes
+    a write: a full disk must not keep the report from being printed)."""
     entry = {"run_id": run_id, "started_at": started.isoformat(), "outcome": "failed validation",
              "failures": len(failures), "first": [str(f) for f in sorted(failures)[:5]]}
-    with open(db.with_name("runs.jsonl"), "a", encoding="utf-8") as handle:
+    with contextlib.suppress(OSError), open(db.with_name("runs.jsonl"), "a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False) + "\n")

@@ -11,12 +11,16 @@ is reported as such (etl/validate.py, or as a column missing from the header).
 import codecs
 import csv
 import io
+import os
+import stat
 from pathlib import Path
 
 import pandas as pd
 
 from etl.errors import Failure, InputError
 
+MAX_BYTES = 64 * 1024**2  # bytes in one raw file (the largest curated file has 0.2 MB): a bigger one is refused unread
+EXTRA_COLUMNS = 10  # columns beyond a file's schema that are each reported (exit 1); a wider header: exit 2
 LINE = "_line"  # column holding the physical line number of each record
 UTF8_BOM = "\ufeff"
 WIDE_BOMS = {  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
@@ -36,13 +40,59 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def read_text(path: Path, encoding: str = "utf-8") -> str:
+KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+         stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket"}
+
+
+def regular(path: Path, limit: int = MAX_BYTES) -> os.stat_result:
+    """The file's status once it is known to be a regular file (links resolved) of at most `limit` bytes;
+    InputError (exit 2) otherwise, before anything is opened: a pipe would block the run (holding the build lock)
+    and a device such as /dev/zero would never end."""
+    name = display(path)
     try:
-        data = path.read_bytes()
+        status = os.stat(path)
     except FileNotFoundError:
-        raise InputError(f"{display(path)}: file not found") from None
+        raise InputError(f"{name}: file not found") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror})") from None
+    refuse_irregular(path, status)
+    if status.st_size > limit:
+        raise InputError(f"{name}: {status.st_size:,} bytes, over the limit of {limit:,} bytes "
+                         f"({limit // 1024**2} MiB) for a raw file")
+    return status
+
+
+def refuse_irregular(path: Path, status: os.stat_result) -> None:
+    if stat.S_ISREG(status.st_mode):
+        return
+    kind = KINDS.get(stat.S_IFMT(status.st_mode), "not a file")
+    target = f", {path.resolve()}" if path.is_symlink() else ""
+    raise InputError(f"{display(path)}: not a regular file ({kind}{target}); raw files are read from regular "
+                     "files only")
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The file's bytes, at most `limit` of them: regular() first, then opened without blocking (a file swapped for
+    a pipe in between does not hang the run) and checked again on what was opened."""
+    regular(path, limit)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError as exc:
         raise InputError(f"{display(path)}: cannot read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        refuse_irregular(path, os.fstat(fd))
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"{display(path)}: cannot read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise InputError(f"{display(path)}: over the limit of {limit:,} bytes ({limit // 1024**2} MiB) for a raw "
+                         "file")
+    return data
+
+
+def read_text(path: Path, encoding: str = "utf-8") -> str:
+    data = read_bytes(path)
     for bom, name in WIDE_BOMS.items():
         if data.startswith(bom):
             raise InputError(f"{display(path)}: {name} text (byte-order mark {bom.hex(' ').upper()}); "
@@ -62,8 +112,10 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         ) from None
 
 
-def read_csv(path: Path) -> tuple[pd.DataFrame, list[Failure]]:
-    """Every cell as text (None when empty) plus the failures of the file's shape (ragged rows, no rows)."""
+def read_csv(path: Path, columns: int | None = None) -> tuple[pd.DataFrame, list[Failure]]:
+    """Every cell as text (None when empty) plus the failures of the file's shape (ragged rows, no rows). With
+    `columns` (the schema's), a header wider than that plus EXTRA_COLUMNS is refused before any row is parsed:
+    each extra column is one failure, and 100,000 of them would take minutes to report."""
     text = read_text(path)
     name = display(path)
     text = text.removeprefix(UTF8_BOM)  # Excel's "CSV UTF-8": see the module's docstring
@@ -73,6 +125,9 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, list[Failure]]:
     records, lines, failures = [], [], []
     try:
         header = [h.strip() for h in next(reader)]
+        if columns is not None and len(header) > columns + EXTRA_COLUMNS:
+            raise InputError(f"{name}:1: the header has {len(header):,} columns; this file has {columns}, and at "
+                             f"most {EXTRA_COLUMNS} more are reported one by one: refused before its rows are read")
         start = reader.line_num
         for row in reader:
             if not any(cell.strip() for cell in row):

@@ -79,7 +79,7 @@ class Source(Model):
 
     @pa.dataframe_check
     def retrieved_not_before_published(cls, df):
-        return df["retrieved"] >= df["published"]
+        return (df["retrieved"].isna() | df["published"].isna() | (df["retrieved"] >= df["published"])).astype(bool)
 
 
 class Publisher(Model):
@@ -123,7 +123,7 @@ class PeriodFigure(Period):
 
 
 class ExportFigure(PeriodFigure):
-    figure_id: Series[str] = pa.Field(str_matches=r"^F\d{3,}$", unique=True)
+    figure_id: Series[str] = pa.Field(str_matches=r"^F[0-9]{3,}$", unique=True)
     as_of: Series[pa.DateTime] = pa.Field(nullable=True)  # the day a running_total refers to
     value_usd_m: Series[float] = pa.Field(gt=0, lt=1_000_000)
 
@@ -156,7 +156,7 @@ class ExportFigure(PeriodFigure):
 
 
 class GrowthQuote(PeriodFigure):
-    quote_id: Series[str] = pa.Field(str_matches=r"^Q\d{3,}$", unique=True)
+    quote_id: Series[str] = pa.Field(str_matches=r"^Q[0-9]{3,}$", unique=True)
     growth_pct: Series[float] = pa.Field(ge=-100, le=10_000)
 
 
@@ -204,7 +204,7 @@ class FirmFigure(Model):
 
 
 class Deal(Model):
-    deal_id: Series[str] = pa.Field(str_matches=r"^D\d{4}$", unique=True)
+    deal_id: Series[str] = pa.Field(str_matches=r"^D[0-9]{4}$", unique=True)
     buyer: Series[str]
     platform_id: Series[str]
     firm_id: Series[str] = pa.Field(nullable=True)
@@ -214,7 +214,7 @@ class Deal(Model):
     quantity: Series[Int] = pa.Field(nullable=True, ge=1, le=1_000_000)
     quantity_uncertain: Series[str] = pa.Field(isin=BOOL)
     delivered: Series[Int] = pa.Field(nullable=True, ge=0, le=1_000_000)
-    delivery_years: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}(;\d{4})*$")
+    delivery_years: Series[str] = pa.Field(nullable=True, str_matches=r"^[0-9]{4}(;[0-9]{4})*$")
     as_of: Series[pa.DateTime]
     value: Series[float] = pa.Field(nullable=True, gt=0, lt=1_000_000_000)
     currency: Series[str] = pa.Field(nullable=True)
@@ -260,7 +260,7 @@ def _years(text: pd.Series) -> pd.Series:
 
 
 class Event(Model):
-    event_id: Series[str] = pa.Field(str_matches=r"^E\d{3,}$", unique=True)
+    event_id: Series[str] = pa.Field(str_matches=r"^E[0-9]{3,}$", unique=True)
     date: Series[pa.DateTime]
     type: Series[str] = pa.Field(isin=EVENT_TYPES)
     title: Series[str] = pa.Field(str_length={"max_value": 300})
@@ -276,7 +276,7 @@ class DestinationFigure(Period):
     """Exports to one destination (a country, or a group such as "EU, NATO and US") in US$ as published, or its
     share or rank where that is all the publisher gave."""
 
-    destination_id: Series[str] = pa.Field(str_matches=r"^X\d{3,}$", unique=True)
+    destination_id: Series[str] = pa.Field(str_matches=r"^X[0-9]{3,}$", unique=True)
     destination: Series[str]
     destination_type: Series[str] = pa.Field(isin=DESTINATION_TYPES)
     value_usd_m: Series[float] = pa.Field(nullable=True, gt=0, lt=1_000_000)
@@ -296,7 +296,7 @@ class DealStep(Model):
     Cross-file rules (the deal exists, no signed-or-later step before its order year, the deal's status is its latest
     step) are in etl.steps."""
 
-    deal_id: Series[str] = pa.Field(str_matches=r"^D\d{4}$")
+    deal_id: Series[str] = pa.Field(str_matches=r"^D[0-9]{4}$")
     date: Series[pa.DateTime]
     date_precision: Series[str] = pa.Field(isin=DATE_PRECISIONS)
     status: Series[str] = pa.Field(isin=DEAL_STATUSES)

@@ -6,6 +6,7 @@ MAX_TEXT characters), numbers are finite, dates and years are not in the future.
 """
 
 import re
+import unicodedata
 from datetime import date
 
 import pandas as pd
@@ -21,18 +22,42 @@ MISSING = "(missing)"  # the value of the failure that reports a column missing 
 FILE_LEVEL = ("vintage",)
 # How numbers are written: ASCII digits, one optional decimal point, an optional exponent. Nothing else, so
 # that a Turkish "1.234,5", "1,234.5", "1_000", "٣", "0x1A", "NaN" and "inf" are refused rather than misread.
-NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 NUMBER_HINT = "digits with a decimal point, no thousands separator: 1234.5, not 1.234,5 or 1,234.5"
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+FIRST_DAY = pd.Timestamp("1900-01-01")  # no date of this field's data is older; 0000-01-01 is no date at all
+LAST_DAY = pd.Timestamp("2200-12-31")
+DATE_RULE = "a date written YYYY-MM-DD, from 1900-01-01 on"
+SAFE_INTEGER = 2**53  # beyond it a whole number read as a float is no longer exact: refused by its range rule
 MAX_TEXT = 10_000  # characters in any one text cell; the longest real one (a SIPRI comment) has ~1,100
-# Control characters (C0 but tab and line breaks, DEL, C1), zero-width and bidi controls, the byte-order mark.
-INVISIBLE = "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+
+
+def _ranges(codes: list[int]) -> str:
+    """Code points as the body of a character class, consecutive ones as ranges (the characters themselves, so
+    that Python and RE2 read the class alike)."""
+    out, start = [], None
+    for i, code in enumerate(codes):
+        if start is None:
+            start = code
+        if i + 1 == len(codes) or codes[i + 1] != code + 1:
+            out.append(chr(start) if start == code else f"{chr(start)}-{chr(code)}")
+            start = None
+    return "".join(out)
+
+
+# Control characters (C0 but tab and line breaks, DEL, C1), the line and paragraph separators, and every format
+# character (Unicode category Cf: zero-width and bidi controls such as U+061C, U+200E/F, U+202A-202E, U+2066-2069,
+# the byte-order mark, the invisible tag characters U+E0001 and U+E0020-E007F ...).
+FORMAT_CHARACTERS = [c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+INVISIBLE = ("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
+             + _ranges([c for c in FORMAT_CHARACTERS if c > 0x9f]) + "]")
 TAG = "<[A-Za-z!/?]"  # the start of an HTML/XML tag, comment or declaration
 # What a spreadsheet runs: '=…', or '+', '-', '@' before a function call or a DDE link ('+HYPERLINK(', '-cmd|').
 # '-12.4% (bianet)' and '+41%' stay: notes and quotes start with signed percentages.
 FORMULA = "^=|^[+@-].*?[A-Za-z_][A-Za-z0-9_.]*[(|]"
 # The rules every table shares (the patterns are Python and RE2 alike, so DuckDB can run them: sql_rules).
 TEXT_RULES = [
-    (INVISIBLE, "plain text: no control, zero-width or bidi characters"),
+    (INVISIBLE, "plain text: no control, zero-width, bidi or other invisible format characters"),
     (TAG, "plain text: no HTML or XML tags"),
     (FORMULA, "must not start like a spreadsheet formula ('=…', or +, -, @ before a function)"),
 ]
@@ -63,7 +88,8 @@ def _kind(dtype) -> str:
 
 
 def parse(frame: pd.DataFrame, model: type[pa.DataFrameModel], file: str) -> tuple[pd.DataFrame, list[Failure]]:
-    """Parse each column to its model type; a cell that does not parse is a failure and becomes empty."""
+    """Parse each column to its model type; a cell that does not parse is a failure and becomes empty. Digits in
+    numbers, dates and patterned text (ids, delivery_years) are ASCII: 'D000٣' and '２０２４' are refused by name."""
     failures: list[Failure] = []
     out = frame.copy()
     for name, column in model.to_schema().columns.items():
@@ -72,23 +98,64 @@ def parse(frame: pd.DataFrame, model: type[pa.DataFrameModel], file: str) -> tup
             out[name] = None
             continue
         kind, raw = _kind(column.dtype), out[name]
-        if kind == "text":
+        patterned = any(check.name == "str_matches" for check in column.checks)
+        if kind == "text" and not patterned:
             continue
+        digits = raw.map(_foreign_digit, na_action="ignore")
+        foreign = digits.notna()
+        failures += [Failure(file, int(out.at[i, LINE]), name, str(raw[i]), digit_rule(digits[i]))
+                     for i in raw.index[foreign]]
+        if kind == "text":
+            out[name] = raw.where(~foreign, None)
+            continue
+        raw = raw.where(~foreign, None)
         if kind == "date":
-            parsed = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
-            rule = "a date written YYYY-MM-DD"
-        else:
-            written = raw.map(lambda v: bool(NUMBER.match(v)) if isinstance(v, str) else False)
-            parsed = pd.to_numeric(raw.where(written), errors="coerce")
-            parsed = parsed.where(parsed.abs() != float("inf"))
-            rule = f"must be {NUMBER_KINDS[kind]} ({NUMBER_HINT})"
-            if kind == "i":
-                fractional = parsed.notna() & (parsed % 1 != 0)
-                parsed = parsed.where(~fractional)
+            written = raw.map(lambda v: bool(DATE.match(v)) if isinstance(v, str) else False)
+            parsed = pd.to_datetime(raw.where(written), format="%Y-%m-%d", errors="coerce")
+            late = parsed > LAST_DAY  # past what a datetime64[ns] holds: in the future, whatever today is
+            failures += [Failure(file, int(out.at[i, LINE]), name, str(raw[i]), future_date())
+                         for i in raw.index[late]]
+            raw = raw.where(~late, None)
+            parsed = parsed.where((parsed >= FIRST_DAY) & ~late).astype("datetime64[ns]")
+            bad = raw.notna() & parsed.isna()
+            failures += [Failure(file, int(out.at[i, LINE]), name, str(raw[i]), DATE_RULE) for i in raw.index[bad]]
+            out[name] = parsed
+            continue
+        written = raw.map(lambda v: bool(NUMBER.match(v)) if isinstance(v, str) else False)
+        parsed = pd.to_numeric(raw.where(written), errors="coerce").astype("float64")
+        parsed = parsed.where(parsed.abs() != float("inf"))
+        rule = f"must be {NUMBER_KINDS[kind]} ({NUMBER_HINT})"
+        if kind == "i":
+            huge = parsed.abs() > SAFE_INTEGER
+            failures += [Failure(file, int(out.at[i, LINE]), name, str(raw[i]), range_rule(column))
+                         for i in raw.index[huge]]
+            raw = raw.where(~huge, None)
+            parsed = parsed.where(~huge)
+            fractional = parsed.notna() & (parsed % 1 != 0)
+            parsed = parsed.where(~fractional)
         bad = raw.notna() & parsed.isna()
         failures += [Failure(file, int(out.at[i, LINE]), name, str(raw[i]), rule) for i in raw.index[bad]]
         out[name] = parsed.astype("Int64") if kind == "i" else parsed
     return out, failures
+
+
+def _foreign_digit(value) -> str | None:
+    """The first digit of `value` that is not ASCII 0-9 (fullwidth, Arabic-Indic, Devanagari ...), or None."""
+    if not isinstance(value, str) or value.isascii():
+        return None
+    return next((ch for ch in value if ch.isdigit() and not ch.isascii()), None)
+
+
+def digit_rule(digit: str) -> str:
+    return f"digits are ASCII 0-9 only (U+{ord(digit):04X} {unicodedata.name(digit, 'DIGIT')} is not)"
+
+
+def range_rule(column) -> str:
+    """A whole number's range in words, from the column's checks: 'must be ≥ 1950 and ≤ 2100'."""
+    bounds = {"greater_than_or_equal_to": ("≥", "min_value"), "greater_than": (">", "min_value"),
+              "less_than_or_equal_to": ("≤", "max_value"), "less_than": ("<", "max_value")}
+    words = [f"{bounds[c.name][0]} {c.statistics[bounds[c.name][1]]}" for c in column.checks if c.name in bounds]
+    return "must be " + " and ".join(words) if words else f"a whole number within ±{SAFE_INTEGER:,}"
 
 
 def check(frame: pd.DataFrame, raw: pd.DataFrame, model: type[pa.DataFrameModel], file: str,

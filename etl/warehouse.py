@@ -8,6 +8,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from etl.config import KEEP_VERSIONS
@@ -24,6 +25,18 @@ def building_path(db: Path, run_id: str) -> Path:
 def published(db: Path) -> Path | None:
     """The file readers get now, or None when nothing was published yet."""
     return db.resolve() if db.exists() else None
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why no file can be written in `folder` (a read-only file system, no permission ...), or None: found by
+    trying (an unnamed temporary file, which leaves nothing behind), as access() cannot tell a read-only mount."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
 
 
 @contextlib.contextmanager
@@ -49,7 +62,12 @@ def publish(db: Path, version: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         temporary.unlink()
     os.symlink(version.name, temporary)
-    os.replace(temporary, db)
+    try:
+        os.replace(temporary, db)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()  # no stray link is left by a swap that did not happen
+        raise
     fsync(db.parent)
 
 

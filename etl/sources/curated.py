@@ -54,5 +54,5 @@ REFERENCES = [
 ]
 
 
-def extract(path: Path) -> tuple[pd.DataFrame, list]:
-    return read_csv(path)
+def extract(path: Path, model: type[pa.DataFrameModel] | None = None) -> tuple[pd.DataFrame, list]:
+    return read_csv(path, len(model.to_schema().columns) if model is not None else None)

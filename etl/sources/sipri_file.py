@@ -25,7 +25,7 @@ from etl.readcsv import display
 ENCODING = "latin-1"  # what SIPRI writes; a file re-saved as UTF-8 (with or without BOM) is read as UTF-8
 MAX_PREAMBLE = 50  # lines searched for the header: 11 in the register, 9 in the TIV tables (2024-25 exports)
 REGISTER_HEADER = "Recipient,Supplier,Year of order"  # how the trade register's header line starts
-TIV_HEADER = re.compile(r"^(Exports by|Recipient),\d{4},")  # a TIV table's: its first column, then years
+TIV_HEADER = re.compile(r"^(Exports by|Recipient),[0-9]{4},")  # a TIV table's: its first column, then years
 TIV_KINDS = {"Exports by": "exports", "Recipient": "imports"}
 VINTAGE = re.compile(r"^Data generated:\s*(.*?)\s*$")
 VINTAGE_FORMAT = "%d %b %Y %I:%M:%S %p"  # 13 Mar 2025 10:02:49 AM

@@ -19,7 +19,7 @@ from etl.schemas import SipriTiv
 from etl.sources import sipri_file
 from etl.validate import check
 
-SPAN = re.compile(r"^\d{4}-\d{4}$")  # the row total's column, named after the years: "1950-2024"
+SPAN = re.compile(r"^[0-9]{4}-[0-9]{4}$")  # the row total's column, named after the years: "1950-2024"
 SUMMARY = ["Percentage", "Sum total years", "Percentage of total"]  # after the span column, in this order
 TOTALS = ["Sum total years"]  # the span column is checked too; its name depends on the years
 SHARES = {"Percentage": 0, "Percentage of total": 1}  # share column -> index of the total it is a share of
@@ -80,7 +80,7 @@ def layout(header: list[str], export: sipri_file.Export) -> tuple[list[str], str
     """The year columns and the span column; InputError when the header is not a TIV table's."""
     years = []
     for column in header[1:]:
-        if not re.fullmatch(r"\d{4}", column):
+        if not re.fullmatch(r"[0-9]{4}", column):
             break
         years.append(column)
     rest = header[1 + len(years):]

@@ -183,3 +183,15 @@ CREATE TABLE etl_runs (
     row_counts JSON NOT NULL,            -- table -> rows
     data_as_of DATE                      -- newest publication date among the figures
 );
+
+CREATE TABLE raw_files (                 -- the provenance of each curated file, from its sidecar <file>.yml
+    file VARCHAR PRIMARY KEY,            -- the CSV as the run was given it (data/raw/deals.csv)
+    sha256 VARCHAR NOT NULL,             -- of the CSV's bytes as read by the run
+    sidecar VARCHAR NOT NULL,            -- data/raw/deals.yml
+    producer VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    licence VARCHAR NOT NULL,
+    urls VARCHAR[] NOT NULL,             -- http(s) URLs, or one 'see …' text naming where the rows' URLs are
+    retrieved VARCHAR NOT NULL,          -- as written: a date, or a text starting with one
+    notes VARCHAR
+);

@@ -86,6 +86,7 @@ def header_only(data: bytes) -> bytes:
     return data.split(b"\n", 1)[0] + b"\n"
 
 
+FIXTURE_LICENCE = "Invented test rows in the curated layout, MIT-licensed with the project"
 HUGE = "x" * 200_000  # over the csv module's own field limit (131,072)
 FORMULA = '"=HYPERLINK(""http://evil.example/x"",""open"")"'
 
@@ -104,7 +105,7 @@ CURATED = [
     Case("BOM twice at the start", "export_figures.csv", lambda d: codecs.BOM_UTF8 * 2 + d, 1,
          ("export_figures.csv:1: column 'figure_id', value '(missing)'", "missing from the header")),
     Case("BOM inside a value", "deals.csv", sub("D0003,Poland", "D0003,\ufeffPoland"), 1,
-         ("deals.csv:4: column 'buyer'", "plain text: no control, zero-width or bidi characters")),
+         ("deals.csv:4: column 'buyer'", "plain text: no control, zero-width, bidi or other invisible format")),
     # truncated, empty, binary
     Case("truncated mid-row", "deals.csv", cut_after("D0003,Poland,tb2,baykar,ucav,2021"), 1,
          ("deals.csv:4: column '*', value '6 fields'", "every row has the header's 19 fields")),
@@ -122,7 +123,7 @@ CURATED = [
     Case("terminal escape in a title", "events.csv", sub("Pakistan drone", "Pakistan\x1b[31m drone"), 1,
          ("events.csv:2: column 'title'", "\\x1b[31m", "plain text: no control")),
     Case("bidi override in a name", "firms.csv", sub("baykar,Baykar,", "baykar,Bay\u202ekar,"), 1,
-         ("firms.csv:2: column 'name'", "\\u202e", "plain text: no control, zero-width or bidi")),
+         ("firms.csv:2: column 'name'", "\\u202e", "plain text: no control, zero-width, bidi")),
     # columns
     Case("missing column", "deals.csv", header("confidence", "confidense"), 1,
          ("deals.csv:1: column 'confidence', value '(missing)'", "required column is missing from the header")),
@@ -203,7 +204,8 @@ CURATED = [
     Case("underscore digits", "export_figures.csv", sub(",10054,", ",10_054,"), 1,
          ("export_figures.csv:3: column 'value_usd_m', value '10_054'", "must be a number")),
     Case("Arabic-Indic digits", "deals.csv", sub("2021,false,24,false,24,", "2021,false,٢٤,false,24,"), 1,
-         ("deals.csv:4: column 'quantity', value '٢٤'", "must be a whole number")),
+         ("deals.csv:4: column 'quantity', value '\\u0662\\u0664': digits are ASCII 0-9 only (U+0662 ARABIC-INDIC "
+          "DIGIT TWO is not)",)),
     # text that is code
     Case("=HYPERLINK in a title", "events.csv", sub("Pakistan drone assembly plant talks", FORMULA), 1,
          ("events.csv:2: column 'title'", "=HYPERLINK", "must not start like a spreadsheet formula")),
@@ -222,6 +224,60 @@ CURATED = [
          ("deals.csv:5: column 'note'", "(200,000 characters)", "at most 10,000 characters")),
     Case("enormous quote", "sources.csv", sub('"TİM: $6.734 bn in 2024."', "y" * 20_000), 1,
          ("sources.csv:4: column 'quote'", "(20,000 characters)")),
+    # issue 13: digits that are not ASCII, dates before 1900, numbers past any range, invisible format characters
+    # (each expected line is the report's whole line; a value is shown escaped where a character is not plain)
+    Case("fullwidth digit in a figure id", "export_figures.csv", sub("F004,", "F00\uff14,"), 1,
+         ("export_figures.csv:5: column 'figure_id', value 'F00\\uff14': digits are ASCII 0-9 only "
+          "(U+FF14 FULLWIDTH DIGIT FOUR is not)",)),
+    Case("row pasted twice, its id in Arabic-Indic digits", "deals.csv",
+         lambda d: d + d.split(b"\n")[3].replace(b"D0003", "D000\u0663".encode()) + b"\n", 1,
+         ("deals.csv:6: column 'deal_id', value 'D000\\u0663': digits are ASCII 0-9 only "
+          "(U+0663 ARABIC-INDIC DIGIT THREE is not)",)),
+    Case("Arabic-Indic year in delivery_years", "deals.csv",
+         sub("2022;2023;2024,2024-12-31,268", "2022;2023;\u0662\u0660\u0662\u0664,2024-12-31,268"), 1,
+         ("deals.csv:4: column 'delivery_years', value '2022;2023;\\u0662\\u0660\\u0662\\u0664': digits are "
+          "ASCII 0-9 only (U+0662 ARABIC-INDIC DIGIT TWO is not)",)),
+    Case("fullwidth year", "firm_figures.csv", sub("baykar,2024,", "baykar,\uff12\uff10\uff12\uff14,"), 1,
+         ("firm_figures.csv:2: column 'year', value '\\uff12\\uff10\\uff12\\uff14': digits are ASCII 0-9 only "
+          "(U+FF12 FULLWIDTH DIGIT TWO is not)",)),
+    Case("year 0000 in a date", "sources.csv", sub("2026-01-03,day", "0000-01-01,day"), 1,
+         ("sources.csv:2: column 'published', value '0000-01-01': a date written YYYY-MM-DD, "
+          "from 1900-01-01 on",)),
+    Case("year 1600 in a date", "events.csv", sub("2025-12-05,talks", "1600-12-05,talks"), 1,
+         ("events.csv:2: column 'date', value '1600-12-05': a date written YYYY-MM-DD, from 1900-01-01 on",)),
+    Case("year 1e19", "firm_figures.csv", sub("baykar,2024,", "baykar,1e19,"), 1,
+         ("firm_figures.csv:2: column 'year', value '1e19': must be ≥ 1950 and ≤ 2100",)),
+    Case("20-digit quantity", "deals.csv", sub("2021,false,24,", "2021,false,12345678901234567890,"), 1,
+         ("deals.csv:4: column 'quantity', value '12345678901234567890': must be ≥ 1 and ≤ 1000000",)),
+    Case("Arabic letter mark in a name", "firms.csv", sub("baykar,Baykar,", "baykar,Bay\u061ckar,"), 1,
+         ("firms.csv:2: column 'name', value 'Bay\\u061ckar': plain text: no control, zero-width, bidi or "
+          "other invisible format characters",)),
+    Case("left-to-right isolate in a title", "events.csv", sub("Pakistan drone", "\u2066Pakistan\u2069 drone"), 1,
+         ("events.csv:2: column 'title', value '\\u2066Pakistan\\u2069 drone assembly plant talks': plain text: "
+          "no control, zero-width, bidi or other invisible format characters",)),
+    Case("invisible tag characters in a note", "deals.csv", sub("assembly plant talks", "assembly\U000e0041\U000e0042"
+                                                                                          " plant talks"), 1,
+         ("deals.csv:5: column 'note', value 'assembly\\U000e0041\\U000e0042 plant talks': plain text: no "
+          "control, zero-width, bidi or other invisible format characters",)),
+    # issue 13, item 7: the provenance sidecar <file>.yml of every curated file
+    Case("sidecar missing", "deals.yml", const(None), 2,
+         ("deals.yml: file not found; every raw file has a provenance sidecar <file>.yml beside it (producer, "
+          "title, urls, retrieved, licence)",)),
+    Case("sidecar not YAML", "events.yml", sub("title: events,", "title: [events,"), 2,
+         ("events.yml:3: not valid YAML (expected ',' or ']', but got ':')",)),
+    Case("sidecar without a licence", "firms.yml", sub("licence: " + FIXTURE_LICENCE + "\n", ""), 1,
+         ("firms.yml:1: column 'licence', value '(missing)': a required key of a provenance sidecar",)),
+    Case("sidecar with an empty licence", "publishers.yml", sub("licence: " + FIXTURE_LICENCE, "licence: ''"), 1,
+         ("publishers.yml:7: column 'licence', value '': plain text, not empty",)),
+    Case("sidecar with a javascript: URL", "platforms.yml", sub("- https://example.org/b", "- javascript:alert(1)"), 1,
+         ("platforms.yml:5: column 'urls', value 'javascript:alert(1)': a list of http(s) URLs, or a text starting "
+          "with 'see ' naming where the rows' URLs are",)),
+    Case("sidecar that is a list", "sources.yml", const(b"- producer\n- licence\n"), 1,
+         ("sources.yml:1: column '*', value 'list': a mapping of producer, title, urls, retrieved, licence",)),
+    Case("sidecar retrieved in the future", "growth_quotes.yml",
+         sub("retrieved: '2026-11-22'", "retrieved: 2031-01-01"), 1,
+         ("growth_quotes.yml:6: column 'retrieved', value '2031-01-01': a date written YYYY-MM-DD (or a text "
+          "starting with one), from 1900-01-01 on and not in the future",)),
 ]
 
 REGISTER = "sipri/trade-register_test.csv"
@@ -311,7 +367,11 @@ def inputs(case: Case, tmp_path: Path) -> tuple[Path, Path]:
     kind, _, name = case.file.rpartition("/")
     source = {"": raw / name, "sipri": SIPRI_FIXTURES / name, "real": SHARED_SIPRI / name}[kind]
     target = raw / name if not kind else sipri / name
-    target.write_bytes(case.mutate(source.read_bytes()))
+    mutated = case.mutate(source.read_bytes())
+    if mutated is None:  # the case is the file's absence
+        target.unlink()
+    else:
+        target.write_bytes(mutated)
     return raw, sipri
 
 
