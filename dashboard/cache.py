@@ -2,7 +2,7 @@
 
 The warehouse is an immutable file per ETL run (dashboard/db.py follows the symlink to the version): a result
 computed from one version is valid for as long as that version is published, so every key starts with the
-version and a refresh is never served stale. flask-caching's SimpleCache (pickled values, so a caller can
+version (and DEFEX_PUBLIC_URL, which links start with) and a refresh is never served stale. flask-caching's SimpleCache (pickled values, so a caller can
 never change what the next one gets); in a multi-host setup the same keys work with its Redis backend.
 DEFEX_CACHE=0 turns it off (the benchmarks measure both).
 
@@ -40,7 +40,7 @@ def cached(kind: str, key: tuple, compute: Callable[[], T]) -> T:
     """compute() once per warehouse version, kind and key (a tuple of plain values)."""
     if not _enabled:
         return _within_request(repr((kind, key)), compute)
-    full = repr((version(), kind, key))
+    full = repr((version(), config.public_url(), kind, key))
     hit = _store.get(full)
     if hit is not None:
         return hit
@@ -74,7 +74,7 @@ def response(key: tuple | None, make: Callable[[], Response]) -> Response:
     not cached."""
     if not _enabled or key is None:
         return make()
-    full = repr((version(), "response", key))
+    full = repr((version(), config.public_url(), "response", key))
     hit = _store.get(full)
     if hit is None:
         with _flight(full):
