@@ -262,3 +262,11 @@ def test_citation_is_one_sentence_with_title_publishers_dates_url_and_permalink(
         "“Türkiye's defence & aerospace exports by publisher”, 2024–2025 · publishers: SSB, TİM · confirmed events; "
         "source: SSB, TİM figures, as reported by Outlet A; Outlet C, published 2025-01-03 to 2026-01-03; "
         "data as of 2026-01-03; https://defex.example.org/; compiled by defex.")
+
+
+def test_export_refuses_an_unknown_chart_id_before_writing_anything(warehouse, tmp_path):
+    from dashboard import export
+    with pytest.raises(SystemExit) as raised:
+        export.main(["--out", str(tmp_path / "out"), "--charts", "annual_totals,nope"])
+    assert str(raised.value).startswith("error: unknown chart(s) nope; charts: annual_totals, yoy_growth, ")
+    assert not (tmp_path / "out").exists()
