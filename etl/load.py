@@ -76,15 +76,21 @@ def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConne
                 if not platforms.done():  # the curated files stopped before platforms.csv (the run fails): no links
                     platforms.set_result(None)
             tiv = sipri.extract_dir(sipri_dir, None, sipri.TIV_TABLES)
-            inputs.sipri_inputs = sipri.merge(staged.result(), tiv)
+            inputs.sipri_inputs = sipri.merge(_waited(staged, con), tiv)
         except BaseException:
-            while interrupt.requested.is_set() and not staged.done():  # Ctrl-C: stop the register's queries too
-                interrupt.stop(con)
-                wait([staged], timeout=0.05)
+            _waited(staged, con, raising=False)
             raise
     inputs.failures += inputs.sipri_inputs.failures
     inputs.checksums |= inputs.sipri_inputs.checksums
     return inputs
+
+
+def _waited(future: Future, con: duckdb.DuckDBPyConnection, raising: bool = True):
+    """The register thread's result; after Ctrl-C, each of its queries is interrupted as it starts, so that the
+    thread stops at once instead of being waited for (con.interrupt() stops only the query running then)."""
+    while not wait([future], timeout=0.05).done:
+        interrupt.stop(con)
+    return future.result() if raising else None
 
 
 def _extract_curated(raw_dir: Path, inputs: Inputs, platforms: Future | None = None) -> None:
