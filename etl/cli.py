@@ -9,8 +9,10 @@ from pathlib import Path
 
 import duckdb
 
-from etl import config
+from etl import config, warehouse
 from etl.errors import InputError, ValidationFailed
+
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,9 +34,37 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     db = args.db or config.db_path()
+    if args.command == "status":
+        return status(db)
+    from etl import interrupt
+
+    before = warehouse.published(db) if args.command == "run" and not db.is_dir() else None
+    with interrupt.handled():
+        try:
+            return _run(args, db)
+        except BaseException:
+            if not interrupt.requested.is_set():
+                raise
+            print(interrupted(db, before, args.command == "check"), file=sys.stderr)
+            return INTERRUPTED
+
+
+def interrupted(db: Path, before: Path | None, check_only: bool) -> str:
+    """The line for a run stopped by Ctrl-C (etl.interrupt): exactly what is published now."""
+    from etl.readcsv import display
+
+    if check_only:
+        return "interrupted; nothing was written"
+    now = warehouse.published(db)
+    if now is None:
+        return "interrupted; nothing was published"
+    if now != before:
+        return f"interrupted after the swap: {display(db)} -> {now.name} is published, the new warehouse complete"
+    return f"interrupted; nothing was changed: {display(db)} -> {now.name} is still published"
+
+
+def _run(args: argparse.Namespace, db: Path) -> int:
     try:
-        if args.command == "status":
-            return status(db)
         from etl import load  # heavy imports only for the commands that need them
 
         gc.freeze()  # the modules' objects live to the end: the collector need not walk them again during the run
@@ -47,9 +77,6 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted; the published warehouse was not changed", file=sys.stderr)
-        return 130
     counts = ", ".join(f"{k} {v}" for k, v in result["row_counts"].items())
     if args.command == "check":
         print(f"check passed: {counts}")

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import fx, harmonise, sidecar, sipri, sqlcheck, steps, warehouse
+from etl import fx, harmonise, interrupt, sidecar, sipri, sqlcheck, steps, warehouse
 from etl.config import DEFAULT_DB, SQL_DIR
 from etl.countries import iso3_name, kind
 from etl.errors import Failure, ValidationFailed, WarehouseUnwritable
@@ -70,21 +70,34 @@ def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConne
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sipri") as pool:
         staged = pool.submit(sipri.extract, registers, sipri_dir, con, target, platforms)
         try:
-            _extract_curated(raw_dir, inputs, platforms)
-        finally:
-            if not platforms.done():  # the curated files stopped before platforms.csv (the run fails): no links
-                platforms.set_result(None)
-        tiv = sipri.extract_dir(sipri_dir, None, sipri.TIV_TABLES)
-        inputs.sipri_inputs = sipri.merge(staged.result(), tiv)
+            try:
+                _extract_curated(raw_dir, inputs, platforms)
+            finally:
+                if not platforms.done():  # the curated files stopped before platforms.csv (the run fails): no links
+                    platforms.set_result(None)
+            tiv = sipri.extract_dir(sipri_dir, None, sipri.TIV_TABLES)
+            inputs.sipri_inputs = sipri.merge(_waited(staged, con), tiv)
+        except BaseException:
+            _waited(staged, con, raising=False)
+            raise
     inputs.failures += inputs.sipri_inputs.failures
     inputs.checksums |= inputs.sipri_inputs.checksums
     return inputs
+
+
+def _waited(future: Future, con: duckdb.DuckDBPyConnection, raising: bool = True):
+    """The register thread's result; after Ctrl-C, each of its queries is interrupted as it starts, so that the
+    thread stops at once instead of being waited for (con.interrupt() stops only the query running then)."""
+    while not wait([future], timeout=0.05).done:
+        interrupt.stop(con)
+    return future.result() if raising else None
 
 
 def _extract_curated(raw_dir: Path, inputs: Inputs, platforms: Future | None = None) -> None:
     """Every curated file read, typed and checked; the platforms' aliases go to `platforms` as soon as their file is
     read (the register's thread links designations with them)."""
     for spec in curated.FILES:
+        interrupt.check()
         path = raw_dir / spec.file
         frame, failures = curated.extract(path, spec.model)
         name = display(path)
@@ -166,6 +179,7 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
     the views."""
     counts = {}
     for name in TABLE_ORDER:
+        interrupt.check()
         if name in STAGED:
             continue
         columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
@@ -212,7 +226,9 @@ def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
     con.execute(f"ATTACH ':memory:' AS {STAGE}")
     con.execute(f"USE {STAGE}")
+    interrupt.watch(con)
     try:
+        interrupt.check()
         if check_only:
             inputs = _validated(raw_dir, sipri_dir, con, None)
             tables = prepare(inputs, con)
@@ -229,6 +245,7 @@ def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool
         with warehouse.lock(db):
             return _build(con, db, run_id, started, raw_dir, sipri_dir)
     finally:
+        interrupt.unwatch(con)
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
 
@@ -256,6 +273,7 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
             con.execute(f"USE {STAGE}")
             inputs = _validated(raw_dir, sipri_dir, con, BUILDING,
                                 lambda failures: log_failure(db, run_id, started, failures))
+            interrupt.check()
             tables = prepare(inputs, con)
             con.execute(f"USE {BUILDING}")
             counts = write(con, tables, sipri.registers(inputs.sipri_inputs))
@@ -276,6 +294,7 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
         con.execute(f"USE {STAGE}")
         con.execute(f"DETACH {BUILDING}")
         warehouse.fsync(building)
+        interrupt.check()  # the last moment at which Ctrl-C leaves the published warehouse as it was
         os.replace(building, version)
         warehouse.publish(db, version)
     except BaseException as exc:
@@ -290,6 +309,7 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
                                       f"{unchanged(db)}") from None
         raise
     warehouse.prune(db)
+    interrupt.check()  # Ctrl-C after the swap: etl.cli says the new version is published
     return {"run_id": run_id, "row_counts": counts, "db": str(db), "version": version.name}
 
 

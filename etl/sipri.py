@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import readcsv
+from etl import interrupt, readcsv
 from etl.errors import Failure
 from etl.sources import sipri_file, sipri_register, sipri_tiv
 
@@ -63,6 +63,7 @@ def extract(exports: list[sipri_file.Export], directory: Path | None, con: duckd
     """The exports of a folder (scan()) extracted by their source modules, checked across files."""
     inputs, seen = SipriInputs(), {}
     for export in exports:
+        interrupt.check()
         if export.kind == "register":
             frame, vintage, failures = sipri_register.parse(export, con, f"register_{len(inputs.register)}",
                                                               target, platforms)
