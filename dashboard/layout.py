@@ -233,6 +233,27 @@ def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ..
 
 NUMERIC = {"quantity", "delivered", "value", "value_usd_m"}
 CONFIDENCE_WORDS = {"H": "high", "M": "medium", "L": "low"}
+# The grid shows these columns in words; a URL filter holding a code (links written before the words, or the
+# facet links) is restored as the word, so filter=category:ucav still lists the armed drones.
+GRID_WORDS = {"category": CATEGORY_WORDS, "status": {s: STATUS_LABELS[s] for s in STAGES},
+              "confidence": CONFIDENCE_WORDS}
+
+
+def category_words(code) -> str:
+    code = code if isinstance(code, str) and code else "uncategorised"
+    return CATEGORY_WORDS.get(code, code.replace("_", " "))
+
+
+def grid_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The deals with the columns the grid shows in words: status (stage), category and confidence."""
+    return frame.assign(stage=[STATUS_LABELS.get(s, s) for s in frame["status"]],
+                        category_words=[category_words(c) for c in frame["category"]],
+                        confidence_words=[CONFIDENCE_WORDS.get(c, c) for c in frame["confidence"]])
+
+
+def _in_words(column: str, text: str) -> str:
+    words = {code.lower(): word for code, word in GRID_WORDS.get(column, {}).items()}
+    return words.get(text.lower(), text)
 
 
 def grid_view(p: Params) -> dict:
@@ -246,7 +267,7 @@ def grid_view(p: Params) -> dict:
             except ValueError:
                 continue
         else:
-            model[field] = {"filterType": "text", "type": "contains", "filter": text}
+            model[field] = {"filterType": "text", "type": "contains", "filter": _in_words(column, text)}
     column, _, direction = p.sort.partition(":")
     return {"filterModel": model, "sort": (GRID_COLUMNS[column], direction) if column else None, "q": p.q}
 
@@ -268,32 +289,31 @@ def grid_filtered(rows: pd.DataFrame, p: Params) -> pd.DataFrame:
 
 def grid_facets(everything: pd.DataFrame, p: Params, path: str) -> html.Div:
     """Counts by status, category and confidence of the deals in view, each a link that filters to it."""
-    rows = grid_filtered(everything.assign(stage=[STATUS_LABELS.get(s, s) for s in everything["status"]]), p)
+    rows = grid_filtered(grid_rows(everything), p)
     in_status = rows if p.status == "all" else rows[rows["confirmed"]] if p.status == "confirmed" else \
         rows[rows["status"].isin(p.stages)]
     blocks = [html.Span("Status:", className="fw-semibold me-1")]
     for key, n in rows["status"].value_counts().reindex(STAGES).dropna().items():
         blocks.append(dcc.Link(f"{STATUS_LABELS[key]} ({int(n)})", href=path + p.query_string(status=key),
                                className="me-2 facet-status"))
-    for name, column, words in (("Category", "category", lambda v: CATEGORY_WORDS.get(v, v.replace("_", " "))),
+    for name, column, words in (("Category", "category", category_words),
                                 ("Confidence", "confidence", lambda v: CONFIDENCE_WORDS.get(v, v))):
         blocks.append(html.Span(f"{name}:", className="fw-semibold ms-2 me-1"))
         for value, n in in_status[column].value_counts().items():
-            chosen = dict(p.filter) | {column: str(value)}
+            chosen = dict(p.filter) | {column: words(str(value))}  # the link says what the grid shows
             blocks.append(dcc.Link(f"{words(str(value))} ({int(n)})", className=f"me-2 facet-{column}",
                                    href=path + p.query_string(filter=tuple(chosen.items()))))
     return html.Div(blocks, className="small mb-2 facets", id="deals-facets")
 
 
 def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int = 560, p: Params | None = None):
-    rows = frame.assign(
+    rows = grid_rows(frame).assign(
         buyer_link=[md_link(n, f"/country/{c}") for n, c in zip(frame["buyer"], frame["buyer_iso3"], strict=True)],
         platform_link=[md_link(n, f"/platform/{i}") for n, i in
                        zip(frame["platform"], frame["platform_id"], strict=True)],
         firm_link=[md_link(n, f"/firm/{i}") if isinstance(i, str) else "" for n, i in
                    zip(frame["firm"], frame["firm_id"], strict=True)],
         source_link=[md_link(t, u) for t, u in zip(frame["source_title"], frame["source_url"], strict=True)],
-        stage=[STATUS_LABELS.get(s, s) for s in frame["status"]],
         order=[f"{y:.0f}{'?' if u else ''}" if pd.notna(y) else "" for y, u in
                zip(frame["order_year"], frame["order_year_uncertain"], strict=True)],
     )
@@ -312,7 +332,8 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
          "headerTooltip": "another currency converted at the ECB reference rate of fx_date; not a published US$"},
         {"field": "fx_rate", "headerName": "US$ per unit", "width": 105},
         {"field": "fx_date", "headerName": "rate of", "width": 105},
-        {"field": "confidence", "headerName": "Conf.", "width": 80}, {"field": "category", "width": 130},
+        {"field": "confidence_words", "headerName": "Confidence", "width": 110},
+        {"field": "category_words", "headerName": "Category", "width": 170},
         link_column("source_link", "Source", width=260, external=True), {"field": "note", "width": 320},
     ]
     plain = ["deal_id", "buyer", "buyer_iso3", "platform", "platform_id", "firm", "firm_id", "category",

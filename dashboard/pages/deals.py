@@ -6,7 +6,6 @@ from dash import html
 
 from dashboard import data, ids
 from dashboard import layout as ui
-from dashboard.params import STATUS_LABELS
 
 PATH = "/deals"
 dash.register_page(__name__, path=PATH, title="Deals · defex", name="Deals")
@@ -16,7 +15,7 @@ def _count(frame, p) -> str:
     """The deals listed; with column filters in the URL, how many of them those leave."""
     if not p.filter:
         return f"{len(frame)} deals"
-    shown = ui.grid_filtered(frame.assign(stage=[STATUS_LABELS.get(s, s) for s in frame["status"]]), p)
+    shown = ui.grid_filtered(ui.grid_rows(frame), p)
     return f"{len(shown)} of {len(frame)} deals match the column filters"
 
 

@@ -1,0 +1,81 @@
+"""Issue 12, item 2 in the browser: every label a person sees is words, never the warehouse's internal codes."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_grid_links import rows_of
+
+EVERY_PAGE = ["/", "/countries", "/country/PAK", "/firms", "/firm/baykar", "/platforms", "/platform/tb2",
+              "/deals", "/compare", "/quality", "/sources", "/no-such-page"]
+# Codes as the warehouse keys them. Lower-case category codes only as words of their own: "drone (UAV)" and
+# SIPRI's "armed UAV" are words; "ucav" alone is a code. Field names in any case (AG Grid capitalises headers).
+CODES = re.compile(r"\b(?:ucav|uav|armoured_vehicle|combat_aircraft|trainer_aircraft|in_production|"
+                   r"(?i:goods_services|trade_ministry|defense_news|value_usd_m|fx_date|source_publisher|"
+                   r"source_url|source_id|usd_m|\w+_m|\w+_pct|\w+_id|\w+_a|\w+_b))\b")
+
+
+def codes_in(text: str) -> list[str]:
+    return sorted({m.group(0) for m in CODES.finditer(text)})
+
+
+def test_the_code_pattern_catches_codes_and_lets_words_pass():
+    assert codes_in("ucav in_production Value_usd_m Source_id scope_a fx_date trade_ministry") == [
+        "Source_id", "Value_usd_m", "fx_date", "in_production", "scope_a", "trade_ministry", "ucav"]
+    assert codes_in("armed drone (UCAV), drone (UAV), SIPRI: armed UAV; US$ million, in production") == []
+
+
+@pytest.mark.parametrize("path", EVERY_PAGE)
+def test_no_internal_code_in_the_visible_text_of_any_page(browser, server, path):
+    """A wide window, so that the grids draw every column (AG Grid leaves out columns beyond the screen)."""
+    context = browser.new_context(viewport={"width": 4200, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+        page.locator("h1").first.wait_for()
+        legends = page.locator(".legendtext, .gtitle, .xtitle, .ytitle").all_text_contents()
+        assert codes_in(page.inner_text("body") + "\n" + "\n".join(legends)) == []
+    finally:
+        context.close()
+
+
+def test_the_grid_shows_category_and_status_in_words_and_filters_by_them(watched, browser):
+    watched.page.set_viewport_size({"width": 3600, "height": 900})  # every column drawn
+    page = watched.open("/deals")
+    cells = page.locator("#deals-grid .ag-center-cols-container .ag-cell[col-id='category_words']")
+    expect(cells.first).to_be_visible()
+    shown = set(cells.all_inner_texts())
+    assert "armed drone (UCAV)" in shown and "ucav" not in shown and "armoured_vehicle" not in shown
+    page.get_by_label("Category Filter Input").fill("drone")
+    expect(page).to_have_url(re.compile(r"/deals\?filter=category:drone$"))
+    expect(rows_of(page).first).to_be_visible()
+    assert set(cells.all_inner_texts()) <= {"armed drone (UCAV)", "drone (UAV)"}
+    # A wide grid takes a while to draw on a busy machine: its inputs get 15 s
+    fresh = browser.new_context(viewport={"width": 3600, "height": 900})
+    try:
+        again = fresh.new_page()
+        again.goto(watched.base + "/deals?filter=category:armed%20drone%20(UCAV)")
+        again.wait_for_load_state("networkidle")
+        expect(again.locator("#deals-count")).to_have_text("58 of 257 deals match the column filters")
+        expect(again.get_by_label("Category Filter Input")).to_have_value("armed drone (UCAV)", timeout=15_000)
+        old = again  # a link written before the words: its codes are read as the words
+        old.goto(watched.base + "/deals?filter=category:ucav;status:in_production")
+        old.wait_for_load_state("networkidle")
+        expect(old.locator("#deals-count")).to_have_text("1 of 257 deals match the column filters")
+        expect(old.get_by_label("Category Filter Input")).to_have_value("armed drone (UCAV)", timeout=15_000)
+        expect(old.get_by_label("Status Filter Input")).to_have_value("in production", timeout=15_000)
+        expect(old).to_have_url(re.compile(r"\?filter=category:armed\+drone\+%28UCAV%29;status:in\+production$"))
+    finally:
+        fresh.close()
+    assert watched.problems == []
+
+
+def test_a_platform_page_states_its_category_in_words(watched):
+    page = watched.open("/platform/tb2")
+    facts = page.locator("p", has_text="prime contractor:")
+    expect(facts).to_contain_text("category: armed drone (UCAV)")
+    watched.open("/platform/kirpi")
+    expect(facts).to_contain_text("category: armoured vehicle")
+    assert watched.problems == []
