@@ -48,6 +48,25 @@ CATEGORY_WORDS = {"ucav": "armed drone (UCAV)", "uav": "drone (UAV)", "armoured_
                   "combat_aircraft": "combat aircraft", "trainer_aircraft": "trainer aircraft",
                   "warship": "warship", "sensor": "sensor / targeting pod", "artillery": "artillery",
                   "upgrade": "upgrade", "missile": "missile", "helicopter": "helicopter"}
+# Grid headers in words, for the tables that show warehouse fields (/quality, /compare): never a field name.
+COLUMN_WORDS = {
+    "quote_id": "Quote", "figure_id": "Figure", "deal_id": "Deal", "publisher": "Publisher", "scope": "Scope",
+    "year": "Year", "month_from": "From month", "month_to": "To month", "month": "Month", "status": "Status",
+    "quoted_pct": "Quoted growth, %", "computed_pct": "Growth from the totals, %", "gap_pp": "Gap, points",
+    "verdict": "Verdict", "source_link": "Source", "published": "Published", "label": "Period",
+    "value_usd_m": "US$ million as published", "calendar_usd_m": "Closest calendar total, US$ million",
+    "calendar_basis": "Calendar total it is set beside", "ytd_through_month": "Jan–month total published",
+    "publisher_a": "Publisher A", "scope_a": "Scope A", "value_a_usd_m": "A, US$ million",
+    "publisher_b": "Publisher B", "scope_b": "Scope B", "value_b_usd_m": "B, US$ million",
+    "difference_usd_m": "B − A, US$ million", "ratio_b_to_a": "B ÷ A", "why": "Why they differ",
+    "area": "Area", "measure": "Measure", "value": "Value", "run_id": "Run", "finished_utc": "Finished (UTC)",
+    "outcome": "Outcome", "data_as_of": "Data as of", "row_counts": "Rows per table",
+    "buyer": "Recipient", "platform": "Platform", "pairing": "Pairing", "sipri_record_no": "SIPRI record",
+    "curated_order_year": "Ordered (deals)", "sipri_order_year": "Ordered (SIPRI)",
+    "curated_quantity": "Quantity (deals)", "sipri_quantity": "Quantity (SIPRI)",
+    "curated_delivered": "Delivered (deals)", "sipri_delivered": "Delivered (SIPRI)", "match": "Same on both sides",
+    "curated_status": "Status (deals)", "sipri_designation": "SIPRI designation",
+}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 PROVENANCE = ["source_publisher", "source_title", "source_published", "source_url", "source_quote"]
 PROVENANCE_HOVER = "<br><i>%{customdata[1]}</i><br>%{customdata[0]}, %{customdata[2]}<extra></extra>"

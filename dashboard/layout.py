@@ -13,7 +13,7 @@ from flask import has_request_context, request
 
 from dashboard import charts, data, ids
 from dashboard.db import WarehouseMissing
-from dashboard.figures import CATEGORY_WORDS
+from dashboard.figures import CATEGORY_WORDS, COLUMN_WORDS
 from dashboard.params import (
     GRID_COLUMNS,
     MEASURE_LABELS,
@@ -183,6 +183,29 @@ def grid(frame: pd.DataFrame, grid_id: str, columns: list[dict], *, height: int 
         style={"height": f"{height}px"}, className="ag-theme-alpine", **kwargs)
 
 
+def word_columns(frame: pd.DataFrame, *, wide: tuple[str, ...] = (), hide: tuple[str, ...] = ()) -> list[dict]:
+    """Column definitions whose headers are words (figures.COLUMN_WORDS), not the warehouse's field names."""
+    columns = []
+    for c in frame.columns:
+        if c in hide:
+            continue
+        column = {"field": c, "headerName": COLUMN_WORDS.get(c, c.replace("_", " ").capitalize()),
+                  "width": 300 if c in wide else 130}
+        if c == "source_link":
+            column = link_column(c, column["headerName"], width=300, external=True)
+        columns.append(column)
+    return columns
+
+
+def with_source_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame's source_id / source_title / source_url as one column: the document's title, linked to it."""
+    if "source_title" not in frame:
+        return frame
+    links = [md_link(t if isinstance(t, str) and t else i, u) for i, t, u in
+             zip(frame["source_id"], frame["source_title"], frame["source_url"], strict=True)]
+    return frame.drop(columns=["source_id", "source_title", "source_url"]).assign(source_link=links)
+
+
 def md_link(text, href: str) -> str:
     """A markdown link for a grid cell; the text cannot break out of the brackets, the URL is percent-encoded."""
     if text is None or (not isinstance(text, str) and pd.isna(text)) or not href:
@@ -329,7 +352,7 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
         {"field": "value", "headerName": "Value (m)", "width": 110, "type": "numericColumn"},
         {"field": "currency", "width": 95}, {"field": "value_usd_m", "headerName": "US$ m", "width": 95},
         {"field": "value_usd_m_converted", "headerName": "US$ m (converted, ECB)", "width": 130,
-         "headerTooltip": "another currency converted at the ECB reference rate of fx_date; not a published US$"},
+         "headerTooltip": "another currency converted at the ECB reference rate of the date in 'rate of'; not a published US$"},
         {"field": "fx_rate", "headerName": "US$ per unit", "width": 105},
         {"field": "fx_date", "headerName": "rate of", "width": 105},
         {"field": "confidence_words", "headerName": "Confidence", "width": 110},

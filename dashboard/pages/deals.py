@@ -31,9 +31,10 @@ def layout(**query):
         ui.grid_facets(data.deals(replace(p, status="all")), p, PATH),
         ui.deals_grid(frame, p=p),
         html.P("Quantities and delivery years as the source records them; '?' marks SIPRI's uncertain years. "
-               "Values are in millions of the contract currency; value_usd_m only where the source states US$; "
-               "value_usd_m_converted is another currency converted at the ECB reference rate of fx_date (marked "
-               "as converted everywhere it is drawn).",
+               "Value (m) is in millions of the contract currency. 'US$ m' is a US$ value as the source publishes it, "
+               "only where the source states US$; 'US$ m (converted, ECB)' is a value in another currency "
+               "converted at the European Central Bank's reference rate of the date in 'rate of' (marked as "
+               "converted everywhere it is drawn).",
                className="small text-muted mt-2"),
         ui.chart_card("deal_timeline", p, page_path=PATH),
     ]

@@ -10,8 +10,8 @@ PATH = "/quality"
 dash.register_page(__name__, path=PATH, title="Data quality · defex", name="Quality")
 
 
-def _columns(frame, wide=("scope_note", "row_counts", "measure", "status", "label", "calendar_basis")):
-    return [{"field": c, "width": 300 if c in wide else 130} for c in frame.columns]
+def _columns(frame, wide=("scope_note", "why", "row_counts", "measure", "status", "label", "calendar_basis")):
+    return ui.word_columns(frame, wide=wide)
 
 
 def in_words(frame):
@@ -24,7 +24,7 @@ def in_words(frame):
 @ui.guarded
 def layout(**query):
     p = ui.params_of(query)
-    q = {name: in_words(frame) for name, frame in data.quality().items()}
+    q = {name: ui.with_source_links(in_words(frame)) for name, frame in data.quality().items()}
     run = q["runs"].iloc[0]
     verdicts = q["growth_check"]["verdict"].value_counts().to_dict()
     body = [
@@ -38,8 +38,8 @@ def layout(**query):
         html.H2("Months with no published monthly figure", className="h5 mt-4"),
         html.P(f"{len(q['coverage'])} months from the first published monthly figure on have no published figure "
                "from any publisher in the data (searched in the stored pages of SSB, TİM, SSİ and the Ministry of "
-               "Trade, in Turkish and English). ytd_through_month: a Jan–month total was published; the month's "
-               "own value was not, and is not derived here.", className="small", id="coverage-note"),
+               "Trade, in Turkish and English). 'Jan–month total published': a total from January to that month was "
+               "published; the month's own value was not, and is not derived here.", className="small", id="coverage-note"),
         ui.grid(q["coverage"], "coverage-grid", _columns(q["coverage"]), height=300),
         html.H2("Trailing 12 months and running totals (not calendar periods)", className="h5 mt-4"),
         html.P("Kept with their sources and set beside the closest calendar figure of the same publisher; never "

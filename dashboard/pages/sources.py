@@ -12,7 +12,8 @@ def layout(**query):
     p = ui.params_of(query)
     frame = data.sources_backing()
     frame["title_link"] = [ui.md_link(t, u) for t, u in zip(frame["title"], frame["url"], strict=True)]
-    columns = [{"field": "source_id", "width": 230}, {"field": "publisher", "width": 170},
+    columns = [{"field": "source_id", "headerName": "Reference", "width": 230,
+                "headerTooltip": "how the data files and CSV downloads cite this document"}, {"field": "publisher", "width": 170},
                ui.link_column("title_link", "Document", width=340, external=True),
                {"field": "published", "width": 115}, {"field": "language", "headerName": "Lang.", "width": 85},
                {"field": "backs", "headerName": "Backs", "width": 220},

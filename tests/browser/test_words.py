@@ -79,3 +79,16 @@ def test_a_platform_page_states_its_category_in_words(watched):
     watched.open("/platform/kirpi")
     expect(facts).to_contain_text("category: armoured vehicle")
     assert watched.problems == []
+
+
+def test_quality_tables_have_headers_in_words_and_name_their_sources_by_title(watched):
+    watched.page.set_viewport_size({"width": 3000, "height": 900})  # every column drawn
+    page = watched.open("/quality")
+    checks = page.locator("#growth-check-grid")
+    headers = checks.locator(".ag-header-cell-text")
+    expect(headers.filter(has_text="Quoted growth, %")).to_have_count(1)
+    assert "quoted_pct" not in headers.all_inner_texts() and "Source_id" not in headers.all_inner_texts()
+    link = checks.get_by_role("link", name="Türkiye's defense exports soar to close in $3 billion in 5 months")
+    expect(link).to_have_attribute("href", re.compile(r"^https://www\.dailysabah\.com/business/defense/"))
+    expect(checks).not_to_contain_text("dailysabah_2025_06_03")
+    assert watched.problems == []
