@@ -13,7 +13,7 @@ from flask import has_request_context, request
 
 from dashboard import charts, data, ids
 from dashboard.db import WarehouseMissing
-from dashboard.figures import CATEGORY_WORDS, COLUMN_WORDS
+from dashboard.figures import CATEGORY_WORDS, COLUMN_WORDS, SERIES_DEFINITIONS, series_definition, series_label
 from dashboard.params import (
     GRID_COLUMNS,
     MEASURE_LABELS,
@@ -142,6 +142,21 @@ def _coverage_note(chart, p: Params, page_path: str) -> list:
     return [html.P(note, className="small mb-1 coverage-note", id=f"coverage-{chart.id}")]
 
 
+def series_definitions(pairs, *, element_id: str | None = None) -> html.Ul:
+    """What each publisher's series counts (figures.SERIES_DEFINITIONS), one line per (publisher, scope)."""
+    items = [html.Li([html.Strong(series_label(pub, scope)), ": ", series_definition(pub, scope)])
+             for pub, scope in pairs]
+    return html.Ul(items, className="small text-muted mb-1 series-definitions", **({"id": element_id} if element_id
+                                                                                    else {}))
+
+
+def _series_note(figure) -> list:
+    """Under a chart of publisher totals: the definition of every series it draws, in the legend's order."""
+    labels = {series_label(pub, scope): (pub, scope) for pub, scope in SERIES_DEFINITIONS}
+    drawn = [labels[t.name] for t in figure.data if t.name in labels]
+    return [series_definitions(dict.fromkeys(drawn))] if drawn else []
+
+
 def chart_card(chart_id: str, p: Params, *, page_path: str) -> dbc.Card:
     """Title, the chart, its source line and data-as-of, a share row, and a provenance panel for clicks."""
     chart = charts.get(chart_id)
@@ -167,6 +182,7 @@ def chart_card(chart_id: str, p: Params, *, page_path: str) -> dbc.Card:
         dbc.CardBody([
             html.P(chart.description, className="small text-muted mb-1"),
             dcc.Graph(id=ids.chart_id(chart_id), figure=figure, config=GRAPH_CONFIG, className="chart"),
+            *_series_note(figure),
             html.P(line, className="small text-muted mb-1 source-line"),
             *_coverage_note(chart, p, page_path),
             share,

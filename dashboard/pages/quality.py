@@ -4,7 +4,7 @@ from dash import html
 
 from dashboard import data
 from dashboard import layout as ui
-from dashboard.figures import PUBLISHER_SHORT, SCOPE_LABEL
+from dashboard.figures import PUBLISHER_SHORT, SCOPE_LABEL, SERIES_DEFINITIONS, why_they_differ
 
 PATH = "/quality"
 dash.register_page(__name__, path=PATH, title="Data quality · defex", name="Quality")
@@ -24,7 +24,11 @@ def in_words(frame):
 @ui.guarded
 def layout(**query):
     p = ui.params_of(query)
-    q = {name: ui.with_source_links(in_words(frame)) for name, frame in data.quality().items()}
+    raw = data.quality()
+    pairs = raw["reconciliation"]  # each pair's reason, worked out from the keys before they become words
+    raw["reconciliation"] = pairs.assign(why=[why_they_differ(r) for r in pairs.to_dict("records")]).drop(
+        columns="scope_note")
+    q = {name: ui.with_source_links(in_words(frame)) for name, frame in raw.items()}
     run = q["runs"].iloc[0]
     verdicts = q["growth_check"]["verdict"].value_counts().to_dict()
     body = [
@@ -46,6 +50,9 @@ def layout(**query):
                "drawn as a month or a year.", className="small"),
         ui.grid(q["other_figures"], "other-figures-grid", _columns(q["other_figures"]), height=260),
         html.H2("Publishers side by side", className="h5 mt-4"),
+        html.P("Figures of the same period from two publishers (or two scopes of one), with why they differ. "
+               "What each series counts:", className="small mb-1"),
+        ui.series_definitions(SERIES_DEFINITIONS, element_id="quality-series"),
         ui.grid(q["reconciliation"], "reconciliation-grid", _columns(q["reconciliation"]), height=300),
         html.H2("Data-quality summary", className="h5 mt-4"),
         ui.grid(q["summary"], "quality-grid", _columns(q["summary"]), height=420),

@@ -92,3 +92,26 @@ def test_quality_tables_have_headers_in_words_and_name_their_sources_by_title(wa
     expect(link).to_have_attribute("href", re.compile(r"^https://www\.dailysabah\.com/business/defense/"))
     expect(checks).not_to_contain_text("dailysabah_2025_06_03")
     assert watched.problems == []
+
+
+def test_each_publisher_series_is_defined_and_the_reconciliation_says_why_figures_differ(watched):
+    watched.page.set_viewport_size({"width": 3000, "height": 900})  # every column drawn
+    page = watched.open("/")
+    series = page.locator("#card-annual_totals .series-definitions")
+    expect(series).to_contain_text("SSB — goods + services: goods + services (NATO and service exports included "
+                                   "since 2023)")
+    expect(series).to_contain_text("TİM — goods: customs goods (the defence & aerospace sector's exports declared "
+                                   "at customs)")
+    expect(series).to_contain_text("SaSaD — company survey: a company survey (including offsets and civil aerospace)")
+    page = watched.open("/quality")
+    expect(page.locator("#quality-series")).to_contain_text("Trade Ministry — goods: customs goods, on the same "
+                                                            "basis as TİM")
+    pairs = page.locator("#reconciliation-grid")
+    expect(pairs).to_contain_text("SSB publishes both: its goods + services total adds services to its goods total "
+                                  "(US$184 m here).")
+    expect(pairs).to_contain_text("Both count customs goods for the same months, yet differ by US$23.3 m (3.8%), "
+                                  "more than rounding: a revision or a different count, which the sources do not "
+                                  "explain.")
+    expect(pairs.locator(".ag-header-cell-text").filter(has_text="Why they differ")).to_have_count(1)
+    expect(pairs).not_to_contain_text("the gap is a revision or a different count")  # the old, circular note
+    assert watched.problems == []
