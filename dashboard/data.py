@@ -495,7 +495,8 @@ def sipri_recipients(p: Params) -> pd.DataFrame:
 
 def sipri_reconciliation(p: Params) -> pd.DataFrame:
     return run("""
-        SELECT r.buyer_iso3, c.name AS buyer, r.platform_id, coalesce(pl.name, r.platform_id) AS platform, r.pairing, r.deal_id, r.sipri_record_no,
+        SELECT r.buyer_iso3, c.name AS buyer, r.platform_id, coalesce(pl.name, r.platform_id) AS platform, r.pairing,
+               r.deal_id, r.sipri_record_no,
                r.curated_order_year, r.sipri_order_year, r.curated_quantity, r.sipri_quantity,
                r.curated_delivered, r.sipri_delivered, r.match, r.curated_status, r.sipri_designation
         FROM v_sipri_reconciliation AS r JOIN countries AS c ON c.iso3 = r.buyer_iso3

@@ -121,8 +121,46 @@ def excluded_note(p: Params, path: str, link: Params | None = None) -> html.Div:
 def status_legend() -> html.Details:
     """What each stage means, in one place (params.STATUS_MEANINGS), folded under a summary line."""
     items = [html.Li([html.Strong(STATUS_LABELS[k]), f": {STATUS_MEANINGS[k]}"]) for k in STATUSES + STAGES]
-    return html.Details([html.Summary("What the statuses mean"), html.Ul(items, className="mb-1")],
+    return html.Details([html.Summary("What the statuses mean"), html.Ul(items, className="mb-1"),
+                         glossary_link("status", "all terms in the glossary")],
                         className="small text-muted mb-2 status-legend")
+
+
+GLOSSARY_PATH = "/sources"  # the glossary is a section of /sources (#glossary), not a route of its own
+
+
+def glossary_link(term: str, text: str, p: Params | None = None) -> dcc.Link:
+    """A link to one entry of the glossary ('tiv', 'like-for-like', 'usd', 'status', 'scopes'; '' the whole)."""
+    query = replace(p, q="", sort="", filter=()).query_string() if p else ""
+    anchor = f"glossary-{term}" if term else "glossary"
+    return dcc.Link(text, href=f"{GLOSSARY_PATH}{query}#{anchor}", className="glossary-link")
+
+
+def glossary() -> html.Section:
+    """The words the pages use, each defined once; the deal stages from params.STATUS_MEANINGS."""
+    def entry(term, title, *body):
+        return html.Div([html.Dt(title), html.Dd(list(body), className="mb-2")], id=f"glossary-{term}")
+    stages = html.Ul([html.Li([html.Strong(STATUS_LABELS[k]), f": {STATUS_MEANINGS[k]}"]) for k in STATUSES + STAGES],
+                     className="mb-0")
+    return html.Section([
+        html.H2("Glossary", className="h5"),
+        html.Dl([
+            entry("tiv", "SIPRI TIV (trend-indicator value)",
+                  "SIPRI's measure of the volume of major arms transferred, not of money: it is never added to, "
+                  "converted into or compared with US$."),
+            entry("like-for-like", "Like for like",
+                  "Growth computed only between totals of the same publisher and the same scope (SSB goods + "
+                  "services against SSB goods + services a year earlier), never across publishers or scopes."),
+            entry("usd", "US$ as published, and converted",
+                  "US$ as published: a value the source itself gives in US dollars. Converted: a value the source "
+                  "gives in another currency, converted here at the European Central Bank's reference rate of a "
+                  "stated date; it is marked as converted wherever it is shown, and is not a published US$."),
+            entry("scopes", "Scopes of the publishers' totals",
+                  "Each publisher counts something different; totals of different scopes are never joined:",
+                  series_definitions(SERIES_DEFINITIONS)),
+            entry("status", "Deal status", "A deal's status is its latest dated step:", stages),
+        ], className="small mb-0"),
+    ], id="glossary", className="mb-4")
 
 
 def deal_charts(p: Params, path: str, chart_ids: tuple[str, ...]) -> list:
@@ -262,11 +300,17 @@ def guarded(layout_function):
     return wrapper
 
 
-def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ...] = (), intro: str = "") -> html.Div:
-    """Every page: navigation, the page title, messages about bad parameters, its filters, its body."""
-    head = [html.H1(title, className="h3 mb-1")] + ([html.P(intro, className="text-muted")] if intro else [])
+def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ...] = (), intro: str = "",
+         glossary: tuple[str, str] | None = None) -> html.Div:
+    """Every page: navigation, the page title (and its intro, with a link to the glossary entry of the term it
+    uses), messages about bad parameters, its filters, its body, and a link to the glossary."""
+    more = [" (", glossary_link(glossary[0], glossary[1], p), ")"] if glossary else []
+    head = [html.H1(title, className="h3 mb-1")] + ([html.P([intro, *more], className="text-muted")] if intro else [])
     bar = [filter_bar(p, filters)] if filters else []
-    return html.Div([navbar(p, path), dbc.Container(head + [messages(p)] + bar + body, fluid=True,
+    foot = html.P(["Words used on these pages (TIV, like for like, US$ as published or converted, scopes, deal "
+                   "status): ", glossary_link("", "glossary", p)], className="small text-muted mt-4",
+                  id="glossary-footer")
+    return html.Div([navbar(p, path), dbc.Container(head + [messages(p)] + bar + body + [foot], fluid=True,
                                                     className="pb-5")])
 
 
@@ -368,7 +412,8 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
         {"field": "value", "headerName": "Value (m)", "width": 110, "type": "numericColumn"},
         {"field": "currency", "width": 95}, {"field": "value_usd_m", "headerName": "US$ m", "width": 95},
         {"field": "value_usd_m_converted", "headerName": "US$ m (converted, ECB)", "width": 130,
-         "headerTooltip": "another currency converted at the ECB reference rate of the date in 'rate of'; not a published US$"},
+         "headerTooltip": "another currency converted at the ECB reference rate of the date in 'rate of'; "
+                          "not a published US$"},
         {"field": "fx_rate", "headerName": "US$ per unit", "width": 105},
         {"field": "fx_date", "headerName": "rate of", "width": 105},
         {"field": "confidence_words", "headerName": "Confidence", "width": 110},

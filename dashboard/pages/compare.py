@@ -30,4 +30,5 @@ def layout(**query):
     ]
     return ui.page(PATH, p, "Türkiye among the world's exporters", body, filters=("years", "country"),
                    intro=f"SIPRI Arms Transfers Database, {start}–{end}. 'Recipient country' here picks "
-                         "exporters to compare with Türkiye. TIV is SIPRI's volume unit, never added to US$.")
+                         "exporters to compare with Türkiye. TIV is SIPRI's volume unit, never added to US$.",
+                   glossary=("tiv", "what TIV measures"))

@@ -30,11 +30,12 @@ def layout(**query):
                              color="secondary")], className="mb-2"),
         ui.grid_facets(data.deals(replace(p, status="all")), p, PATH),
         ui.deals_grid(frame, p=p),
-        html.P("Quantities and delivery years as the source records them; '?' marks SIPRI's uncertain years. "
+        html.P(["Quantities and delivery years as the source records them; '?' marks SIPRI's uncertain years. "
                "Value (m) is in millions of the contract currency. 'US$ m' is a US$ value as the source publishes it, "
                "only where the source states US$; 'US$ m (converted, ECB)' is a value in another currency "
                "converted at the European Central Bank's reference rate of the date in 'rate of' (marked as "
-               "converted everywhere it is drawn).",
+               "converted everywhere it is drawn). ",
+               ui.glossary_link("usd", "Glossary: US$ as published and converted", p), "."],
                className="small text-muted mt-2"),
         ui.chart_card("deal_timeline", p, page_path=PATH),
     ]

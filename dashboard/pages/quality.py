@@ -43,7 +43,8 @@ def layout(**query):
         html.P(f"{len(q['coverage'])} months from the first published monthly figure on have no published figure "
                "from any publisher in the data (searched in the stored pages of SSB, TİM, SSİ and the Ministry of "
                "Trade, in Turkish and English). 'Jan–month total published': a total from January to that month was "
-               "published; the month's own value was not, and is not derived here.", className="small", id="coverage-note"),
+               "published; the month's own value was not, and is not derived here.", className="small",
+               id="coverage-note"),
         ui.grid(q["coverage"], "coverage-grid", _columns(q["coverage"]), height=300),
         html.H2("Trailing 12 months and running totals (not calendar periods)", className="h5 mt-4"),
         html.P("Kept with their sources and set beside the closest calendar figure of the same publisher; never "

@@ -115,3 +115,27 @@ def test_each_publisher_series_is_defined_and_the_reconciliation_says_why_figure
     expect(pairs.locator(".ag-header-cell-text").filter(has_text="Why they differ")).to_have_count(1)
     expect(pairs).not_to_contain_text("the gap is a revision or a different count")  # the old, circular note
     assert watched.problems == []
+
+
+def test_the_glossary_on_sources_defines_the_terms_and_the_pages_link_to_it(watched):
+    page = watched.open("/compare")
+    page.get_by_role("link", name="what TIV measures").click()
+    expect(page).to_have_url(re.compile(r"/sources#glossary-tiv$"))
+    expect(page.locator("#glossary-tiv")).to_contain_text("SIPRI's measure of the volume of major arms transferred, "
+                                                          "not of money")
+    expect(page.locator("#glossary-tiv")).to_be_in_viewport()
+    expect(page.locator("#glossary-like-for-like")).to_contain_text("Growth computed only between totals of the same "
+                                                                    "publisher and the same scope")
+    expect(page.locator("#glossary-usd")).to_contain_text("converted here at the European Central Bank's reference "
+                                                          "rate of a stated date")
+    expect(page.locator("#glossary-status")).to_contain_text("talks: publicly reported negotiations; nothing signed")
+    expect(page.locator("#glossary-scopes")).to_contain_text("TİM — goods: customs goods")
+    page = watched.open("/?publisher=tim")
+    page.get_by_role("link", name="what like with like means").click()
+    expect(page).to_have_url(re.compile(r"/sources\?publisher=tim#glossary-like-for-like$"))  # the filters travel
+    expect(page.locator("#glossary-like-for-like")).to_be_in_viewport()
+    page = watched.open("/deals")
+    page.locator("#glossary-footer").get_by_role("link", name="glossary").click()
+    expect(page).to_have_url(re.compile(r"/sources#glossary$"))
+    expect(page.locator("#glossary")).to_be_visible()
+    assert watched.problems == []
