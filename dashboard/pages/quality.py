@@ -1,3 +1,5 @@
+import json
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
@@ -21,6 +23,12 @@ def in_words(frame):
     return frame.assign(**{c: frame[c].map(lambda v, w=w: w.get(v, v)) for c, w in words.items() if c in frame})
 
 
+def _row_counts(counts) -> str:
+    """The run's rows per table in words: 'publishers 9, sources 307, export figures 195, ...'."""
+    counts = json.loads(counts) if isinstance(counts, str) else (counts or {})
+    return ", ".join(f"{table.replace('_', ' ')} {n}" for table, n in counts.items())
+
+
 @ui.guarded
 def layout(**query):
     p = ui.params_of(query)
@@ -28,6 +36,7 @@ def layout(**query):
     pairs = raw["reconciliation"]  # each pair's reason, worked out from the keys before they become words
     raw["reconciliation"] = pairs.assign(why=[why_they_differ(r) for r in pairs.to_dict("records")]).drop(
         columns="scope_note")
+    raw["runs"] = raw["runs"].assign(row_counts=[_row_counts(c) for c in raw["runs"]["row_counts"]])
     q = {name: ui.with_source_links(in_words(frame)) for name, frame in raw.items()}
     run = q["runs"].iloc[0]
     verdicts = q["growth_check"]["verdict"].value_counts().to_dict()

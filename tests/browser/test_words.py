@@ -91,6 +91,9 @@ def test_quality_tables_have_headers_in_words_and_name_their_sources_by_title(wa
     link = checks.get_by_role("link", name="Türkiye's defense exports soar to close in $3 billion in 5 months")
     expect(link).to_have_attribute("href", re.compile(r"^https://www\.dailysabah\.com/business/defense/"))
     expect(checks).not_to_contain_text("dailysabah_2025_06_03")
+    runs = page.locator("#runs-grid")  # rows per table in words, not a JSON of table names
+    expect(runs).to_contain_text("export figures 195, growth quotes 123")
+    expect(runs).not_to_contain_text("export_figures")
     assert watched.problems == []
 
 
