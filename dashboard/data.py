@@ -70,6 +70,17 @@ def known() -> Known:
 
 
 @lru_cache(maxsize=8)
+def _source_titles(_version: str) -> dict:
+    frame = query("SELECT source_id, title, url FROM sources")
+    return {i: (t, u) for i, t, u in zip(frame["source_id"], frame["title"], frame["url"], strict=True)}
+
+
+def source_titles() -> dict:
+    """source_id -> (title, url) of every document, to name a source cited inside a note by its title."""
+    return _source_titles(version())
+
+
+@lru_cache(maxsize=8)
 def _names(_version: str, kind: str) -> dict:
     sql = {"country": "SELECT iso3, name FROM countries WHERE kind = 'country' ORDER BY name",
            "firm": "SELECT firm_id, name FROM firms ORDER BY name",

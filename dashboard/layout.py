@@ -2,6 +2,7 @@
 
 import functools
 import logging
+import re
 from dataclasses import replace
 from urllib.parse import quote
 
@@ -260,11 +261,32 @@ def with_source_links(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=["source_id", "source_title", "source_url"]).assign(source_link=links)
 
 
+def _md_text(text: str) -> str:
+    return "".join("\\" + ch if ch in "[]()\\*_`<>#!|" else ch for ch in text)
+
+
+def note_with_titles(note, sources: dict) -> str:
+    """A note as markdown, each source id it cites (deal_steps' 'europesays_2025_09_02_croatia') replaced by the
+    document's title, linked; the rest of the text escaped, so it shows as written."""
+    if not isinstance(note, str) or not note:
+        return ""
+    cited = [i for i in sources if i in note]
+    if not cited:
+        return _md_text(note)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(i) for i in sorted(cited, key=len, reverse=True)) + r")\b")
+    parts, last = [], 0
+    for m in pattern.finditer(note):
+        title, url = sources[m.group(1)]
+        parts += [_md_text(note[last:m.start()]), md_link(title or m.group(1), url) or _md_text(title or m.group(1))]
+        last = m.end()
+    return "".join(parts + [_md_text(note[last:])])
+
+
 def md_link(text, href: str) -> str:
     """A markdown link for a grid cell; the text cannot break out of the brackets, the URL is percent-encoded."""
     if text is None or (not isinstance(text, str) and pd.isna(text)) or not href:
         return ""
-    label = "".join("\\" + ch if ch in "[]()\\*_`<>#!|" else ch for ch in str(text))
+    label = _md_text(str(text))
     return f"[{label}]({quote(href, safe=':/?&=%#+,;@~')})"
 
 
@@ -357,7 +379,8 @@ def grid_view(p: Params) -> dict:
 
 def grid_filtered(rows: pd.DataFrame, p: Params) -> pd.DataFrame:
     """The rows the URL's column filters leave (contains, any case; numbers equal), as the grid shows them."""
-    raw = {"buyer_link": "buyer", "platform_link": "platform", "firm_link": "firm", "order": "order_year"}
+    raw = {"buyer_link": "buyer", "platform_link": "platform", "firm_link": "firm", "order": "order_year",
+           "note_link": "note"}
     for field, spec in grid_view(p)["filterModel"].items():
         field = field if field in rows else raw.get(field, field)
         if field not in rows:
@@ -390,6 +413,7 @@ def grid_facets(everything: pd.DataFrame, p: Params, path: str) -> html.Div:
 
 
 def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int = 560, p: Params | None = None):
+    sources = data.source_titles()
     rows = grid_rows(frame).assign(
         buyer_link=[md_link(n, f"/country/{c}") for n, c in zip(frame["buyer"], frame["buyer_iso3"], strict=True)],
         platform_link=[md_link(n, f"/platform/{i}") for n, i in
@@ -397,6 +421,7 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
         firm_link=[md_link(n, f"/firm/{i}") if isinstance(i, str) else "" for n, i in
                    zip(frame["firm"], frame["firm_id"], strict=True)],
         source_link=[md_link(t, u) for t, u in zip(frame["source_title"], frame["source_url"], strict=True)],
+        note_link=[note_with_titles(n, sources) for n in frame["note"]],
         order=[f"{y:.0f}{'?' if u else ''}" if pd.notna(y) else "" for y, u in
                zip(frame["order_year"], frame["order_year_uncertain"], strict=True)],
     )
@@ -418,13 +443,19 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
         {"field": "fx_date", "headerName": "rate of", "width": 105},
         {"field": "confidence_words", "headerName": "Confidence", "width": 110},
         {"field": "category_words", "headerName": "Category", "width": 170},
-        link_column("source_link", "Source", width=260, external=True), {"field": "note", "width": 320},
+        link_column("source_link", "Source", width=260, external=True),
+        {**link_column("note_link", "Note", width=420, external=True),  # searched and filtered as written
+         "filterValueGetter": {"function": "params.data.note"},
+         "getQuickFilterText": {"function": "params.data.note"}},
     ]
     plain = ["deal_id", "buyer", "buyer_iso3", "platform", "platform_id", "firm", "firm_id", "category",
              "order_year", "order_year_uncertain", "quantity", "quantity_uncertain", "delivered", "delivery_years",
              "as_of", "value", "currency", "value_usd_m", "value_usd_m_converted", "fx_rate", "fx_date", "fx_basis",
              "status", "confidence", "source_title", "source_url", "note"]
-    hidden = [{"field": f, "headerName": f, "hide": True} for f in plain if f not in {c["field"] for c in columns}]
+    # The CSV keeps the codes under the headers it always had (Category, Conf., Note), the grid shows the words
+    csv_headers = {"category": "Category", "confidence": "Conf.", "note": "Note"}
+    hidden = [{"field": f, "headerName": csv_headers.get(f, f), "hide": True} for f in plain
+              if f not in {c["field"] for c in columns}]
     view = grid_view(p or Params())
     if view["sort"]:
         for column in columns:

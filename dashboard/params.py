@@ -35,7 +35,7 @@ GRID_COLUMNS = {"deal": "deal_id", "recipient": "buyer_link", "platform": "platf
                 "status": "stage", "ordered": "order", "quantity": "quantity", "delivered": "delivered",
                 "delivery_years": "delivery_years", "value": "value", "currency": "currency",
                 "value_usd_m": "value_usd_m", "confidence": "confidence_words", "category": "category_words",
-                "note": "note"}
+                "note": "note_link"}
 GRID_FIELDS = {v: k for k, v in GRID_COLUMNS.items()}
 MAX_TEXT = 100  # characters of a quick search or a column filter
 NAMES = ("from", "to", *LIST_PARAMS, "status", "measure")  # of every page, embed and API route

@@ -142,3 +142,18 @@ def test_the_glossary_on_sources_defines_the_terms_and_the_pages_link_to_it(watc
     expect(page).to_have_url(re.compile(r"/sources#glossary$"))
     expect(page.locator("#glossary")).to_be_visible()
     assert watched.problems == []
+
+
+def test_a_source_cited_in_a_deal_note_is_named_by_its_title_and_linked(watched):
+    watched.page.set_viewport_size({"width": 3600, "height": 900})  # every column drawn
+    page = watched.open("/deals?filter=deal:D0051")
+    note = page.locator("#deals-grid .ag-center-cols-container .ag-cell[col-id='note_link']")
+    expect(note).to_have_count(1)
+    link = note.get_by_role("link", name="[Croatia Week: Croatian Air Force officially introduces Bayraktar TB2]")
+    expect(link).to_have_attribute("href", "https://www.europesays.com/2378691")
+    expect(note).to_contain_text("status 'delivered' from its latest dated step (2025-09-02, [Croatia Week:")
+    expect(note).not_to_contain_text("europesays_2025_09_02_croatia")
+    page = watched.open("/deals?filter=note:latest dated step")  # the note filter reads the note as written
+    expect(page.locator("#deals-count")).to_have_text("8 of 257 deals match the column filters")
+    expect(rows_of(page)).to_have_count(8)
+    assert watched.problems == []
