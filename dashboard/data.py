@@ -71,6 +71,17 @@ def known() -> Known:
 
 
 @lru_cache(maxsize=8)
+def _source_titles(_version: str) -> dict:
+    frame = query("SELECT source_id, title, url FROM sources")
+    return {i: (t, u) for i, t, u in zip(frame["source_id"], frame["title"], frame["url"], strict=True)}
+
+
+def source_titles() -> dict:
+    """source_id -> (title, url) of every document, to name a source cited inside a note by its title."""
+    return _source_titles(version())
+
+
+@lru_cache(maxsize=8)
 def _names(_version: str, kind: str) -> dict:
     sql = {"country": "SELECT iso3, name FROM countries WHERE kind = 'country' ORDER BY name",
            "place": "SELECT iso3, name FROM countries ORDER BY name",  # countries, regions and groups
@@ -391,16 +402,21 @@ def quality() -> dict[str, pd.DataFrame]:
                                 strftime(data_as_of, '%Y-%m-%d') AS data_as_of, row_counts
                          FROM etl_runs ORDER BY started_at DESC LIMIT 10"""),
         "summary": query("SELECT area, measure, value FROM v_data_quality"),
-        "growth_check": query("""SELECT quote_id, publisher, scope, year, month_from, month_to, quoted_pct,
-                                        computed_pct, gap_pp, verdict, source_id FROM v_growth_check
-                                 ORDER BY verdict = 'inconsistent' DESC, verdict, year DESC, month_to DESC"""),
+        "growth_check": query("""SELECT g.quote_id, g.publisher, g.scope, g.year, g.month_from, g.month_to,
+                                        g.quoted_pct, g.computed_pct, g.gap_pp, g.verdict, g.source_id,
+                                        s.title AS source_title, s.url AS source_url
+                                 FROM v_growth_check AS g JOIN sources AS s USING (source_id)
+                                 ORDER BY g.verdict = 'inconsistent' DESC, g.verdict, g.year DESC, g.month_to DESC,
+                                          g.quote_id"""),
         "coverage": query("""SELECT strftime(make_date(year, month, 1), '%Y-%m') AS month, status,
                                     ytd_through_month FROM v_monthly_coverage
                              WHERE status <> 'published' ORDER BY year, month"""),
-        "other_figures": query("""SELECT figure_id, publisher, scope, label, value_usd_m, calendar_usd_m,
-                                         calendar_basis,
-                                         source_id, strftime(published, '%Y-%m-%d') AS published
-                                  FROM v_other_figures ORDER BY year, month_to, as_of"""),
+        "other_figures": query("""SELECT o.figure_id, o.publisher, o.scope, o.label, o.value_usd_m,
+                                         o.calendar_usd_m, o.calendar_basis,
+                                         strftime(o.published, '%Y-%m-%d') AS published, o.source_id,
+                                         s.title AS source_title, s.url AS source_url
+                                  FROM v_other_figures AS o JOIN sources AS s USING (source_id)
+                                  ORDER BY o.year, o.month_to, o.as_of, o.figure_id"""),
         "reconciliation": query("""SELECT year, month_from, month_to, publisher_a, scope_a, value_a_usd_m,
                                           publisher_b, scope_b, value_b_usd_m, difference_usd_m, ratio_b_to_a,
                                           scope_note FROM v_reconciliation ORDER BY year DESC, month_to DESC"""),
@@ -498,10 +514,12 @@ def sipri_recipients(p: Params) -> pd.DataFrame:
 
 def sipri_reconciliation(p: Params) -> pd.DataFrame:
     return run("""
-        SELECT r.buyer_iso3, c.name AS buyer, r.platform_id, r.pairing, r.deal_id, r.sipri_record_no,
+        SELECT r.buyer_iso3, c.name AS buyer, r.platform_id, coalesce(pl.name, r.platform_id) AS platform, r.pairing,
+               r.deal_id, r.sipri_record_no,
                r.curated_order_year, r.sipri_order_year, r.curated_quantity, r.sipri_quantity,
                r.curated_delivered, r.sipri_delivered, r.match, r.curated_status, r.sipri_designation
         FROM v_sipri_reconciliation AS r JOIN countries AS c ON c.iso3 = r.buyer_iso3
+        LEFT JOIN platforms AS pl ON pl.platform_id = r.platform_id
         WHERE (len($country) = 0 OR list_contains($country, r.buyer_iso3))
           AND (len($platform) = 0 OR list_contains($platform, r.platform_id))
         ORDER BY r.match, r.pairing, c.name, r.platform_id""", p)

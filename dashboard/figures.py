@@ -48,6 +48,94 @@ CATEGORY_WORDS = {"ucav": "armed drone (UCAV)", "uav": "drone (UAV)", "armoured_
                   "combat_aircraft": "combat aircraft", "trainer_aircraft": "trainer aircraft",
                   "warship": "warship", "sensor": "sensor / targeting pod", "artillery": "artillery",
                   "upgrade": "upgrade", "missile": "missile", "helicopter": "helicopter"}
+# What each publisher's series counts, in the words of data/raw (publishers.csv scope_note, export_figures.yml
+# notes): beside every series wherever the publisher totals are drawn or listed.
+SERIES_DEFINITIONS = {
+    ("ssb", "goods_services"): "goods + services (NATO and service exports included since 2023)",
+    ("ssb", "goods"): "customs goods (its monthly and year-to-date releases; the Oct-2025 release says "
+                      "'excluding services')",
+    ("ssb", "survey"): "a company survey (its 2018 sector report)",
+    ("tim", "goods"): "customs goods (the defence & aerospace sector's exports declared at customs)",
+    ("ssi", "goods"): "customs goods, as TİM (SSİ is part of TİM)",
+    ("trade_ministry", "goods"): "customs goods, on the same basis as TİM",
+    ("sasad", "survey"): "a company survey (including offsets and civil aerospace)",
+    ("press", "goods"): "goods (a newspaper's figure that names no official body)",
+}
+SCOPE_PLAIN = {"goods": "customs goods", "goods_services": "goods + services", "survey": "a company survey"}
+
+
+def series_label(publisher: str, scope: str) -> str:
+    """'SSB — goods + services': the name of one publisher's series in legends and tables."""
+    return f"{PUBLISHER_SHORT.get(publisher, publisher)} — {SCOPE_LABEL.get(scope, scope)}"
+
+
+def series_definition(publisher: str, scope: str) -> str:
+    return SERIES_DEFINITIONS.get((publisher, scope), SCOPE_PLAIN.get(scope, scope.replace("_", " ")))
+
+
+def _who(publisher: str) -> str:
+    return "the press report" if publisher == "press" else PUBLISHER_SHORT.get(publisher, publisher)
+
+
+def _usd(value: float) -> str:
+    return "US$" + f"{value:,.3f}".rstrip("0").rstrip(".") + " m"
+
+
+def _rounding_unit(value: float) -> float:
+    """The precision a published figure is given to: 1,300 -> 100, 1,120 -> 10, 464 -> 1, 464.5 -> 0.1."""
+    for unit in (1000, 100, 10, 1, 0.1, 0.01):
+        if abs(value / unit - round(value / unit)) < 1e-9:
+            return unit
+    return 0.001
+
+
+def why_they_differ(row) -> str:
+    """One sentence on why two figures of the same period differ (/quality's reconciliation): the scopes they
+    count, the rounding of one of them, or a gap the sources leave unexplained."""
+    pa, sa, va, pb, sb, vb = (row[k] for k in ("publisher_a", "scope_a", "value_a_usd_m",
+                                                "publisher_b", "scope_b", "value_b_usd_m"))
+    gap = vb - va
+    if sa != sb:
+        if pa == pb and {sa, sb} == {"goods", "goods_services"}:
+            return (f"{_who(pa)} publishes both: its goods + services total adds services to its goods total "
+                    f"({_usd(abs(gap))} here).")
+        equal = ", though the numbers are equal here" if abs(gap) < 1e-9 else ""
+        return (f"They count different things{equal}: {_who(pa)}'s total is {series_definition(pa, sa)}, "
+                f"{_who(pb)}'s is {series_definition(pb, sb)}.")
+    both = f"Both count {SCOPE_PLAIN.get(sa, sa)}"
+    if abs(gap) < 1e-9:
+        return f"{both} and give the same figure."
+    (rounder, rv), (other, ov) = sorted(((pa, va), (pb, vb)), key=lambda pv: -_rounding_unit(pv[1]))
+    unit = _rounding_unit(rv)
+    if abs(gap) < unit - 1e-9:
+        nearest = "US$" + f"{unit:,.2f}".rstrip("0").rstrip(".") + " m"
+        return (f"{both}; {_who(rounder)}'s {_usd(rv)} is a round figure (to {nearest}), and "
+                f"{_who(other)}'s {_usd(ov)} is less than {nearest} from it.")
+    why = ("the press report names no official body, so it may be another publisher's figure or an earlier one"
+           if "press" in (pa, pb) else "a revision or a different count, which the sources do not explain")
+    return (f"{both} for the same months, yet differ by {_usd(abs(gap))} ({abs(gap) / va:.1%}), more than "
+            f"rounding: {why}.")
+
+
+# Grid headers in words, for the tables that show warehouse fields (/quality, /compare): never a field name.
+COLUMN_WORDS = {
+    "quote_id": "Quote", "figure_id": "Figure", "deal_id": "Deal", "publisher": "Publisher", "scope": "Scope",
+    "year": "Year", "month_from": "From month", "month_to": "To month", "month": "Month", "status": "Status",
+    "quoted_pct": "Quoted growth, %", "computed_pct": "Growth from the totals, %", "gap_pp": "Gap, points",
+    "verdict": "Verdict", "source_link": "Source", "published": "Published", "label": "Period",
+    "value_usd_m": "US$ million as published", "calendar_usd_m": "Closest calendar total, US$ million",
+    "calendar_basis": "Calendar total it is set beside", "ytd_through_month": "Jan–month total published",
+    "publisher_a": "Publisher A", "scope_a": "Scope A", "value_a_usd_m": "A, US$ million",
+    "publisher_b": "Publisher B", "scope_b": "Scope B", "value_b_usd_m": "B, US$ million",
+    "difference_usd_m": "B − A, US$ million", "ratio_b_to_a": "B ÷ A", "why": "Why they differ",
+    "area": "Area", "measure": "Measure", "value": "Value", "run_id": "Run", "finished_utc": "Finished (UTC)",
+    "outcome": "Outcome", "data_as_of": "Data as of", "row_counts": "Rows per table",
+    "buyer": "Recipient", "platform": "Platform", "pairing": "Pairing", "sipri_record_no": "SIPRI record",
+    "curated_order_year": "Ordered (deals)", "sipri_order_year": "Ordered (SIPRI)",
+    "curated_quantity": "Quantity (deals)", "sipri_quantity": "Quantity (SIPRI)",
+    "curated_delivered": "Delivered (deals)", "sipri_delivered": "Delivered (SIPRI)", "match": "Same on both sides",
+    "curated_status": "Status (deals)", "sipri_designation": "SIPRI designation",
+}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 PROVENANCE = ["source_publisher", "source_title", "source_published", "source_url", "source_quote"]
 PROVENANCE_HOVER = "<br><i>%{customdata[1]}</i><br>%{customdata[0]}, %{customdata[2]}<extra></extra>"
@@ -99,7 +187,7 @@ def annual_totals(df: pd.DataFrame, *, events: pd.DataFrame | None = None) -> go
     fig = _fig(yaxis_title="US$ million (current)", hovermode="closest",
                xaxis=dict(tickformat="d", dtick=1 if span <= 12 else None))  # never "2,021.5"
     for (publisher, scope), part in df.groupby(["publisher", "scope"], sort=True):
-        label = f"{PUBLISHER_SHORT.get(publisher, publisher)} — {SCOPE_LABEL.get(scope, scope)}"
+        label = series_label(publisher, scope)
         part = _with_gaps(part)
         fig.add_scatter(
             x=part["year"],
@@ -142,7 +230,7 @@ def yoy_growth(df: pd.DataFrame) -> go.Figure:
         fig.add_bar(
             x=part["year"],
             y=part["growth_pct"],
-            name=f"{PUBLISHER_SHORT.get(publisher, publisher)} — {SCOPE_LABEL.get(scope, scope)}",
+            name=series_label(publisher, scope),
             marker_color=PUBLISHER_COLORS.get(publisher),
             customdata=_custom(part),
             text=[f"{v:+.1f}%" for v in part["growth_pct"]],

@@ -2,6 +2,7 @@
 
 import functools
 import logging
+import re
 from dataclasses import replace
 from urllib.parse import quote
 
@@ -13,7 +14,7 @@ from dash import ctx, dcc, html
 from dashboard import charts, data, ids
 from dashboard import figures as figs
 from dashboard.db import WarehouseMissing
-from dashboard.figures import CATEGORY_WORDS
+from dashboard.figures import CATEGORY_WORDS, COLUMN_WORDS, SERIES_DEFINITIONS, series_definition, series_label
 from dashboard.params import (
     GRID_COLUMNS,
     MEASURE_LABELS,
@@ -121,8 +122,46 @@ def excluded_note(p: Params, path: str, link: Params | None = None) -> html.Div:
 def status_legend() -> html.Details:
     """What each stage means, in one place (params.STATUS_MEANINGS), folded under a summary line."""
     items = [html.Li([html.Strong(STATUS_LABELS[k]), f": {STATUS_MEANINGS[k]}"]) for k in STATUSES + STAGES]
-    return html.Details([html.Summary("What the statuses mean"), html.Ul(items, className="mb-1")],
+    return html.Details([html.Summary("What the statuses mean"), html.Ul(items, className="mb-1"),
+                         glossary_link("status", "all terms in the glossary")],
                         className="small text-muted mb-2 status-legend")
+
+
+GLOSSARY_PATH = "/sources"  # the glossary is a section of /sources (#glossary), not a route of its own
+
+
+def glossary_link(term: str, text: str, p: Params | None = None) -> dcc.Link:
+    """A link to one entry of the glossary ('tiv', 'like-for-like', 'usd', 'status', 'scopes'; '' the whole)."""
+    query = replace(p, q="", sort="", filter=()).query_string() if p else ""
+    anchor = f"glossary-{term}" if term else "glossary"
+    return dcc.Link(text, href=f"{GLOSSARY_PATH}{query}#{anchor}", className="glossary-link")
+
+
+def glossary() -> html.Section:
+    """The words the pages use, each defined once; the deal stages from params.STATUS_MEANINGS."""
+    def entry(term, title, *body):
+        return html.Div([html.Dt(title), html.Dd(list(body), className="mb-2")], id=f"glossary-{term}")
+    stages = html.Ul([html.Li([html.Strong(STATUS_LABELS[k]), f": {STATUS_MEANINGS[k]}"]) for k in STATUSES + STAGES],
+                     className="mb-0")
+    return html.Section([
+        html.H2("Glossary", className="h5"),
+        html.Dl([
+            entry("tiv", "SIPRI TIV (trend-indicator value)",
+                  "SIPRI's measure of the volume of major arms transferred, not of money: it is never added to, "
+                  "converted into or compared with US$."),
+            entry("like-for-like", "Like for like",
+                  "Growth computed only between totals of the same publisher and the same scope (SSB goods + "
+                  "services against SSB goods + services a year earlier), never across publishers or scopes."),
+            entry("usd", "US$ as published, and converted",
+                  "US$ as published: a value the source itself gives in US dollars. Converted: a value the source "
+                  "gives in another currency, converted here at the European Central Bank's reference rate of a "
+                  "stated date; it is marked as converted wherever it is shown, and is not a published US$."),
+            entry("scopes", "Scopes of the publishers' totals",
+                  "Each publisher counts something different; totals of different scopes are never joined:",
+                  series_definitions(SERIES_DEFINITIONS)),
+            entry("status", "Deal status", "A deal's status is its latest dated step:", stages),
+        ], className="small mb-0"),
+    ], id="glossary", className="mb-4")
 
 
 def deal_charts(p: Params, path: str, chart_ids: tuple[str, ...]) -> list:
@@ -140,6 +179,21 @@ def _coverage_note(chart, p: Params, page_path: str) -> list:
                  dcc.Link("deals (count)", href=page_path + p.query_string(measure="deals"), className="to-deals"),
                  " or ", dcc.Link("units", href=page_path + p.query_string(measure="units")), "."]
     return [html.P(note, className="small mb-1 coverage-note", id=f"coverage-{chart.id}")]
+
+
+def series_definitions(pairs, *, element_id: str | None = None) -> html.Ul:
+    """What each publisher's series counts (figures.SERIES_DEFINITIONS), one line per (publisher, scope)."""
+    items = [html.Li([html.Strong(series_label(pub, scope)), ": ", series_definition(pub, scope)])
+             for pub, scope in pairs]
+    return html.Ul(items, className="small text-muted mb-1 series-definitions", **({"id": element_id} if element_id
+                                                                                    else {}))
+
+
+def _series_note(figure) -> list:
+    """Under a chart of publisher totals: the definition of every series it draws, in the legend's order."""
+    labels = {series_label(pub, scope): (pub, scope) for pub, scope in SERIES_DEFINITIONS}
+    drawn = [labels[t.name] for t in figure.data if t.name in labels]
+    return [series_definitions(dict.fromkeys(drawn))] if drawn else []
 
 
 def chart_card(chart_id: str, p: Params, *, page_path: str) -> dbc.Card:
@@ -175,6 +229,7 @@ def chart_card(chart_id: str, p: Params, *, page_path: str) -> dbc.Card:
         dbc.CardBody([
             html.P(chart.description, className="small text-muted mb-1"),
             dcc.Graph(id=ids.chart_id(chart_id), figure=figure, config=GRAPH_CONFIG, className="chart"),
+            *_series_note(figure),
             html.P(line, className="small text-muted mb-1 source-line"),
             *_coverage_note(chart, p, page_path),
             share,
@@ -191,11 +246,55 @@ def grid(frame: pd.DataFrame, grid_id: str, columns: list[dict], *, height: int 
         style={"height": f"{height}px"}, className="ag-theme-alpine", **kwargs)
 
 
+def word_columns(frame: pd.DataFrame, *, wide: tuple[str, ...] = (), hide: tuple[str, ...] = ()) -> list[dict]:
+    """Column definitions whose headers are words (figures.COLUMN_WORDS), not the warehouse's field names."""
+    columns = []
+    for c in frame.columns:
+        if c in hide:
+            continue
+        column = {"field": c, "headerName": COLUMN_WORDS.get(c, c.replace("_", " ").capitalize()),
+                  "width": 300 if c in wide else 130}
+        if c == "source_link":
+            column = link_column(c, column["headerName"], width=300, external=True)
+        columns.append(column)
+    return columns
+
+
+def with_source_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame's source_id / source_title / source_url as one column: the document's title, linked to it."""
+    if "source_title" not in frame:
+        return frame
+    links = [md_link(t if isinstance(t, str) and t else i, u) for i, t, u in
+             zip(frame["source_id"], frame["source_title"], frame["source_url"], strict=True)]
+    return frame.drop(columns=["source_id", "source_title", "source_url"]).assign(source_link=links)
+
+
+def _md_text(text: str) -> str:
+    return "".join("\\" + ch if ch in "[]()\\*_`<>#!|" else ch for ch in text)
+
+
+def note_with_titles(note, sources: dict) -> str:
+    """A note as markdown, each source id it cites (deal_steps' 'europesays_2025_09_02_croatia') replaced by the
+    document's title, linked; the rest of the text escaped, so it shows as written."""
+    if not isinstance(note, str) or not note:
+        return ""
+    cited = [i for i in sources if i in note]
+    if not cited:
+        return _md_text(note)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(i) for i in sorted(cited, key=len, reverse=True)) + r")\b")
+    parts, last = [], 0
+    for m in pattern.finditer(note):
+        title, url = sources[m.group(1)]
+        parts += [_md_text(note[last:m.start()]), md_link(title or m.group(1), url) or _md_text(title or m.group(1))]
+        last = m.end()
+    return "".join(parts + [_md_text(note[last:])])
+
+
 def md_link(text, href: str) -> str:
     """A markdown link for a grid cell; the text cannot break out of the brackets, the URL is percent-encoded."""
     if text is None or (not isinstance(text, str) and pd.isna(text)) or not href:
         return ""
-    label = "".join("\\" + ch if ch in "[]()\\*_`<>#!|" else ch for ch in str(text))
+    label = _md_text(str(text))
     return f"[{label}]({quote(href, safe=':/?&=%#+,;@~')})"
 
 
@@ -231,16 +330,43 @@ def guarded(layout_function):
     return wrapper
 
 
-def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ...] = (), intro: str = "") -> html.Div:
-    """Every page: navigation, the page title, messages about bad parameters, its filters, its body."""
-    head = [html.H1(title, className="h3 mb-1")] + ([html.P(intro, className="text-muted")] if intro else [])
+def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ...] = (), intro: str = "",
+         glossary: tuple[str, str] | None = None) -> html.Div:
+    """Every page: navigation, the page title (and its intro, with a link to the glossary entry of the term it
+    uses), messages about bad parameters, its filters, its body, and a link to the glossary."""
+    more = [" (", glossary_link(glossary[0], glossary[1], p), ")"] if glossary else []
+    head = [html.H1(title, className="h3 mb-1")] + ([html.P([intro, *more], className="text-muted")] if intro else [])
     bar = [filter_bar(p, filters)] if filters else []
-    return html.Div([navbar(p, path), dbc.Container(head + [messages(p)] + bar + body, fluid=True,
+    foot = html.P(["Words used on these pages (TIV, like for like, US$ as published or converted, scopes, deal "
+                   "status): ", glossary_link("", "glossary", p)], className="small text-muted mt-4",
+                  id="glossary-footer")
+    return html.Div([navbar(p, path), dbc.Container(head + [messages(p)] + bar + body + [foot], fluid=True,
                                                     className="pb-5")])
 
 
 NUMERIC = {"quantity", "delivered", "value", "value_usd_m"}
 CONFIDENCE_WORDS = {"H": "high", "M": "medium", "L": "low"}
+# The grid shows these columns in words; a URL filter holding a code (links written before the words, or the
+# facet links) is restored as the word, so filter=category:ucav still lists the armed drones.
+GRID_WORDS = {"category": CATEGORY_WORDS, "status": {s: STATUS_LABELS[s] for s in STAGES},
+              "confidence": CONFIDENCE_WORDS}
+
+
+def category_words(code) -> str:
+    code = code if isinstance(code, str) and code else "uncategorised"
+    return CATEGORY_WORDS.get(code, code.replace("_", " "))
+
+
+def grid_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The deals with the columns the grid shows in words: status (stage), category and confidence."""
+    return frame.assign(stage=[STATUS_LABELS.get(s, s) for s in frame["status"]],
+                        category_words=[category_words(c) for c in frame["category"]],
+                        confidence_words=[CONFIDENCE_WORDS.get(c, c) for c in frame["confidence"]])
+
+
+def _in_words(column: str, text: str) -> str:
+    words = {code.lower(): word for code, word in GRID_WORDS.get(column, {}).items()}
+    return words.get(text.lower(), text)
 
 
 def grid_view(p: Params) -> dict:
@@ -254,14 +380,15 @@ def grid_view(p: Params) -> dict:
             except ValueError:
                 continue
         else:
-            model[field] = {"filterType": "text", "type": "contains", "filter": text}
+            model[field] = {"filterType": "text", "type": "contains", "filter": _in_words(column, text)}
     column, _, direction = p.sort.partition(":")
     return {"filterModel": model, "sort": (GRID_COLUMNS[column], direction) if column else None, "q": p.q}
 
 
 def grid_filtered(rows: pd.DataFrame, p: Params) -> pd.DataFrame:
     """The rows the URL's column filters leave (contains, any case; numbers equal), as the grid shows them."""
-    raw = {"buyer_link": "buyer", "platform_link": "platform", "firm_link": "firm", "order": "order_year"}
+    raw = {"buyer_link": "buyer", "platform_link": "platform", "firm_link": "firm", "order": "order_year",
+           "note_link": "note"}
     for field, spec in grid_view(p)["filterModel"].items():
         field = field if field in rows else raw.get(field, field)
         if field not in rows:
@@ -276,32 +403,33 @@ def grid_filtered(rows: pd.DataFrame, p: Params) -> pd.DataFrame:
 
 def grid_facets(everything: pd.DataFrame, p: Params, path: str) -> html.Div:
     """Counts by status, category and confidence of the deals in view, each a link that filters to it."""
-    rows = grid_filtered(everything.assign(stage=[STATUS_LABELS.get(s, s) for s in everything["status"]]), p)
+    rows = grid_filtered(grid_rows(everything), p)
     in_status = rows if p.status == "all" else rows[rows["confirmed"]] if p.status == "confirmed" else \
         rows[rows["status"].isin(p.stages)]
     blocks = [html.Span("Status:", className="fw-semibold me-1")]
     for key, n in rows["status"].value_counts().reindex(STAGES).dropna().items():
         blocks.append(dcc.Link(f"{STATUS_LABELS[key]} ({int(n)})", href=path + p.query_string(status=key),
                                className="me-2 facet-status"))
-    for name, column, words in (("Category", "category", lambda v: CATEGORY_WORDS.get(v, v.replace("_", " "))),
+    for name, column, words in (("Category", "category", category_words),
                                 ("Confidence", "confidence", lambda v: CONFIDENCE_WORDS.get(v, v))):
         blocks.append(html.Span(f"{name}:", className="fw-semibold ms-2 me-1"))
         for value, n in in_status[column].value_counts().items():
-            chosen = dict(p.filter) | {column: str(value)}
+            chosen = dict(p.filter) | {column: words(str(value))}  # the link says what the grid shows
             blocks.append(dcc.Link(f"{words(str(value))} ({int(n)})", className=f"me-2 facet-{column}",
                                    href=path + p.query_string(filter=tuple(chosen.items()))))
     return html.Div(blocks, className="small mb-2 facets", id="deals-facets")
 
 
 def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int = 560, p: Params | None = None):
-    rows = frame.assign(
+    sources = data.source_titles()
+    rows = grid_rows(frame).assign(
         buyer_link=[md_link(n, f"/country/{c}") for n, c in zip(frame["buyer"], frame["buyer_iso3"], strict=True)],
         platform_link=[md_link(n, f"/platform/{i}") for n, i in
                        zip(frame["platform"], frame["platform_id"], strict=True)],
         firm_link=[md_link(n, f"/firm/{i}") if isinstance(i, str) else "" for n, i in
                    zip(frame["firm"], frame["firm_id"], strict=True)],
         source_link=[md_link(t, u) for t, u in zip(frame["source_title"], frame["source_url"], strict=True)],
-        stage=[STATUS_LABELS.get(s, s) for s in frame["status"]],
+        note_link=[note_with_titles(n, sources) for n in frame["note"]],
         order=[f"{y:.0f}{'?' if u else ''}" if pd.notna(y) else "" for y, u in
                zip(frame["order_year"], frame["order_year_uncertain"], strict=True)],
     )
@@ -317,17 +445,25 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
         {"field": "value", "headerName": "Value (m)", "width": 110, "type": "numericColumn"},
         {"field": "currency", "width": 95}, {"field": "value_usd_m", "headerName": "US$ m", "width": 95},
         {"field": "value_usd_m_converted", "headerName": "US$ m (converted, ECB)", "width": 130,
-         "headerTooltip": "another currency converted at the ECB reference rate of fx_date; not a published US$"},
+         "headerTooltip": "another currency converted at the ECB reference rate of the date in 'rate of'; "
+                          "not a published US$"},
         {"field": "fx_rate", "headerName": "US$ per unit", "width": 105},
         {"field": "fx_date", "headerName": "rate of", "width": 105},
-        {"field": "confidence", "headerName": "Conf.", "width": 80}, {"field": "category", "width": 130},
-        link_column("source_link", "Source", width=260, external=True), {"field": "note", "width": 320},
+        {"field": "confidence_words", "headerName": "Confidence", "width": 110},
+        {"field": "category_words", "headerName": "Category", "width": 170},
+        link_column("source_link", "Source", width=260, external=True),
+        {**link_column("note_link", "Note", width=420, external=True),  # searched and filtered as written
+         "filterValueGetter": {"function": "params.data.note"},
+         "getQuickFilterText": {"function": "params.data.note"}},
     ]
     plain = ["deal_id", "buyer", "buyer_iso3", "platform", "platform_id", "firm", "firm_id", "category",
              "order_year", "order_year_uncertain", "quantity", "quantity_uncertain", "delivered", "delivery_years",
              "as_of", "value", "currency", "value_usd_m", "value_usd_m_converted", "fx_rate", "fx_date", "fx_basis",
              "status", "confidence", "source_title", "source_url", "note"]
-    hidden = [{"field": f, "headerName": f, "hide": True} for f in plain if f not in {c["field"] for c in columns}]
+    # The CSV keeps the codes under the headers it always had (Category, Conf., Note), the grid shows the words
+    csv_headers = {"category": "Category", "confidence": "Conf.", "note": "Note"}
+    hidden = [{"field": f, "headerName": csv_headers.get(f, f), "hide": True} for f in plain
+              if f not in {c["field"] for c in columns}]
     view = grid_view(p or Params())
     if view["sort"]:
         for column in columns:

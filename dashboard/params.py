@@ -34,7 +34,8 @@ MAX_MESSAGES = 20  # a URL with thousands of bad parameters gets twenty messages
 GRID_COLUMNS = {"deal": "deal_id", "recipient": "buyer_link", "platform": "platform_link", "firm": "firm_link",
                 "status": "stage", "ordered": "order", "quantity": "quantity", "delivered": "delivered",
                 "delivery_years": "delivery_years", "value": "value", "currency": "currency",
-                "value_usd_m": "value_usd_m", "confidence": "confidence", "category": "category", "note": "note"}
+                "value_usd_m": "value_usd_m", "confidence": "confidence_words", "category": "category_words",
+                "note": "note_link"}
 GRID_FIELDS = {v: k for k, v in GRID_COLUMNS.items()}
 MAX_TEXT = 100  # characters of a quick search or a column filter
 NAMES = ("from", "to", *LIST_PARAMS, "status", "measure")  # of every page, embed and API route

@@ -419,3 +419,35 @@ def test_monthly_lists_the_months_without_a_published_figure_under_the_chart():
     assert [a.text for a in fig.layout.annotations] == [
         "<i>No published monthly figure found for</i> 2024: Jan, Apr<br>"
         "<i>Published only by a body not shown (choose it in Publisher)</i> 2024: Mar"]
+
+
+def _pair(publisher_a, scope_a, value_a, publisher_b, scope_b, value_b):
+    return {"publisher_a": publisher_a, "scope_a": scope_a, "value_a_usd_m": value_a,
+            "publisher_b": publisher_b, "scope_b": scope_b, "value_b_usd_m": value_b}
+
+
+def test_why_they_differ_names_the_reason_of_each_pair_in_one_sentence():
+    """The pairs of /quality's reconciliation, as in the real data (2025, 2024, Jan–Apr 2022, Nov 2024...)."""
+    assert figs.why_they_differ(_pair("ssb", "goods", 9870.0, "ssb", "goods_services", 10054.0)) == (
+        "SSB publishes both: its goods + services total adds services to its goods total (US$184 m here).")
+    assert figs.why_they_differ(_pair("ssb", "goods_services", 7154.0, "tim", "goods", 6734.0)) == (
+        "They count different things: SSB's total is goods + services (NATO and service exports included since "
+        "2023), TİM's is customs goods (the defence & aerospace sector's exports declared at customs).")
+    assert figs.why_they_differ(_pair("tim", "goods", 1351.0, "trade_ministry", "goods", 1300.0)) == (
+        "Both count customs goods; Trade Ministry's US$1,300 m is a round figure (to US$100 m), and TİM's "
+        "US$1,351 m is less than US$100 m from it.")
+    assert figs.why_they_differ(_pair("press", "goods", 4300.0, "ssb", "goods_services", 4364.0)) == (
+        "They count different things: the press report's total is goods (a newspaper's figure that names no "
+        "official body), SSB's is goods + services (NATO and service exports included since 2023).")
+    assert figs.why_they_differ(_pair("ssb", "goods", 613.7, "tim", "goods", 637.0)) == (
+        "Both count customs goods for the same months, yet differ by US$23.3 m (3.8%), more than rounding: "
+        "a revision or a different count, which the sources do not explain.")
+    assert figs.why_they_differ(_pair("tim", "goods", 233.225, "trade_ministry", "goods", 233.225)) == (
+        "Both count customs goods and give the same figure.")
+    assert figs.why_they_differ(_pair("sasad", "survey", 4400.0, "tim", "goods", 4400.0)) == (
+        "They count different things, though the numbers are equal here: SaSaD's total is a company survey "
+        "(including offsets and civil aerospace), TİM's is customs goods (the defence & aerospace sector's "
+        "exports declared at customs).")
+    assert figs.why_they_differ(_pair("press", "goods", 4300.0, "tim", "goods", 4400.0)) == (
+        "Both count customs goods for the same months, yet differ by US$100 m (2.3%), more than rounding: "
+        "the press report names no official body, so it may be another publisher's figure or an earlier one.")

@@ -6,7 +6,6 @@ from dash import html
 
 from dashboard import data, ids
 from dashboard import layout as ui
-from dashboard.params import STATUS_LABELS
 
 PATH = "/deals"
 dash.register_page(__name__, path=PATH, title="Deals · defex", name="Deals")
@@ -16,7 +15,7 @@ def _count(frame, p) -> str:
     """The deals listed; with column filters in the URL, how many of them those leave."""
     if not p.filter:
         return f"{len(frame)} deals"
-    shown = ui.grid_filtered(frame.assign(stage=[STATUS_LABELS.get(s, s) for s in frame["status"]]), p)
+    shown = ui.grid_filtered(ui.grid_rows(frame), p)
     return f"{len(shown)} of {len(frame)} deals match the column filters"
 
 
@@ -31,10 +30,12 @@ def layout(**query):
                              color="secondary")], className="mb-2"),
         ui.grid_facets(data.deals(replace(p, status="all")), p, PATH),
         ui.deals_grid(frame, p=p),
-        html.P("Quantities and delivery years as the source records them; '?' marks SIPRI's uncertain years. "
-               "Values are in millions of the contract currency; value_usd_m only where the source states US$; "
-               "value_usd_m_converted is another currency converted at the ECB reference rate of fx_date (marked "
-               "as converted everywhere it is drawn).",
+        html.P(["Quantities and delivery years as the source records them; '?' marks SIPRI's uncertain years. "
+               "Value (m) is in millions of the contract currency. 'US$ m' is a US$ value as the source publishes it, "
+               "only where the source states US$; 'US$ m (converted, ECB)' is a value in another currency "
+               "converted at the European Central Bank's reference rate of the date in 'rate of' (marked as "
+               "converted everywhere it is drawn). ",
+               ui.glossary_link("usd", "Glossary: US$ as published and converted", p), "."],
                className="small text-muted mt-2"),
         ui.chart_card("deal_timeline", p, page_path=PATH),
     ]

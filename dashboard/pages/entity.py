@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import data
 from dashboard import layout as ui
-from dashboard.figures import CATEGORY_WORDS
+from dashboard.params import STATUS_LABELS
 
 ENTITIES = {
     "country": ("/country/<key>", "country", data.country_profile,
@@ -25,18 +25,22 @@ FACTS = {"country": [("ISO3", "iso3"), ("kind", "kind")],
          "platform": [("category", "category"), ("prime contractor", "firm"), ("also known as", "aliases")]}
 
 
+KIND_WORDS = {"former_country": "former country", "non_state": "non-state", "organisation": "organisation"}
+
+
+def _fact(column: str, value) -> str:
+    if column == "category":
+        return ui.category_words(value)  # "armed drone (UCAV)", not ucav
+    if column == "kind":
+        return KIND_WORDS.get(value, value)
+    return value if isinstance(value, str) and value else "—"
+
+
 def _facts(kind: str, profile) -> list:
     row = profile.iloc[0]
-    facts = [(label, row[column] if isinstance(row[column], str) and row[column] else "—")
-             for label, column in FACTS[kind]]
-    return [html.Span([html.Strong(f"{k}: "), str(v)], className="me-4") for k, v in facts]
+    return [html.Span([html.Strong(f"{label}: "), _fact(column, row[column])], className="me-4")
+            for label, column in FACTS[kind]]
 
-
-
-
-def _words(code) -> str:
-    code = str(code) if isinstance(code, str) and code else "uncategorised"
-    return CATEGORY_WORDS.get(code, code.replace("_", " "))
 
 
 def _card(card_id: str, title: str, body: list) -> dbc.Col:
@@ -55,7 +59,7 @@ def _missing(value) -> bool:
 def _units_lines(units) -> list:
     lines = []
     for row in units.itertuples():
-        text = (f"{_words(row.category)}: {_n(row.ordered)} ordered, {_n(row.delivered)} delivered, "
+        text = (f"{ui.category_words(row.category)}: {_n(row.ordered)} ordered, {_n(row.delivered)} delivered, "
                 f"{_n(row.on_order)} on order ({row.deals} deal{'s' if row.deals != 1 else ''}")
         if row.deals_quantity_unknown:
             text += f"; {row.deals_quantity_unknown} without a quantity"
@@ -99,7 +103,8 @@ def summary_cards(kind: str, key: str, scoped, path: str, deals) -> dbc.Row:
                  and isinstance(row["firm"], str) else dcc.Link(row["buyer"], href=f"/country/{row['buyer_iso3']}"))
         latest = [html.Div([dcc.Link(row["platform"], href=f"/platform/{row['platform_id']}"), " · ", other],
                            className="fs-6"),
-                  html.Div(f"{int(row['order_year'])} · {row['status']}", className="small")]
+                  html.Div(f"{int(row['order_year'])} · {STATUS_LABELS.get(row['status'], row['status'])}",
+                           className="small")]
     years = deals["order_year"].dropna()
     return dbc.Row([
         _card("summary-deals", "Deals", [html.Div(f"{len(deals)}", className="fs-4"),

@@ -174,4 +174,5 @@ def layout(**query):
         body,
         filters=("years", "publisher", "status"),
         intro="Totals as SSB, TİM and SaSaD publish them, side by side; growth only like with like.",
+        glossary=("like-for-like", "what like with like means"),
     )

@@ -1,17 +1,19 @@
+import json
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import data
 from dashboard import layout as ui
-from dashboard.figures import PUBLISHER_SHORT, SCOPE_LABEL
+from dashboard.figures import PUBLISHER_SHORT, SCOPE_LABEL, SERIES_DEFINITIONS, why_they_differ
 
 PATH = "/quality"
 dash.register_page(__name__, path=PATH, title="Data quality · defex", name="Quality")
 
 
-def _columns(frame, wide=("scope_note", "row_counts", "measure", "status", "label", "calendar_basis")):
-    return [{"field": c, "width": 300 if c in wide else 130} for c in frame.columns]
+def _columns(frame, wide=("scope_note", "why", "row_counts", "measure", "status", "label", "calendar_basis")):
+    return ui.word_columns(frame, wide=wide)
 
 
 def in_words(frame):
@@ -21,10 +23,21 @@ def in_words(frame):
     return frame.assign(**{c: frame[c].map(lambda v, w=w: w.get(v, v)) for c, w in words.items() if c in frame})
 
 
+def _row_counts(counts) -> str:
+    """The run's rows per table in words: 'publishers 9, sources 307, export figures 195, ...'."""
+    counts = json.loads(counts) if isinstance(counts, str) else (counts or {})
+    return ", ".join(f"{table.replace('_', ' ')} {n}" for table, n in counts.items())
+
+
 @ui.guarded
 def layout(**query):
     p = ui.params_of(query)
-    q = {name: in_words(frame) for name, frame in data.quality().items()}
+    raw = data.quality()
+    pairs = raw["reconciliation"]  # each pair's reason, worked out from the keys before they become words
+    raw["reconciliation"] = pairs.assign(why=[why_they_differ(r) for r in pairs.to_dict("records")]).drop(
+        columns="scope_note")
+    raw["runs"] = raw["runs"].assign(row_counts=[_row_counts(c) for c in raw["runs"]["row_counts"]])
+    q = {name: ui.with_source_links(in_words(frame)) for name, frame in raw.items()}
     run = q["runs"].iloc[0]
     verdicts = q["growth_check"]["verdict"].value_counts().to_dict()
     body = [
@@ -38,14 +51,18 @@ def layout(**query):
         html.H2("Months with no published monthly figure", className="h5 mt-4"),
         html.P(f"{len(q['coverage'])} months from the first published monthly figure on have no published figure "
                "from any publisher in the data (searched in the stored pages of SSB, TİM, SSİ and the Ministry of "
-               "Trade, in Turkish and English). ytd_through_month: a Jan–month total was published; the month's "
-               "own value was not, and is not derived here.", className="small", id="coverage-note"),
+               "Trade, in Turkish and English). 'Jan–month total published': a total from January to that month was "
+               "published; the month's own value was not, and is not derived here.", className="small",
+               id="coverage-note"),
         ui.grid(q["coverage"], "coverage-grid", _columns(q["coverage"]), height=300),
         html.H2("Trailing 12 months and running totals (not calendar periods)", className="h5 mt-4"),
         html.P("Kept with their sources and set beside the closest calendar figure of the same publisher; never "
                "drawn as a month or a year.", className="small"),
         ui.grid(q["other_figures"], "other-figures-grid", _columns(q["other_figures"]), height=260),
         html.H2("Publishers side by side", className="h5 mt-4"),
+        html.P("Figures of the same period from two publishers (or two scopes of one), with why they differ. "
+               "What each series counts:", className="small mb-1"),
+        ui.series_definitions(SERIES_DEFINITIONS, element_id="quality-series"),
         ui.grid(q["reconciliation"], "reconciliation-grid", _columns(q["reconciliation"]), height=300),
         html.H2("Data-quality summary", className="h5 mt-4"),
         ui.grid(q["summary"], "quality-grid", _columns(q["summary"]), height=420),
