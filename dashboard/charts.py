@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import data
 from dashboard import figures as figs
-from dashboard.params import MEASURE_LABELS, Params, parse
+from dashboard.params import MEASURE_LABELS, Params, clamp_years, parse
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Chart:
     query: Callable[[Params], pd.DataFrame]
     draw: Callable[[pd.DataFrame, Params], go.Figure]
     deal_based: bool = False
+    tiv: bool = False  # drawn from SIPRI's TIV tables: only their years, and says how far they go
 
 
 def _monthly_params(p: Params) -> Params:
@@ -112,14 +113,14 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
     Chart("sipri_exporters", "Exporters of major arms ranked (SIPRI TIV)", "/compare",
           "Every exporter's SIPRI trend-indicator value over the period, its rank and share of the world; "
           "TIV measures volume of major arms, not money. Default: the latest five years with data.",
-          ("from", "to"), data.sipri_exporters, lambda df, p: figs.sipri_exporters(df, highlight=("TUR", *p.country))),
+          ("from", "to"), data.sipri_exporters, lambda df, p: figs.sipri_exporters(df, highlight=("TUR", *p.country)), tiv=True),
     Chart("sipri_trend", "Türkiye against other exporters, year by year (SIPRI TIV)", "/compare",
           "Yearly SIPRI TIV of Türkiye and of the exporters chosen in 'country'.",
-          ("from", "to", "country"), data.sipri_trend, lambda df, p: figs.sipri_trend(df)),
+          ("from", "to", "country"), data.sipri_trend, lambda df, p: figs.sipri_trend(df), tiv=True),
     Chart("sipri_recipients", "Türkiye's recipients by share of TIV (SIPRI register)", "/compare",
           "Each deal's delivered TIV split evenly over its delivery years (SIPRI gives TIV per deal, not per "
           "year), summed over the period: an estimate where a deal straddles the period's edges.",
-          ("from", "to"), data.sipri_recipients, lambda df, p: figs.sipri_recipients(df)),
+          ("from", "to"), data.sipri_recipients, lambda df, p: figs.sipri_recipients(df), tiv=True),
 ]}
 
 
@@ -133,9 +134,27 @@ def get(chart_id: str) -> Chart:
     return CHARTS[chart_id]
 
 
+def tiv_params(p: Params) -> Params:
+    """`p` with its years kept inside those of SIPRI's loaded TIV tables, saying so in its messages."""
+    return clamp_years(p, data.sipri_years(), "SIPRI data")
+
+
+def _drawn(chart: Chart, p: Params) -> Params:
+    return tiv_params(p) if chart.tiv else p
+
+
 def frame(chart_id: str, p: Params) -> pd.DataFrame:
     """The data behind the chart for these params (what the API returns)."""
-    return get(chart_id).query(p)
+    chart = get(chart_id)
+    return chart.query(_drawn(chart, p))
+
+
+def sipri_through(chart: Chart, p: Params) -> str:
+    """'SIPRI data through 2023' for a chart drawn in SIPRI TIV (its own or the tiv measure), else ''."""
+    if not (chart.tiv or ("measure" in chart.params and p.measure == "tiv")):
+        return ""
+    years = data.sipri_years()
+    return f"SIPRI data through {years[1]}" if years else "SIPRI data not loaded"
 
 
 def source_names(chart: Chart, df: pd.DataFrame, p: Params) -> list[str]:
@@ -161,6 +180,7 @@ def source_line(chart: Chart, df: pd.DataFrame, p: Params) -> str:
         unit += f" · {coverage_text(p)}"
     if "measure" in chart.params and p.measure == "units" and chart.deal_based:
         unit += " (summed across categories: drones, vehicles, ships and pods counted alike)"
+    unit += f" · {through}" if (through := sipri_through(chart, p)) else ""
     return (f"Source: {shown or 'none in this selection'}{unit} · compiled by defex · "
             f"data as of {meta['data_as_of']} (ETL run {meta['run_id']})")
 
@@ -182,6 +202,7 @@ def build(chart_id: str, p: Params, caption: bool = True) -> tuple[go.Figure, pd
     """The figure, the data behind it, and its source line. With caption, the figure carries its title and
     source line itself (embeds, exports, Python); pages print them around the chart instead."""
     chart = get(chart_id)
+    p = _drawn(chart, p)
     df = chart.query(p)
     line = source_line(chart, df, p)
     fig = chart.draw(df, p)

@@ -75,12 +75,25 @@ def _dropdown(name: str, label: str, options: list, value, multi=False, width=3)
                                  clearable=True, placeholder="all")], md=width, sm=6, xs=12)
 
 
-def filter_bar(p: Params, show: tuple[str, ...]) -> dbc.Card:
-    """The filters this page uses; every change rewrites the URL query, which re-renders the page."""
-    years = [{"label": str(y), "value": y} for y in range(2025 + 1, 1949, -1)]
+def _year_options(covered: tuple[int, int] | None, asked: int | None, source: str) -> list[dict]:
+    """The years a page offers, latest first: those its source covers (`covered`), else 1950 to next year. A year
+    the URL asks for outside them stays shown as chosen, but cannot be picked (the page's message says why)."""
+    first, last = covered or (1950, 2026)
+    options = [{"label": str(y), "value": y} for y in range(last, first - 1, -1)]
+    if asked is not None and not first <= asked <= last:
+        options.insert(0 if asked > last else len(options),
+                       {"label": f"{asked} (no {source} data)", "value": asked, "disabled": True})
+    return options
+
+
+def filter_bar(p: Params, show: tuple[str, ...], years: tuple[int, int] | None = None,
+               source: str = "") -> dbc.Card:
+    """The filters this page uses; every change rewrites the URL query, which re-renders the page. `years`: the
+    only years the page's source covers (first, last), named `source` (SIPRI on /compare)."""
     controls = []
     if "years" in show:
-        controls += [_dropdown("from", "From", years, p.from_, width=2), _dropdown("to", "To", years, p.to, width=2)]
+        controls += [_dropdown("from", "From", _year_options(years, p.from_, source), p.from_, width=2),
+                     _dropdown("to", "To", _year_options(years, p.to, source), p.to, width=2)]
     for name, label in (("publisher", "Publisher"), ("country", "Recipient country"), ("firm", "Firm"),
                         ("platform", "Platform")):
         if name in show:
@@ -223,10 +236,12 @@ def guarded(layout_function):
     return wrapper
 
 
-def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ...] = (), intro: str = "") -> html.Div:
-    """Every page: navigation, the page title, messages about bad parameters, its filters, its body."""
+def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ...] = (), intro: str = "",
+         years: tuple[int, int] | None = None, source: str = "") -> html.Div:
+    """Every page: navigation, the page title, messages about bad parameters, its filters, its body. `years` and
+    `source`: the only years the year filters offer, those of the page's source (see filter_bar)."""
     head = [html.H1(title, className="h3 mb-1")] + ([html.P(intro, className="text-muted")] if intro else [])
-    bar = [filter_bar(p, filters)] if filters else []
+    bar = [filter_bar(p, filters, years, source)] if filters else []
     return html.Div([navbar(p, path), dbc.Container(head + [messages(p)] + bar + body, fluid=True,
                                                     className="pb-5")])
 
