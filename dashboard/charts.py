@@ -50,6 +50,11 @@ def _annual(df: pd.DataFrame, p: Params) -> go.Figure:
     return figs.annual_totals(df, events=data.events(p))
 
 
+def colors(kind: str) -> dict[str, str]:
+    """Every firm's, platform's or country's colour (kind: firms, platforms, countries), the same in every chart."""
+    return figs.entity_colors(getattr(data.known(), kind))
+
+
 def _firm_figure(metric: str) -> Callable[[Params], pd.DataFrame]:
     return lambda p: data.firm_figures(p, metric)
 
@@ -70,7 +75,8 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
           "What TİM, the Ministry of Trade or SSB published as exported to each country, in US$ million, for the "
           "period each gave (customs goods unless marked); never summed with deals, units or SIPRI TIV. A rank or "
           "share published without a value, and groups such as 'EU, NATO and US', are in the data (CSV), not drawn.",
-          ("from", "to", "country", "publisher"), data.destinations, lambda df, p: figs.destinations(df)),
+          ("from", "to", "country", "publisher"), data.destinations,
+          lambda df, p: figs.destinations(df, colors=colors("countries"))),
     Chart("deal_timeline", "Deal timelines: talks, MoU, contract, deliveries", "/deals",
           "Each deal's dated steps, each with its own source; a deal's status is its latest step. Every status "
           "is shown, talks and stalls included.",
@@ -88,16 +94,16 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
           "Export values of individual firms, US$ million: SSB's or TİM's list where there is one, else the firm's "
           "own statement, else the press (the hover names it).",
           ("from", "to", "firm"), _firm_figure("export_usd_m"),
-          lambda df, p: figs.firm_values(df, label="exports, US$ million")),
+          lambda df, p: figs.firm_values(df, label="exports, US$ million", colors=colors("firms"))),
     Chart("top100", "SIPRI Top 100: arms revenue and rank", "/firms",
           "Arms revenue of Turkish firms in SIPRI's Top 100 arms-producing companies, with their rank.",
           ("from", "to", "firm"), lambda p: data.firm_figures(p, "arms_revenue_usd_m", ("sipri",)),
-          lambda df, p: figs.top100(df, data.firm_figures(p, "top100_rank", ("sipri",)))),
+          lambda df, p: figs.top100(df, data.firm_figures(p, "top100_rank", ("sipri",)), colors=colors("firms"))),
     Chart("top100_ranks", "Top 100 ranks over editions (SIPRI and Defense News)", "/firms",
           "Each Turkish firm's rank in each edition of SIPRI's Top 100 arms-producing companies (arms revenue) and "
           "of Defense News' Top 100 (defence revenue); an edition ranks the year before it. The lists measure "
           "different things: their ranks are drawn apart, never merged.",
-          ("from", "to", "firm"), data.firm_ranks, lambda df, p: figs.firm_ranks(df)),
+          ("from", "to", "firm"), data.firm_ranks, lambda df, p: figs.firm_ranks(df, colors=colors("firms"))),
     Chart("platform_matrix", "Platforms × recipients", "/platforms",
           "Which platform went to which country: deals, units or US$ per cell.",
           ("from", "to", "country", "firm", "platform", "status", "measure"), data.platform_matrix,
@@ -105,7 +111,7 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
     Chart("deliveries", "Deliveries over time", "/platforms",
           "Deals with deliveries in each year (SIPRI records delivery years, not units per year).",
           ("from", "to", "country", "firm", "platform", "status"), data.deliveries,
-          lambda df, p: figs.deliveries(df), deal_based=True),
+          lambda df, p: figs.deliveries(df, colors=colors("platforms")), deal_based=True),
     Chart("status_mix", "Deal status by platform", "/platforms",
           "From talks to delivered: how far each platform's export deals have come.",
           ("from", "to", "country", "firm", "platform", "status"), data.status_mix,
@@ -113,10 +119,12 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
     Chart("sipri_exporters", "Exporters of major arms ranked (SIPRI TIV)", "/compare",
           "Every exporter's SIPRI trend-indicator value over the period, its rank and share of the world; "
           "TIV measures volume of major arms, not money. Default: the latest five years with data.",
-          ("from", "to"), data.sipri_exporters, lambda df, p: figs.sipri_exporters(df, highlight=("TUR", *p.country)), tiv=True),
+          ("from", "to"), data.sipri_exporters,
+          lambda df, p: figs.sipri_exporters(df, highlight=("TUR", *p.country), colors=colors("countries")), tiv=True),
     Chart("sipri_trend", "Türkiye against other exporters, year by year (SIPRI TIV)", "/compare",
           "Yearly SIPRI TIV of Türkiye and of the exporters chosen in 'country'.",
-          ("from", "to", "country"), data.sipri_trend, lambda df, p: figs.sipri_trend(df), tiv=True),
+          ("from", "to", "country"), data.sipri_trend,
+          lambda df, p: figs.sipri_trend(df, colors=colors("countries")), tiv=True),
     Chart("sipri_recipients", "Türkiye's recipients by share of TIV (SIPRI register)", "/compare",
           "Each deal's delivered TIV split evenly over its delivery years (SIPRI gives TIV per deal, not per "
           "year), summed over the period: an estimate where a deal straddles the period's edges.",

@@ -535,10 +535,11 @@ def units_by_category(p: Params) -> pd.DataFrame:
         GROUP BY d.category ORDER BY deals DESC, d.category""", p)
 
 
-def entity_tiv(kind: str, key: str, p: Params = Params()) -> dict:
+def entity_tiv(kind: str, key: str, p: Params | None = None) -> dict:
     """SIPRI TIV of Türkiye's deliveries for an entity page (country: to it; platform: of it; firm: of its
     platforms) over the years of `p` kept inside the TIV tables' years, and the years it covers: `from` the first
     year summed (the entity's first delivery where `p` gives none), `to` the last (the tables' last year at most)."""
+    p = p if p is not None else Params()
     where = {"country": "t.recipient_iso3 = $key", "platform": "t.platform_id = $key",
              "firm": "pl.firm_id = $key"}[kind]
     years = sipri_years()

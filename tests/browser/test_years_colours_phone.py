@@ -4,7 +4,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.test_pages import filter_box
+from tests.browser.test_pages import choose, filter_box
+
+SLOW = 20_000  # ms: a page of several charts draws slowly on a loaded machine
 
 
 def test_compare_offers_only_sipri_years_and_says_a_later_year_is_drawn_through_2023(watched):
@@ -12,7 +14,7 @@ def test_compare_offers_only_sipri_years_and_says_a_later_year_is_drawn_through_
     expect(page.locator("#messages")).to_contain_text("SIPRI data end in 2023: 'to' 2025 is drawn as 2023")
     for chart in ("sipri_exporters", "sipri_trend", "sipri_recipients"):
         expect(page.locator(f"#card-{chart} .source-line")).to_contain_text(" · SIPRI data through 2023 · ")
-    expect(page.locator("#card-sipri_exporters .xtitle")).to_have_text("SIPRI TIV (million), 2019–2023")
+    expect(page.locator("#card-sipri_exporters .xtitle")).to_have_text("SIPRI TIV (million), 2019–2023", timeout=SLOW)
     filter_box(page, "to").click()
     page.keyboard.type("202")
     expect(page.get_by_role("option", name="2023", exact=True)).to_be_visible()
@@ -20,11 +22,9 @@ def test_compare_offers_only_sipri_years_and_says_a_later_year_is_drawn_through_
     expect(page.get_by_role("option", name="2025 (no SIPRI data)", exact=True)).to_be_disabled()
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
-    filter_box(page, "from").click()
-    page.keyboard.type("2021")
-    page.get_by_role("option", name="2021", exact=True).click()
+    choose(page, "from", "2021")
     expect(page).to_have_url(re.compile(r"/compare\?from=2021&to=2025$"))
-    expect(page.locator("#card-sipri_exporters .xtitle")).to_have_text("SIPRI TIV (million), 2021–2023")
+    expect(page.locator("#card-sipri_exporters .xtitle")).to_have_text("SIPRI TIV (million), 2021–2023", timeout=SLOW)
     assert watched.problems == []
 
 
@@ -32,4 +32,33 @@ def test_an_entity_tiv_card_follows_the_years(watched):
     page = watched.open("/country/PAK?from=2020&to=2025")
     expect(page.locator("#summary-tiv")).to_contain_text("226 TIV (million) delivered by Türkiye, 2020–2023")
     expect(page.locator("#summary-tiv")).to_contain_text("SIPRI data through 2023")
+    assert watched.problems == []
+
+
+def _fill(locator) -> str:
+    return locator.evaluate("e => getComputedStyle(e).fill")
+
+
+def test_a_firm_keeps_its_colour_across_charts_and_filters_and_lines_are_named_at_their_ends(watched):
+    page = watched.open("/firms")
+    aselsan = "rgb(148, 103, 189)"  # #9467bd
+    bar_key = page.locator("#card-firm_exports .legend .traces", has_text="ASELSAN").locator(".legendpoints path")
+    expect(bar_key).to_have_count(1, timeout=SLOW)
+    assert _fill(bar_key) == aselsan
+    line_end = page.locator("#card-top100 .annotation-text", has_text="ASELSAN")
+    expect(line_end).to_have_count(1, timeout=SLOW)
+    assert _fill(line_end) == aselsan
+    expect(page.locator("#card-top100 .legend")).to_have_count(0)  # the lines are named at their ends instead
+    choose(page, "firm", "Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)")
+    choose(page, "firm", "ASELSAN Elektronik Sanayi ve Ticaret A.Ş.")
+    expect(page).to_have_url(re.compile(r"/firms\?firm=tusas,aselsan$"))
+    expect(page.locator("#card-top100 .annotation-text", has_text="TUSAŞ")).to_have_count(1, timeout=SLOW)
+    assert _fill(page.locator("#card-top100 .annotation-text", has_text="ASELSAN")) == aselsan
+    assert _fill(page.locator("#card-firm_exports .legend .traces", has_text="ASELSAN")
+                 .locator(".legendpoints path")) == aselsan
+    page = watched.open("/compare?country=FRA&from=2015")
+    red, france = "rgb(178, 24, 43)", "rgb(31, 119, 180)"
+    expect(page.locator("#card-sipri_trend .annotation-text", has_text="France")).to_have_count(1, timeout=SLOW)
+    assert _fill(page.locator("#card-sipri_trend .annotation-text", has_text="Türkiye")) == red
+    assert _fill(page.locator("#card-sipri_trend .annotation-text", has_text="France")) == france
     assert watched.problems == []
