@@ -314,10 +314,11 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
     )
     columns = [
         {"field": "deal_id", "headerName": "Deal", "width": 90, "pinned": "left"},
-        link_column("buyer_link", "Recipient", width=160), link_column("platform_link", "Platform", width=200),
-        link_column("firm_link", "Firm", width=140),
+        # status and order year next, so that a phone (390 px) shows them without scrolling sideways (issue 12, 8)
         {"field": "stage", "headerName": "Status", "width": 120},
         {"field": "order", "headerName": "Ordered", "width": 100},
+        link_column("buyer_link", "Recipient", width=160), link_column("platform_link", "Platform", width=200),
+        link_column("firm_link", "Firm", width=140),
         {"field": "quantity", "headerName": "Qty", "width": 85, "type": "numericColumn"},
         {"field": "delivered", "width": 100, "type": "numericColumn"},
         {"field": "delivery_years", "headerName": "Delivery years", "width": 150},

@@ -2,8 +2,10 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import Watched
 from tests.browser.test_pages import choose, filter_box
 
 SLOW = 20_000  # ms: a page of several charts draws slowly on a loaded machine
@@ -62,3 +64,42 @@ def test_a_firm_keeps_its_colour_across_charts_and_filters_and_lines_are_named_a
     assert _fill(page.locator("#card-sipri_trend .annotation-text", has_text="Türkiye")) == red
     assert _fill(page.locator("#card-sipri_trend .annotation-text", has_text="France")) == france
     assert watched.problems == []
+
+
+@pytest.fixture
+def phone(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    yield Watched(context.new_page(), server)
+    context.close()
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+@pytest.mark.parametrize("path", ["/", "/countries", "/deals"])
+def test_on_a_phone_the_chart_toolbar_does_not_cover_a_legend(phone, path):
+    page = phone.open(path)
+    legends = page.locator(".js-plotly-plot:has(.legend)")
+    expect(legends.first).to_be_visible(timeout=SLOW)
+    checked = 0
+    for n in range(legends.count()):
+        chart = legends.nth(n)
+        chart.scroll_into_view_if_needed()
+        chart.hover(position={"x": 5, "y": 5}, force=True)  # the toolbar shows while the pointer is on the chart
+        toolbar, legend = chart.locator(".modebar").bounding_box(), chart.locator(".legend").bounding_box()
+        assert toolbar and legend and not _overlap(toolbar, legend), (path, n, toolbar, legend)
+        checked += 1
+    assert checked >= 1
+    assert phone.problems == []
+
+
+def test_on_a_phone_the_deal_grid_shows_status_and_year_without_scrolling_sideways(phone):
+    page = phone.open("/deals")
+    for column, header in (("stage", "Status"), ("order", "Ordered")):
+        cell = page.locator(f"#deals-grid .ag-header-row-column .ag-header-cell[col-id='{column}']")
+        expect(cell).to_have_text(header, timeout=SLOW)
+        box = cell.bounding_box()
+        assert box and 0 <= box["x"] and box["x"] + box["width"] <= 390, (header, box)
+    assert phone.problems == []
