@@ -393,7 +393,7 @@ def firm_ranks(df: pd.DataFrame, *, colors: dict[str, str] | None = None) -> go.
                         line=dict(dash=dashes.get(publisher, "dash"), color=colors.get(firm_id)), text=revenue,
                         customdata=_custom(part),
                         hovertemplate=f"<b>{firm}</b>, {who} Top 100 %{{x}}: #%{{y}} (%{{text}})" + PROVENANCE_HOVER)
-    fig.add_annotation(text="solid: SIPRI's Top 100 · dotted: Defense News' Top 100", showarrow=False, xref="paper",
+    fig.add_annotation(text="solid: SIPRI · dotted: Defense News", showarrow=False, xref="paper",
                        yref="paper", x=0, y=1.02, xanchor="left", yanchor="bottom", font=dict(size=11, color="#6c757d"),
                        name="line-key")
     return _label_line_ends(fig, reversed_y=True)

@@ -73,3 +73,13 @@ def test_turkiye_red_is_never_a_comparators_in_the_sipri_charts(real):
     ranked = charts.figure("sipri_exporters", country="FRA")
     coloured = {y: c for y, c in zip(ranked.data[0].y, ranked.data[0].marker.color, strict=True) if c != "#9ecae1"}
     assert coloured == {"France": "#1f77b4", "Türkiye": RED}  # France as in the trend, not in Türkiye's red
+
+
+def test_the_rank_chart_keys_its_line_styles_in_words_short_enough_for_a_phone():
+    df = pd.DataFrame([
+        {"firm": "ASELSAN", "firm_id": "aselsan", "publisher": p, "edition": 2024, "year": 2023, "rank": r,
+         "revenue_usd_m": 2400.0, "source_publisher": "SIPRI", "source_title": "Top 100",
+         "source_published": "2024-12-02", "source_url": "https://example.org/a", "source_quote": "ASELSAN"}
+        for p, r in (("sipri", 54), ("defense_news", 43))])
+    fig = figs.firm_ranks(df, colors={"aselsan": "#9467bd"})
+    assert [a.text for a in fig.layout.annotations if a.name == "line-key"] == ["solid: SIPRI · dotted: Defense News"]
