@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import config, data
 from dashboard import figures as figs
-from dashboard.params import MEASURE_LABELS, STATUS_LABELS, Params, parse
+from dashboard.params import MEASURE_LABELS, STATUS_LABELS, Params, clamp_years, parse
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Chart:
     query: Callable[[Params], pd.DataFrame]
     draw: Callable[[pd.DataFrame, Params], go.Figure]
     deal_based: bool = False
+    tiv: bool = False  # drawn from SIPRI's TIV tables: only their years, and says how far they go
 
 
 def _monthly_params(p: Params) -> Params:
@@ -47,6 +48,11 @@ def _monthly(df: pd.DataFrame, p: Params) -> go.Figure:
 
 def _annual(df: pd.DataFrame, p: Params) -> go.Figure:
     return figs.annual_totals(df, events=data.events(p))
+
+
+def colors(kind: str) -> dict[str, str]:
+    """Every firm's, platform's or country's colour (kind: firms, platforms, countries), the same in every chart."""
+    return figs.entity_colors(getattr(data.known(), kind))
 
 
 def _firm_figure(metric: str) -> Callable[[Params], pd.DataFrame]:
@@ -69,7 +75,8 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
           "What TİM, the Ministry of Trade or SSB published as exported to each country, in US$ million, for the "
           "period each gave (customs goods unless marked); never summed with deals, units or SIPRI TIV. A rank or "
           "share published without a value, and groups such as 'EU, NATO and US', are in the data (CSV), not drawn.",
-          ("from", "to", "country", "publisher"), data.destinations, lambda df, p: figs.destinations(df)),
+          ("from", "to", "country", "publisher"), data.destinations,
+          lambda df, p: figs.destinations(df, colors=colors("countries"))),
     Chart("deal_timeline", "Türkiye's export deals: talks, MoU, contract, deliveries", "/deals",
           "Each deal's dated steps, each with its own source; a deal's status is its latest step. Every status "
           "is shown, talks and stalls included.",
@@ -87,16 +94,16 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
           "Export values of individual firms, US$ million: SSB's or TİM's list where there is one, else the firm's "
           "own statement, else the press (the hover names it).",
           ("from", "to", "firm"), _firm_figure("export_usd_m"),
-          lambda df, p: figs.firm_values(df, label="exports, US$ million")),
+          lambda df, p: figs.firm_values(df, label="exports, US$ million", colors=colors("firms"))),
     Chart("top100", "Türkiye's firms in SIPRI's Top 100: arms revenue and rank", "/firms",
           "Arms revenue of Turkish firms in SIPRI's Top 100 arms-producing companies, with their rank.",
           ("from", "to", "firm"), lambda p: data.firm_figures(p, "arms_revenue_usd_m", ("sipri",)),
-          lambda df, p: figs.top100(df, data.firm_figures(p, "top100_rank", ("sipri",)))),
+          lambda df, p: figs.top100(df, data.firm_figures(p, "top100_rank", ("sipri",)), colors=colors("firms"))),
     Chart("top100_ranks", "Top 100 ranks of Türkiye's firms over editions (SIPRI and Defense News)", "/firms",
           "Each Turkish firm's rank in each edition of SIPRI's Top 100 arms-producing companies (arms revenue) and "
           "of Defense News' Top 100 (defence revenue); an edition ranks the year before it. The lists measure "
           "different things: their ranks are drawn apart, never merged.",
-          ("from", "to", "firm"), data.firm_ranks, lambda df, p: figs.firm_ranks(df)),
+          ("from", "to", "firm"), data.firm_ranks, lambda df, p: figs.firm_ranks(df, colors=colors("firms"))),
     Chart("platform_matrix", "Türkiye's export platforms × recipients", "/platforms",
           "Which platform went to which country: deals, units or US$ per cell.",
           ("from", "to", "country", "firm", "platform", "status", "measure"), data.platform_matrix,
@@ -104,7 +111,7 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
     Chart("deliveries", "Deliveries of Türkiye's export deals over time", "/platforms",
           "Deals with deliveries in each year (SIPRI records delivery years, not units per year).",
           ("from", "to", "country", "firm", "platform", "status"), data.deliveries,
-          lambda df, p: figs.deliveries(df), deal_based=True),
+          lambda df, p: figs.deliveries(df, colors=colors("platforms")), deal_based=True),
     Chart("status_mix", "Status of Türkiye's export deals by platform", "/platforms",
           "From talks to delivered: how far each platform's export deals have come.",
           ("from", "to", "country", "firm", "platform", "status"), data.status_mix,
@@ -112,14 +119,16 @@ CHARTS: dict[str, Chart] = {c.id: c for c in [
     Chart("sipri_exporters", "Exporters of major arms ranked (SIPRI TIV)", "/compare",
           "Every exporter's SIPRI trend-indicator value over the period, its rank and share of the world; "
           "TIV measures volume of major arms, not money. Default: the latest five years with data.",
-          ("from", "to"), data.sipri_exporters, lambda df, p: figs.sipri_exporters(df, highlight=("TUR", *p.country))),
+          ("from", "to"), data.sipri_exporters,
+          lambda df, p: figs.sipri_exporters(df, highlight=("TUR", *p.country), colors=colors("countries")), tiv=True),
     Chart("sipri_trend", "Türkiye against other exporters, year by year (SIPRI TIV)", "/compare",
           "Yearly SIPRI TIV of Türkiye and of the exporters chosen in 'country'.",
-          ("from", "to", "country"), data.sipri_trend, lambda df, p: figs.sipri_trend(df)),
+          ("from", "to", "country"), data.sipri_trend,
+          lambda df, p: figs.sipri_trend(df, colors=colors("countries")), tiv=True),
     Chart("sipri_recipients", "Türkiye's recipients by share of TIV (SIPRI register)", "/compare",
           "Each deal's delivered TIV split evenly over its delivery years (SIPRI gives TIV per deal, not per "
           "year), summed over the period: an estimate where a deal straddles the period's edges.",
-          ("from", "to"), data.sipri_recipients, lambda df, p: figs.sipri_recipients(df)),
+          ("from", "to"), data.sipri_recipients, lambda df, p: figs.sipri_recipients(df), tiv=True),
 ]}
 
 
@@ -133,9 +142,27 @@ def get(chart_id: str) -> Chart:
     return CHARTS[chart_id]
 
 
+def tiv_params(p: Params) -> Params:
+    """`p` with its years kept inside those of SIPRI's loaded TIV tables, saying so in its messages."""
+    return clamp_years(p, data.sipri_years(), "SIPRI data")
+
+
+def _drawn(chart: Chart, p: Params) -> Params:
+    return tiv_params(p) if chart.tiv else p
+
+
 def frame(chart_id: str, p: Params) -> pd.DataFrame:
     """The data behind the chart for these params (what the API returns)."""
-    return get(chart_id).query(p)
+    chart = get(chart_id)
+    return chart.query(_drawn(chart, p))
+
+
+def sipri_through(chart: Chart, p: Params) -> str:
+    """'SIPRI data through 2023' for a chart drawn in SIPRI TIV (its own or the tiv measure), else ''."""
+    if not (chart.tiv or ("measure" in chart.params and p.measure == "tiv")):
+        return ""
+    years = data.sipri_years()
+    return f"SIPRI data through {years[1]}" if years else "SIPRI data not loaded"
 
 
 def source_names(chart: Chart, df: pd.DataFrame, p: Params) -> list[str]:
@@ -167,6 +194,7 @@ def source_line(chart: Chart, df: pd.DataFrame, p: Params) -> str:
         unit += f" · {coverage_text(p)}"
     if "measure" in chart.params and p.measure == "units" and chart.deal_based:
         unit += " (summed across categories: drones, vehicles, ships and pods counted alike)"
+    unit += f" · {through}" if (through := sipri_through(chart, p)) else ""
     return (f"Source: {shown or 'none in this selection'}{unit} · compiled by defex · "
             f"data as of {meta['data_as_of']} (ETL run {meta['run_id']})")
 
@@ -294,6 +322,7 @@ def build(chart_id: str, p: Params, caption: bool = True) -> tuple[go.Figure, pd
     """The figure, the data behind it, and its source line. With caption, the figure carries its title, subtitle,
     source line and permalink itself (exports, Python); pages and embeds print them around the chart instead."""
     chart = get(chart_id)
+    p = _drawn(chart, p)
     df = chart.query(p)
     line = source_line(chart, df, p)
     fig = chart.draw(df, p)

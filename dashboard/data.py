@@ -6,7 +6,7 @@ from functools import lru_cache
 import pandas as pd
 
 from dashboard.db import query, version
-from dashboard.params import Known, Params
+from dashboard.params import YEAR_MAX, YEAR_MIN, Known, Params
 
 SOURCE_COLUMNS = """s.publisher AS source_publisher, s.title AS source_title, s.url AS source_url,
     strftime(s.published, '%Y-%m-%d') AS source_published, s.quote AS source_quote"""
@@ -453,22 +453,30 @@ def deal_source_publishers(p: Params) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _last_sipri_year(_version: str):
-    return query("SELECT max(year) AS y FROM v_sipri_yearly WHERE direction = 'exports' AND world_tiv > 0")["y"].iloc[0]
+def _sipri_years(_version: str) -> tuple[int, int] | None:
+    row = query("SELECT min(year) AS a, max(year) AS b FROM v_sipri_yearly "
+                "WHERE direction = 'exports' AND world_tiv > 0").iloc[0]
+    return None if pd.isna(row["b"]) else (int(row["a"]), int(row["b"]))
+
+
+def sipri_years() -> tuple[int, int] | None:
+    """The first and last year of SIPRI's loaded TIV tables, or None when none is loaded."""
+    return _sipri_years(version())
 
 
 def sipri_last_year() -> int | None:
     """The last year of SIPRI's loaded TIV tables, or None when none is loaded."""
-    last = _last_sipri_year(version())
-    return None if pd.isna(last) else int(last)
+    years = sipri_years()
+    return None if years is None else years[1]
 
 
 def sipri_period(p: Params) -> tuple[int, int]:
     """The years of a SIPRI comparison: from/to when given, else the latest five years with data."""
-    last = _last_sipri_year(version())
-    if pd.isna(last):
+    years = sipri_years()
+    if years is None:
         return p.years(2019, 2023)
-    end = min(p.to or int(last), int(last))
+    last = years[1]
+    end = min(p.to or last, last)
     return (p.from_ or end - 4, end)
 
 
@@ -553,16 +561,23 @@ def units_by_category(p: Params) -> pd.DataFrame:
         GROUP BY d.category ORDER BY deals DESC, d.category""", p)
 
 
-def entity_tiv(kind: str, key: str) -> dict:
+def entity_tiv(kind: str, key: str, p: Params | None = None) -> dict:
     """SIPRI TIV of Türkiye's deliveries for an entity page (country: to it; platform: of it; firm: of its
-    platforms), all years loaded, and the last year SIPRI's data covers."""
+    platforms) over the years of `p` kept inside the TIV tables' years, and the years it covers: `from` the first
+    year summed (the entity's first delivery where `p` gives none), `to` the last (the tables' last year at most)."""
+    p = p if p is not None else Params()
     where = {"country": "t.recipient_iso3 = $key", "platform": "t.platform_id = $key",
              "firm": "pl.firm_id = $key"}[kind]
+    years = sipri_years()
+    first, last = years if years else (YEAR_MIN, YEAR_MAX)
+    start, end = max(p.from_ or first, first), min(p.to or last, last)
     frame = query(f"""
-        SELECT sum(t.tiv) AS tiv, count(*) AS rows, min(t.year) AS first_year, max(t.year) AS last_year
+        SELECT sum(t.tiv) AS tiv, min(t.year) AS first_year, max(t.year) AS last_year
         FROM v_sipri_delivery_tiv AS t LEFT JOIN platforms AS pl USING (platform_id)
-        WHERE t.supplier_iso3 = 'TUR' AND {where}""", {"key": key})
-    last = _last_sipri_year(version())
+        WHERE t.supplier_iso3 = 'TUR' AND {where} AND t.year BETWEEN $start AND $end""",
+                  {"key": key, "start": start, "end": end})
     row = frame.iloc[0]
-    return {"tiv": None if pd.isna(row["tiv"]) else float(row["tiv"]),
-            "through": None if pd.isna(last) else int(last)}
+    if pd.isna(row["tiv"]):
+        return {"tiv": None, "through": years[1] if years else None, "from": None, "to": None}
+    return {"tiv": float(row["tiv"]), "through": years[1] if years else None,
+            "from": start if p.from_ else int(row["first_year"]), "to": end}

@@ -29,6 +29,14 @@ PUBLISHER_SHORT = {
     "company": "the firm",
     "press": "press",
 }
+# One colour per firm, platform or country in every chart (issue 12, item 14): Türkiye's red is its own, never a
+# comparator's; the others come from ENTITY_PALETTE (no red in it) by their place among all ids of their kind.
+TURKIYE = "TUR"
+TURKIYE_COLOR = "#b2182b"
+ENTITY_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+                  "#0d2a63", "#b68100", "#00a08b", "#511cfb", "#6c7c32", "#750d86", "#6c4516", "#778aae", "#72b7b2",
+                  "#eeca3b", "#a777f1")
+OTHERS_COLOR = "#d3d3d3"  # "other platforms" and the like: no entity's colour
 SCOPE_DASH = {"goods_services": "solid", "goods": "dot", "survey": "dashdot"}
 SCOPE_LABEL = {"goods_services": "goods + services", "goods": "goods", "survey": "company survey"}
 STATUS_COLORS = {
@@ -143,7 +151,7 @@ PROVENANCE_HOVER = "<br><i>%{customdata[1]}</i><br>%{customdata[0]}, %{customdat
 pio.templates["defex"] = go.layout.Template(
     layout=dict(
         font=dict(family=FONT, size=13, color="#212529"),
-        colorway=["#2166ac", "#b2182b", "#1b7837", "#e08214", "#762a83", "#7f7f7f", "#35978f", "#bf812d"],
+        colorway=["#2166ac", "#1b7837", "#e08214", "#762a83", "#7f7f7f", "#35978f", "#bf812d"],  # no red: Türkiye's
         paper_bgcolor="white",
         plot_bgcolor="white",
         xaxis=dict(showgrid=False, linecolor="#adb5bd", ticks="outside"),
@@ -157,6 +165,62 @@ TEMPLATE = "plotly_white+defex"
 # The two templates merged and validated once: plotly merges and validates a template named by a string again for
 # every figure (make bench, section queries: ~49 ms against ~4 ms per figure here).
 _TEMPLATE = pio.templates.merge_templates(*TEMPLATE.split("+"))
+
+
+def entity_colors(ids) -> dict[str, str]:
+    """The colour of each firm, platform or country id: Türkiye's red for TUR, else ENTITY_PALETTE by the id's place
+    among `ids` sorted (pass every id of the kind, data.known(), so that an id's colour is the same in every chart
+    and whatever the filters; more ids than colours share them, cycling)."""
+    others = sorted(set(ids) - {TURKIYE})
+    colors = {key: ENTITY_PALETTE[n % len(ENTITY_PALETTE)] for n, key in enumerate(others)}
+    return colors | ({TURKIYE: TURKIYE_COLOR} if TURKIYE in set(ids) else {})
+
+
+def _colors(colors: dict[str, str] | None, ids) -> dict[str, str]:
+    """The colours given (the app's: every id of the kind), else those of the ids in this frame alone."""
+    return colors if colors is not None else entity_colors(set(ids))
+
+
+def short_label(name: str, width: int = 16) -> str:
+    """A name short enough to label a line's end: the abbreviation it ends with ('… A.Ş. (TUSAŞ)': TUSAŞ), else a
+    first word in capitals ('ASELSAN Elektronik …': ASELSAN), else the name, cut at a word with '…'."""
+    name = str(name)
+    if name.endswith(")") and "(" in name and len(abbr := name[name.rindex("(") + 1:-1]) <= width:
+        return abbr
+    first = name.split(" ")[0]
+    if len(name) > width and first.isupper() and len(first) > 1:
+        return first
+    return textwrap.shorten(name, width, placeholder="…")
+
+
+def _label_line_ends(fig: go.Figure, *, reversed_y: bool = False) -> go.Figure:
+    """Each line's name at its last point, in its colour, instead of a legend far from the lines (a trace's `meta`
+    is its label, else its name shortened); labels that would overlap are pushed apart, 14 px at least."""
+    ends = []
+    for trace in fig.data:
+        if trace.type != "scatter" or "lines" not in (trace.mode or "") or not trace.name:
+            continue
+        points = [(x, y) for x, y in zip(trace.x, trace.y, strict=True) if y is not None and not pd.isna(y)]
+        if points:
+            trace.showlegend = False
+            label = trace.meta if isinstance(trace.meta, str) else short_label(trace.name)
+            ends.append((*points[-1], label, trace.line.color))
+    if not ends:
+        return fig
+    ys = [float(y) for _, y, _, _ in ends]
+    low, high = min(ys), max(ys)
+    plot_px = (fig.layout.height or 450) - 90
+    up = [((high - y) if reversed_y else (y - low)) / ((high - low) or 1.0) * plot_px for y in ys]  # px from bottom
+    previous = None
+    for i in sorted(range(len(ends)), key=lambda i: (up[i], ends[i][2])):
+        x, y, label, color = ends[i]
+        at = up[i] if previous is None else max(up[i], previous + 14)
+        previous = at
+        fig.add_annotation(x=x, y=y, text=label, showarrow=False, xanchor="left", xshift=6, yshift=at - up[i],
+                           font=dict(size=11, color=color or "#212529"), name="line-end")
+    width = max(len(label) for _, _, label, _ in ends)
+    fig.update_layout(margin=dict(r=max(fig.layout.margin.r or 20, 16 + 7 * width)))
+    return fig
 
 
 def _fig(**layout) -> go.Figure:
@@ -332,7 +396,7 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width))
 
 
-def destinations(df: pd.DataFrame, *, top: int = 12) -> go.Figure:
+def destinations(df: pd.DataFrame, *, top: int = 12, colors: dict[str, str] | None = None) -> go.Figure:
     """Exports by destination in US$ as published. One destination (a country page): every period it was published
     for, a calendar year solid, part of a year hatched, one month light, as each differs in length. Several: the
     calendar-year figures of the leading destinations (all periods when the selection has no calendar year). A
@@ -353,9 +417,11 @@ def destinations(df: pd.DataFrame, *, top: int = 12) -> go.Figure:
     order = list(dict.fromkeys(shown.sort_values(["year", "month_to", "month_from"])["when"]))
     fig = _fig(yaxis_title="US$ million, as published", barmode="group",
                xaxis=dict(categoryorder="array", categoryarray=order, type="category"))
+    colors = _colors(colors, shown["destination_iso3"].dropna())
     for name in leaders:
         part = shown[shown["destination_name"] == name]
         fig.add_bar(x=part["when"], y=part["value_usd_m"], name=name, customdata=_custom(part),
+                    marker_color=colors.get(part["destination_iso3"].iloc[0]),
                     hovertemplate=f"<b>{name}</b> %{{x}}: $%{{y:,.1f}} m" + PROVENANCE_HOVER)
     return fig
 
@@ -404,21 +470,28 @@ def deal_timeline(df: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def firm_ranks(df: pd.DataFrame) -> go.Figure:
-    """Rank in each edition of SIPRI's and Defense News' Top 100, per firm (rank 1 at the top)."""
+def firm_ranks(df: pd.DataFrame, *, colors: dict[str, str] | None = None) -> go.Figure:
+    """Rank in each edition of SIPRI's and Defense News' Top 100, per firm (rank 1 at the top): a firm in its colour,
+    SIPRI's list solid and Defense News' dotted, each line named at its end."""
     if df.empty:
         return empty("No Top 100 ranks for this selection")
+    colors = _colors(colors, df["firm_id"])
     fig = _fig(yaxis=dict(title="rank (1 = largest)", autorange="reversed", tickformat="d"),
                xaxis=dict(title="edition of the list", tickformat="d", dtick=1))
     dashes = {"sipri": "solid", "defense_news": "dot"}
-    for (publisher, firm), part in df.groupby(["publisher", "firm"], sort=True):
+    for (publisher, firm, firm_id), part in df.groupby(["publisher", "firm", "firm_id"], sort=True):
         part = _with_gaps(part.assign(year=part["edition"]))  # x is the edition; its figures are the year before
         who = PUBLISHER_SHORT.get(publisher, publisher)
         revenue = part["revenue_usd_m"].map(lambda v: f"${v:,.0f} m" if pd.notna(v) else "revenue n/a")
         fig.add_scatter(x=part["year"], y=part["rank"], name=f"{firm} ({who})", mode="lines+markers",
-                        line=dict(dash=dashes.get(publisher, "dash")), text=revenue, customdata=_custom(part),
+                        meta=short_label(firm),
+                        line=dict(dash=dashes.get(publisher, "dash"), color=colors.get(firm_id)), text=revenue,
+                        customdata=_custom(part),
                         hovertemplate=f"<b>{firm}</b>, {who} Top 100 %{{x}}: #%{{y}} (%{{text}})" + PROVENANCE_HOVER)
-    return fig
+    fig.add_annotation(text="solid: SIPRI · dotted: Defense News", showarrow=False, xref="paper",
+                       yref="paper", x=0, y=1.02, xanchor="left", yanchor="bottom", font=dict(size=11, color="#6c757d"),
+                       name="line-key")
+    return _label_line_ends(fig, reversed_y=True)
 
 
 def _measure_column(measure: str) -> tuple[str, str]:
@@ -538,29 +611,35 @@ def recipients_bar(df: pd.DataFrame, *, measure: str, top: int = 25) -> go.Figur
     return fig
 
 
-def firm_values(df: pd.DataFrame, *, label: str) -> go.Figure:
+def firm_values(df: pd.DataFrame, *, label: str, colors: dict[str, str] | None = None) -> go.Figure:
+    """Bars per firm and year, each firm in its own colour (`colors` by firm id, entity_colors)."""
     if df.empty:
         return empty("No firm figures for this selection")
+    colors = _colors(colors, df["firm_id"])
     fig = _fig(yaxis_title=label, barmode="group")
-    for firm, part in df.groupby("firm", sort=True):
+    for (firm, firm_id), part in df.groupby(["firm", "firm_id"], sort=True):
         fig.add_bar(
             x=part["year"],
             y=part["value"],
             name=firm,
+            marker_color=colors.get(firm_id),
             customdata=_custom(part),
             hovertemplate=f"<b>{firm}</b> %{{x}}: %{{y:,.0f}}" + PROVENANCE_HOVER,
         )
     return fig
 
 
-def top100(revenue: pd.DataFrame, ranks: pd.DataFrame) -> go.Figure:
+def top100(revenue: pd.DataFrame, ranks: pd.DataFrame, *, colors: dict[str, str] | None = None) -> go.Figure:
+    """Arms revenue per firm and year, its rank written on each point; each firm's line in its colour, named at its
+    end."""
     if revenue.empty:
         return empty("No SIPRI Top 100 figures for this selection")
     merged = revenue.merge(
         ranks[["firm_id", "year", "value"]].rename(columns={"value": "rank"}), on=["firm_id", "year"], how="left"
     )
+    colors = _colors(colors, merged["firm_id"])
     fig = _fig(yaxis_title="arms revenue, US$ million (SIPRI Top 100)")
-    for firm, part in merged.groupby("firm", sort=True):
+    for (firm, firm_id), part in merged.groupby(["firm", "firm_id"], sort=True):
         part = _with_gaps(part)
         ranks_text = ["#" + str(int(r)) if pd.notna(r) else "rank n/a" for r in part["rank"]]
         fig.add_scatter(
@@ -570,10 +649,12 @@ def top100(revenue: pd.DataFrame, ranks: pd.DataFrame) -> go.Figure:
             mode="lines+markers+text",
             text=ranks_text,
             textposition="top center",
+            line=dict(color=colors.get(firm_id)),
+            textfont=dict(color=colors.get(firm_id)),
             customdata=_custom(part),
             hovertemplate=f"<b>{firm}</b> %{{x}}: $%{{y:,.0f}} m, %{{text}}" + PROVENANCE_HOVER,
         )
-    return fig
+    return _label_line_ends(fig)
 
 
 def platform_matrix(df: pd.DataFrame, *, measure: str) -> go.Figure:
@@ -604,9 +685,12 @@ def platform_matrix(df: pd.DataFrame, *, measure: str) -> go.Figure:
     return fig
 
 
-def deliveries(df: pd.DataFrame, *, top: int = 10) -> go.Figure:
+def deliveries(df: pd.DataFrame, *, top: int = 10, colors: dict[str, str] | None = None) -> go.Figure:
+    """Deals delivering per year, stacked by platform (each in its colour), the rest as 'other platforms'."""
     if df.empty:
         return empty("No deliveries in this selection")
+    ids = dict(zip(df["platform"], df["platform_id"], strict=True))
+    colors = _colors(colors, df["platform_id"])
     leaders = df.groupby("platform")["deals_delivering"].sum().sort_values(ascending=False).index[:top]
     data = df.assign(platform=df["platform"].where(df["platform"].isin(leaders), "other platforms"))
     data = data.groupby(["year", "platform"], as_index=False)["deals_delivering"].sum()
@@ -618,6 +702,7 @@ def deliveries(df: pd.DataFrame, *, top: int = 10) -> go.Figure:
                 x=part["year"],
                 y=part["deals_delivering"],
                 name=platform,
+                marker_color=colors.get(ids.get(platform), OTHERS_COLOR),
                 hovertemplate=f"{platform} %{{x}}: %{{y}} deal(s) delivering<extra></extra>",
             )
     return fig
@@ -684,11 +769,14 @@ def with_caption(fig: go.Figure, *, title: str, source_line: str, subtitle: str 
     return fig
 
 
-def sipri_exporters(df: pd.DataFrame, *, highlight: tuple[str, ...] = ("TUR",), top: int = 25) -> go.Figure:
-    """Exporters ranked by SIPRI TIV over a period, with their share of the world; Türkiye highlighted."""
+def sipri_exporters(df: pd.DataFrame, *, highlight: tuple[str, ...] = ("TUR",), top: int = 25,
+                    colors: dict[str, str] | None = None) -> go.Figure:
+    """Exporters ranked by SIPRI TIV over a period, with their share of the world; Türkiye in its red, the
+    exporters in `highlight` in their own colours (as in sipri_trend), the others pale."""
     if df.empty:
         return empty("No SIPRI TIV table in this warehouse: put SIPRI's exports in data/raw/sipri and run make etl")
     data = df.head(top)
+    colors = _colors(colors, df["iso3"])
     fig = _fig(
         xaxis_title=f"SIPRI TIV (million), {int(df['period_start'].iloc[0])}–{int(df['period_end'].iloc[0])}",
         height=max(360, 22 * len(data) + 90),
@@ -699,7 +787,7 @@ def sipri_exporters(df: pd.DataFrame, *, highlight: tuple[str, ...] = ("TUR",), 
         y=data["exporter"],
         x=data["tiv"],
         orientation="h",
-        marker_color=["#b2182b" if i in highlight else "#9ecae1" for i in data["iso3"]],
+        marker_color=[colors.get(i) if i in highlight else "#9ecae1" for i in data["iso3"]],
         text=[f"#{r} · {s:.1f}%" for r, s in zip(data["rank"], data["share_pct"], strict=True)],
         textposition="outside",
         cliponaxis=False,
@@ -710,9 +798,11 @@ def sipri_exporters(df: pd.DataFrame, *, highlight: tuple[str, ...] = ("TUR",), 
     return fig
 
 
-def sipri_trend(df: pd.DataFrame) -> go.Figure:
+def sipri_trend(df: pd.DataFrame, *, colors: dict[str, str] | None = None) -> go.Figure:
+    """Yearly TIV per exporter: Türkiye thick in its red, each other exporter in its own colour, named at the end."""
     if df.empty:
         return empty("No SIPRI TIV table in this warehouse: put SIPRI's exports in data/raw/sipri and run make etl")
+    colors = _colors(colors, df["iso3"])
     fig = _fig(yaxis_title="SIPRI TIV (million) of arms exported", hovermode="x unified")
     for (iso3, name), part in df.groupby(["iso3", "exporter"], sort=True):
         fig.add_scatter(
@@ -720,10 +810,10 @@ def sipri_trend(df: pd.DataFrame) -> go.Figure:
             y=part["tiv"],
             name=name,
             mode="lines+markers",
-            line=dict(width=3 if iso3 == "TUR" else 1.5, color="#b2182b" if iso3 == "TUR" else None),
+            line=dict(width=3 if iso3 == TURKIYE else 1.5, color=colors.get(iso3)),
             hovertemplate=f"{name} %{{x}}: %{{y:,.0f}} TIV<extra></extra>",
         )
-    return fig
+    return _label_line_ends(fig)
 
 
 def sipri_recipients(df: pd.DataFrame, *, top: int = 20) -> go.Figure:

@@ -76,12 +76,25 @@ def _dropdown(name: str, label: str, options: list, value, multi=False, width=3)
                                  clearable=True, placeholder="all")], md=width, sm=6, xs=12)
 
 
-def filter_bar(p: Params, show: tuple[str, ...]) -> dbc.Card:
-    """The filters this page uses; every change rewrites the URL query, which re-renders the page."""
-    years = [{"label": str(y), "value": y} for y in range(2025 + 1, 1949, -1)]
+def _year_options(covered: tuple[int, int] | None, asked: int | None, source: str) -> list[dict]:
+    """The years a page offers, latest first: those its source covers (`covered`), else 1950 to next year. A year
+    the URL asks for outside them stays shown as chosen, but cannot be picked (the page's message says why)."""
+    first, last = covered or (1950, 2026)
+    options = [{"label": str(y), "value": y} for y in range(last, first - 1, -1)]
+    if asked is not None and not first <= asked <= last:
+        options.insert(0 if asked > last else len(options),
+                       {"label": f"{asked} (no {source} data)", "value": asked, "disabled": True})
+    return options
+
+
+def filter_bar(p: Params, show: tuple[str, ...], years: tuple[int, int] | None = None,
+               source: str = "") -> dbc.Card:
+    """The filters this page uses; every change rewrites the URL query, which re-renders the page. `years`: the
+    only years the page's source covers (first, last), named `source` (SIPRI on /compare)."""
     controls = []
     if "years" in show:
-        controls += [_dropdown("from", "From", years, p.from_, width=2), _dropdown("to", "To", years, p.to, width=2)]
+        controls += [_dropdown("from", "From", _year_options(years, p.from_, source), p.from_, width=2),
+                     _dropdown("to", "To", _year_options(years, p.to, source), p.to, width=2)]
     for name, label in (("publisher", "Publisher"), ("country", "Recipient country"), ("firm", "Firm"),
                         ("platform", "Platform")):
         if name in show:
@@ -331,12 +344,14 @@ def guarded(layout_function):
 
 
 def page(path: str, p: Params, title: str, body: list, *, filters: tuple[str, ...] = (), intro: str = "",
-         glossary: tuple[str, str] | None = None) -> html.Div:
+         glossary: tuple[str, str] | None = None, years: tuple[int, int] | None = None,
+         source: str = "") -> html.Div:
     """Every page: navigation, the page title (and its intro, with a link to the glossary entry of the term it
-    uses), messages about bad parameters, its filters, its body, and a link to the glossary."""
+    uses), messages about bad parameters, its filters, its body, and a link to the glossary. `years` and
+    `source`: the only years the year filters offer, those of the page's source (see filter_bar)."""
     more = [" (", glossary_link(glossary[0], glossary[1], p), ")"] if glossary else []
     head = [html.H1(title, className="h3 mb-1")] + ([html.P([intro, *more], className="text-muted")] if intro else [])
-    bar = [filter_bar(p, filters)] if filters else []
+    bar = [filter_bar(p, filters, years, source)] if filters else []
     foot = html.P(["Words used on these pages (TIV, like for like, US$ as published or converted, scopes, deal "
                    "status): ", glossary_link("", "glossary", p)], className="small text-muted mt-4",
                   id="glossary-footer")
@@ -435,10 +450,11 @@ def deals_grid(frame: pd.DataFrame, grid_id: str = ids.DEALS_GRID, height: int =
     )
     columns = [
         {"field": "deal_id", "headerName": "Deal", "width": 90, "pinned": "left"},
-        link_column("buyer_link", "Recipient", width=160), link_column("platform_link", "Platform", width=200),
-        link_column("firm_link", "Firm", width=140),
+        # status and order year next, so that a phone (390 px) shows them without scrolling sideways (issue 12, 8)
         {"field": "stage", "headerName": "Status", "width": 120},
         {"field": "order", "headerName": "Ordered", "width": 100},
+        link_column("buyer_link", "Recipient", width=160), link_column("platform_link", "Platform", width=200),
+        link_column("firm_link", "Firm", width=140),
         {"field": "quantity", "headerName": "Qty", "width": 85, "type": "numericColumn"},
         {"field": "delivered", "width": 100, "type": "numericColumn"},
         {"field": "delivery_years", "headerName": "Delivery years", "width": 150},

@@ -209,3 +209,24 @@ def _capped(messages: list[str]) -> tuple[str, ...]:
         return tuple(messages)
     more = len(messages) - (MAX_MESSAGES - 1)
     return (*messages[: MAX_MESSAGES - 1], f"… and {more} more problems with the parameters, all ignored")
+
+
+def clamp_years(p: Params, covered: tuple[int, int] | None, what: str) -> Params:
+    """`p` with from/to kept inside the years a source covers (`covered`, first and last; None: nothing known), and
+    a message for each year moved, in the words of `what` ("SIPRI data end in 2023: 'to' 2025 is drawn as 2023").
+    The URL keeps what was asked; the views drawn from the source use these years."""
+    if covered is None:
+        return p
+    first, last = covered
+    changes, notes = {}, []
+    for name, attr in (("from", "from_"), ("to", "to")):
+        year = getattr(p, attr)
+        if year is not None and year > last:
+            changes[attr] = last
+            notes.append(f"{what} end in {last}: {name!r} {year} is drawn as {last}")
+        elif year is not None and year < first:
+            changes[attr] = first
+            notes.append(f"{what} begin in {first}: {name!r} {year} is drawn as {first}")
+    if not changes:
+        return p
+    return replace(p, **changes, messages=_capped(list(dict.fromkeys([*p.messages, *notes]))))

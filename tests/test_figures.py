@@ -231,7 +231,7 @@ def test_status_mix_stacks_statuses_in_the_order_of_a_deal():
 
 def test_deliveries_folds_all_but_the_top_platforms_into_other():
     df = pd.DataFrame({"year": [2022, 2023, 2023], "platform": ["Bayraktar TB2", "Bayraktar TB2", "Akıncı"],
-                       "deals_delivering": [2, 2, 1]})
+                       "platform_id": ["tb2", "tb2", "akinci"], "deals_delivering": [2, 2, 1]})
     fig = figs.deliveries(df, top=1)
     assert traces(fig) == [("bar", "Bayraktar TB2", [2022, 2023], [2, 2]), ("bar", "other platforms", [2023], [1])]
 
@@ -352,7 +352,8 @@ def test_recipients_map_hover_says_how_much_was_converted():
 def destination_rows(*rows) -> pd.DataFrame:
     names = ["year", "month_from", "month_to", "period", "publisher", "destination_name", "destination_type",
              "value_usd_m"]
-    return pd.DataFrame([dict(zip(names, r, strict=True), **SRC_C) for r in rows])
+    return pd.DataFrame([dict(zip(names, r, strict=True), **SRC_C,  # an id as the data has it, a group none
+                              destination_iso3=r[5][:3].upper() if r[6] == "country" else None) for r in rows])
 
 
 def test_destinations_of_one_country_tell_a_year_from_part_of_a_year():
@@ -400,7 +401,8 @@ def test_deal_timeline_draws_each_step_in_its_status_colour_on_the_deal_row():
 
 def test_firm_ranks_put_rank_one_on_top_and_break_at_a_missing_edition():
     df = pd.DataFrame([
-        {"firm": "ASELSAN", "publisher": "sipri", "edition": e, "year": e - 1, "rank": r, "revenue_usd_m": v, **SRC_A}
+        {"firm": "ASELSAN", "firm_id": "aselsan", "publisher": "sipri", "edition": e, "year": e - 1, "rank": r,
+         "revenue_usd_m": v, **SRC_A}
         for e, r, v in [(2022, 56, 2200.0), (2024, 54, 2400.0)]])
     fig = figs.firm_ranks(df)
     assert [(t.name, values(t.x), values(t.y)) for t in fig.data] == [

@@ -3,7 +3,7 @@ from dataclasses import replace
 import dash
 from dash import html
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard import layout as ui
 from dashboard.params import STATUS_LABELS
 
@@ -13,8 +13,10 @@ dash.register_page(__name__, path=PATH, title="Compare exporters · defex", name
 
 @ui.guarded
 def layout(**query):
-    p = ui.params_of(query)
-    start, end = data.sipri_period(p)
+    asked = ui.params_of(query)
+    drawn = charts.tiv_params(asked)  # the years SIPRI's tables cover; the message says where they end
+    p = replace(asked, messages=drawn.messages)  # links keep the years asked, for the pages with later data
+    start, end = data.sipri_period(drawn)
     reconciliation = data.sipri_reconciliation(replace(p, country=()))  # here 'country' picks exporters
     mismatches = int((~reconciliation["match"]).sum()) if not reconciliation.empty else 0
     reconciliation = reconciliation.assign(  # in words: "in production", "no", not in_production / false
@@ -29,6 +31,7 @@ def layout(**query):
                 ui.word_columns(reconciliation, hide=("buyer_iso3", "platform_id")), height=420),
     ]
     return ui.page(PATH, p, "Türkiye among the world's exporters", body, filters=("years", "country"),
+                   years=data.sipri_years(), source="SIPRI",
                    intro=f"SIPRI Arms Transfers Database, {start}–{end}. 'Recipient country' here picks "
                          "exporters to compare with Türkiye. TIV is SIPRI's volume unit, never added to US$.",
                    glossary=("tiv", "what TIV measures"))

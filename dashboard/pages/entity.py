@@ -91,10 +91,12 @@ def summary_cards(kind: str, key: str, scoped, path: str, deals) -> dbc.Row:
     usd.append(html.Div(f"{cov['published']} of {cov['deals']} deals valued in US$ as published"
                         + (f", {cov['converted']} more converted at ECB rates" if cov["converted"] else ""),
                         className="small text-muted", id="summary-usd-coverage"))
-    tiv = data.entity_tiv(kind, key)
+    tiv = data.entity_tiv(kind, key, scoped)  # the years chosen, inside those SIPRI's tables cover
     through = f"SIPRI data through {tiv['through']}" if tiv["through"] else "SIPRI data not loaded"
-    tiv_body = ([html.Div(f"{tiv['tiv']:,.0f} TIV (million) delivered by Türkiye", className="fs-5")]
-                if tiv["tiv"] else [html.Div("not in SIPRI's register", className="fs-5")])
+    tiv_body = ([html.Div(f"{tiv['tiv']:,.0f} TIV (million) delivered by Türkiye, {tiv['from']}–{tiv['to']}",
+                          className="fs-5")]
+                if tiv["tiv"] else [html.Div("not in SIPRI's register" if not (scoped.from_ or scoped.to) else
+                                             "no SIPRI deliveries in these years", className="fs-5")])
     latest = []
     dated = deals.dropna(subset=["order_year"])
     if not dated.empty:

@@ -1,0 +1,105 @@
+"""Issue 12 in the browser: SIPRI's years are honest (item 5), stable colours (item 14), a phone's view (item 8)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Watched
+from tests.browser.test_pages import choose, filter_box
+
+SLOW = 20_000  # ms: a page of several charts draws slowly on a loaded machine
+
+
+def test_compare_offers_only_sipri_years_and_says_a_later_year_is_drawn_through_2023(watched):
+    page = watched.open("/compare?to=2025")
+    expect(page.locator("#messages")).to_contain_text("SIPRI data end in 2023: 'to' 2025 is drawn as 2023")
+    for chart in ("sipri_exporters", "sipri_trend", "sipri_recipients"):
+        expect(page.locator(f"#card-{chart} .source-line")).to_contain_text(" · SIPRI data through 2023 · ")
+    expect(page.locator("#card-sipri_exporters .xtitle")).to_have_text("SIPRI TIV (million), 2019–2023", timeout=SLOW)
+    filter_box(page, "to").click()
+    page.keyboard.type("202")
+    expect(page.get_by_role("option", name="2023", exact=True)).to_be_visible()
+    expect(page.get_by_role("option", name="2024", exact=True)).to_have_count(0)
+    expect(page.get_by_role("option", name="2025 (no SIPRI data)", exact=True)).to_be_disabled()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    choose(page, "from", "2021")
+    expect(page).to_have_url(re.compile(r"/compare\?from=2021&to=2025$"))
+    expect(page.locator("#card-sipri_exporters .xtitle")).to_have_text("SIPRI TIV (million), 2021–2023", timeout=SLOW)
+    assert watched.problems == []
+
+
+def test_an_entity_tiv_card_follows_the_years(watched):
+    page = watched.open("/country/PAK?from=2020&to=2025")
+    expect(page.locator("#summary-tiv")).to_contain_text("226 TIV (million) delivered by Türkiye, 2020–2023")
+    expect(page.locator("#summary-tiv")).to_contain_text("SIPRI data through 2023")
+    assert watched.problems == []
+
+
+def _fill(locator) -> str:
+    return locator.evaluate("e => getComputedStyle(e).fill")
+
+
+def test_a_firm_keeps_its_colour_across_charts_and_filters_and_lines_are_named_at_their_ends(watched):
+    page = watched.open("/firms")
+    aselsan = "rgb(148, 103, 189)"  # #9467bd
+    bar_key = page.locator("#card-firm_exports .legend .traces", has_text="ASELSAN").locator(".legendpoints path")
+    expect(bar_key).to_have_count(1, timeout=SLOW)
+    assert _fill(bar_key) == aselsan
+    line_end = page.locator("#card-top100 .annotation-text", has_text="ASELSAN")
+    expect(line_end).to_have_count(1, timeout=SLOW)
+    assert _fill(line_end) == aselsan
+    expect(page.locator("#card-top100 .legend")).to_have_count(0)  # the lines are named at their ends instead
+    choose(page, "firm", "Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)")
+    choose(page, "firm", "ASELSAN Elektronik Sanayi ve Ticaret A.Ş.")
+    expect(page).to_have_url(re.compile(r"/firms\?firm=tusas,aselsan$"))
+    expect(page.locator("#card-top100 .annotation-text", has_text="TUSAŞ")).to_have_count(1, timeout=SLOW)
+    assert _fill(page.locator("#card-top100 .annotation-text", has_text="ASELSAN")) == aselsan
+    assert _fill(page.locator("#card-firm_exports .legend .traces", has_text="ASELSAN")
+                 .locator(".legendpoints path")) == aselsan
+    page = watched.open("/compare?country=FRA&from=2015")
+    red, france = "rgb(178, 24, 43)", "rgb(31, 119, 180)"
+    expect(page.locator("#card-sipri_trend .annotation-text", has_text="France")).to_have_count(1, timeout=SLOW)
+    assert _fill(page.locator("#card-sipri_trend .annotation-text", has_text="Türkiye")) == red
+    assert _fill(page.locator("#card-sipri_trend .annotation-text", has_text="France")) == france
+    assert watched.problems == []
+
+
+@pytest.fixture
+def phone(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    yield Watched(context.new_page(), server)
+    context.close()
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+@pytest.mark.parametrize("path", ["/", "/countries", "/deals"])
+def test_on_a_phone_the_chart_toolbar_does_not_cover_a_legend(phone, path):
+    page = phone.open(path)
+    legends = page.locator(".js-plotly-plot:has(.legend)")
+    expect(legends.first).to_be_visible(timeout=SLOW)
+    checked = 0
+    for n in range(legends.count()):
+        chart = legends.nth(n)
+        chart.scroll_into_view_if_needed()
+        chart.hover(position={"x": 5, "y": 5}, force=True)  # the toolbar shows while the pointer is on the chart
+        toolbar, legend = chart.locator(".modebar").bounding_box(), chart.locator(".legend").bounding_box()
+        assert toolbar and legend and not _overlap(toolbar, legend), (path, n, toolbar, legend)
+        checked += 1
+    assert checked >= 1
+    assert phone.problems == []
+
+
+def test_on_a_phone_the_deal_grid_shows_status_and_year_without_scrolling_sideways(phone):
+    page = phone.open("/deals")
+    for column, header in (("stage", "Status"), ("order", "Ordered")):
+        cell = page.locator(f"#deals-grid .ag-header-row-column .ag-header-cell[col-id='{column}']")
+        expect(cell).to_have_text(header, timeout=SLOW)
+        box = cell.bounding_box()
+        assert box and 0 <= box["x"] and box["x"] + box["width"] <= 390, (header, box)
+    assert phone.problems == []

@@ -1,0 +1,60 @@
+"""Issue 12, item 5a: SIPRI's years are honest — TIV views offer and draw only the years the TIV tables cover,
+and every TIV chart says how far SIPRI's data go. Against the warehouse built from the real data."""
+
+import pytest
+
+from dashboard import charts, data
+from dashboard.params import clamp_years, parse
+
+TIV_CHARTS = ("sipri_exporters", "sipri_trend", "sipri_recipients")
+
+
+@pytest.fixture
+def real(real_db, monkeypatch):
+    monkeypatch.setenv("DEFEX_DB", str(real_db))
+    return real_db
+
+
+def test_clamp_years_says_where_the_data_end_and_keeps_years_inside():
+    p = clamp_years(parse({"from": "2019", "to": "2025"}), (1950, 2023), "SIPRI data")
+    assert (p.from_, p.to) == (2019, 2023)
+    assert p.messages == ("SIPRI data end in 2023: 'to' 2025 is drawn as 2023",)
+    both = clamp_years(parse({"from": "2024"}), (1950, 2023), "SIPRI data")
+    assert (both.from_, both.to) == (2023, None)
+    assert both.messages == ("SIPRI data end in 2023: 'from' 2024 is drawn as 2023",)
+    inside = parse({"from": "2019", "to": "2023"})
+    assert clamp_years(inside, (1950, 2023), "SIPRI data") == inside
+    assert clamp_years(inside, (1950, 2023), "SIPRI data").messages == ()
+    assert clamp_years(inside, None, "SIPRI data") == inside  # no TIV table loaded: nothing to clamp to
+
+
+def test_the_tiv_tables_cover_1950_to_2023(real):
+    assert data.sipri_years() == (1950, 2023)
+
+
+@pytest.mark.parametrize("chart_id", TIV_CHARTS)
+def test_every_tiv_chart_says_sipri_data_through_2023_in_its_source_line(real, chart_id):
+    fig, _, line = charts.build(chart_id, parse({}))
+    assert " · SIPRI data through 2023 · " in line
+    assert any("SIPRI data through 2023" in a.text for a in fig.layout.annotations)  # embeds and exports carry it
+
+
+def test_a_recipient_chart_in_tiv_says_sipri_data_through_2023(real):
+    assert "SIPRI data through 2023" in charts.build("recipients_bar", parse({"measure": "tiv"}))[2]
+    assert "SIPRI data through" not in charts.build("recipients_bar", parse({}))[2]
+
+
+def test_a_tiv_chart_asked_for_2025_is_drawn_through_2023(real):
+    p = parse({"from": "2020", "to": "2025", "country": "FRA"})
+    _, trend, _ = charts.build("sipri_trend", p)
+    assert sorted(trend["year"].unique().tolist()) == [2020, 2021, 2022, 2023]
+    _, ranked, _ = charts.build("sipri_exporters", p)
+    assert (int(ranked["period_start"].iloc[0]), int(ranked["period_end"].iloc[0])) == (2020, 2023)
+    assert charts.tiv_params(p).messages == ("SIPRI data end in 2023: 'to' 2025 is drawn as 2023",)
+
+
+def test_the_entity_tiv_card_follows_the_years_and_stops_where_the_tables_end(real):
+    assert data.entity_tiv("country", "PAK", parse({})) == {
+        "tiv": pytest.approx(497.03), "through": 2023, "from": 1995, "to": 2023}
+    assert data.entity_tiv("country", "PAK", parse({"from": "2020", "to": "2025"})) == {
+        "tiv": pytest.approx(226.15), "through": 2023, "from": 2020, "to": 2023}
