@@ -1,6 +1,7 @@
 """dashboard/asgi.py: the request body is read on the event loop, bounded in bytes and in time."""
 
 import asyncio
+import concurrent.futures
 
 from dashboard import asgi
 from dashboard.app import MAX_BODY
@@ -26,7 +27,9 @@ def call(messages, monkeypatch, seconds=0.2):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(asgi.buffered(inner)({"type": "http"}, receive, send))
+    # in a thread of its own: the browser tests' Playwright keeps an event loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, asgi.buffered(inner)({"type": "http"}, receive, send)).result(30)
     return seen, sent
 
 

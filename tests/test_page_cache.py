@@ -38,9 +38,11 @@ def test_a_page_is_rendered_once_per_url_and_other_callbacks_are_not_kept(client
     assert cache.entries("response") == 2
 
 
-def test_requests_for_a_key_being_computed_wait_for_it_instead_of_computing_it_again():
+def test_requests_for_a_key_being_computed_wait_for_it_instead_of_computing_it_again(built, monkeypatch):
     from dashboard import cache
 
+    monkeypatch.setenv("DEFEX_DB", str(built))  # keys start with the warehouse version
+    monkeypatch.setattr(cache, "_enabled", True)  # whatever an earlier test in this process set
     cache.clear()
     calls = []
 
