@@ -43,7 +43,7 @@ run: $(STAMP) | $(DB) ## set up, build the warehouse if missing, serve http://12
 	$(PY) -m dashboard
 
 test: $(STAMP) ## every test, browser tests and test-reliability included (needs Debian's chromium)
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=25
 
 test-fast: $(STAMP) ## the quick tests: no browser, no slow reliability runs
 	$(PY) -m pytest -m "not browser and not slow"

@@ -2,7 +2,8 @@
 
 The warehouse is an immutable file per ETL run (dashboard/db.py follows the symlink to the version): a result
 computed from one version is valid for as long as that version is published, so every key starts with the
-version (and DEFEX_PUBLIC_URL, which links start with) and a refresh is never served stale. flask-caching's SimpleCache (pickled values, so a caller can
+version (and DEFEX_PUBLIC_URL, which links start with) and a refresh is never served
+stale. flask-caching's SimpleCache (pickled values, so a caller can
 never change what the next one gets); in a multi-host setup the same keys work with its Redis backend.
 DEFEX_CACHE=0 turns it off (the benchmarks measure both).
 

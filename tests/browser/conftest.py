@@ -50,13 +50,20 @@ def browser():
         chromium.close()
 
 
+def aborted_by_navigation(request) -> bool:
+    """A callback request the browser itself cancelled because the page navigated away while it was in flight
+    (a click on a link): not an answer the server failed to give."""
+    return request.failure == "net::ERR_ABORTED" and "/_dash-update-component" in request.url
+
+
 class Watched:
     """A page whose console errors, failed requests and requests leaving 127.0.0.1 are collected."""
 
     def __init__(self, page, base):
         self.page, self.base, self.problems = page, base, []
         page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        page.on("requestfailed",
+                lambda r: None if aborted_by_navigation(r) else self.problems.append(f"failed: {r.url}"))
         page.on(
             "request",
             lambda r: (

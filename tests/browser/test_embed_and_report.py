@@ -189,6 +189,6 @@ def test_report_prints_on_a4_two_charts_to_a_page(report):
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     assert len(pdf.pages) == 8  # 16 charts; before: 16 Letter pages, one chart and a third empty on each
     for number, page in enumerate(pdf.pages):
-        headings = [c.title for c in charts.CHARTS.values() if c.title.replace("fi", "ﬁ") in page.extract_text()
-                    or c.title in page.extract_text()]
+        text = page.extract_text()  # once per page: extracting the SVG-drawn pages is slow (~0.25 s each)
+        headings = [c.title for c in charts.CHARTS.values() if c.title.replace("fi", "ﬁ") in text or c.title in text]
         assert len(headings) == 2, (number, headings)
