@@ -50,9 +50,15 @@ def test_a_spinner_shows_while_the_page_redraws_after_a_filter_change(watched):
     meanwhile, and is gone when the redrawn page arrives."""
     page = watched.open("/countries")
     expect(page.locator("#page-loading .dash-spinner")).to_have_count(0)
+    # The page records the spinner itself: the route's sleep holds this thread's event loop, so polling from here
+    # can miss a spinner that is gone as soon as the (cached, instant) answer is let through.
+    page.evaluate("""() => { window.spinnerSeen = false; new MutationObserver(() => {
+        const s = document.querySelector('#page-loading .dash-spinner');
+        if (s && s.getBoundingClientRect().width > 0) window.spinnerSeen = true;
+    }).observe(document.body, {childList: true, subtree: true, attributes: true}); }""")
     page.route("**/_dash-update-component", lambda route: (time.sleep(1.5), route.continue_()))
     page.get_by_text("US$ million").first.click()
-    expect(page.locator("#page-loading .dash-spinner")).to_be_visible(timeout=4000)
+    page.wait_for_function("window.spinnerSeen === true", timeout=6000)
     expect(page.locator("#page-loading .dash-spinner")).to_have_count(0, timeout=10000)
     assert page.url.endswith("/countries?measure=usd")
     assert watched.problems == []
