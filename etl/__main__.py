@@ -12,9 +12,8 @@ signal.signal(signal.SIGINT, _before_the_run)
 
 import gc  # noqa: E402
 
-from etl.cli import main, yield_cpu  # noqa: E402
+from etl.cli import main  # noqa: E402
 
-yield_cpu(sys.argv[1:])
 code = main()
 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run is over and has said so: a late Ctrl-C changes nothing
 # The interpreter's last collection at exit would walk every object pandas, pandera and pycountry made (~0.14 s

@@ -3,7 +3,6 @@
 import argparse
 import gc
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -14,9 +13,6 @@ from etl import config, warehouse
 from etl.errors import InputError, ValidationFailed
 
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
-# A rebuild is a batch job beside the dashboard it feeds: it yields the CPU to the server (on 2 cores, a refresh
-# back to back, 50 clients: p95 869 ms with the ETL at normal priority, 468 ms at +15; alone it runs as fast).
-NICE = 10
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,17 +47,6 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             print(interrupted(db, before, args.command == "check"), file=sys.stderr)
             return INTERRUPTED
-
-
-def yield_cpu(argv: list[str]) -> None:
-    """`python -m etl run` (a process of its own: etl/__main__.py) lowers its CPU priority by NICE, where the
-    system allows it; check and status, and the ETL called in-process (tests, benchmarks), keep theirs."""
-    if not argv or argv[0] != "run":
-        return
-    try:
-        os.nice(NICE)
-    except OSError:
-        pass
 
 
 def interrupted(db: Path, before: Path | None, check_only: bool) -> str:
