@@ -17,14 +17,21 @@ ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 
 
+ROUTER = {"output": ".._pages_content.children..._pages_store.data..",
+          "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+          "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
+          "parsedChangedPropsIds": ["_pages_location.pathname", "_pages_location.search"]}
+
+
+def router_request(pathname, search) -> dict:
+    """The body Chromium posts when a page opens (captured from a real session): the path and the query."""
+    return {**ROUTER, "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                                 {"id": "_pages_location", "property": "search", "value": search}]}
+
+
 def router(pathname: str, search: str = "") -> str:
-    """The body a browser posts to render a page (see tests/reliability/test_hostile_params.ROUTER)."""
-    return json.dumps({"output": ".._pages_content.children..._pages_store.data..",
-                       "outputs": [{"id": "_pages_content", "property": "children"},
-                                   {"id": "_pages_store", "property": "data"}],
-                       "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                                  {"id": "_pages_location", "property": "search", "value": search}],
-                       "changedPropIds": ["_pages_location.pathname", "_pages_location.search"]})
+    """router_request as the text of a request body."""
+    return json.dumps(router_request(pathname, search))
 
 
 MIX = [  # (kind, method, path, body): what a browsing user, an embedding page and a script ask for

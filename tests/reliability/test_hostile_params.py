@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.mixed import ROUTER, router_request
 from dashboard import charts
 from dashboard.params import MAX_MESSAGES
 from tests.conftest import FIXTURES, digest, etl
@@ -54,18 +55,6 @@ NAMES = ["from", "to", "country", "firm", "platform", "publisher", "status", "me
 TEXT_KEYS = {"children", "error", "messages"}  # where a payload may come back in JSON: as text
 UNESCAPED = [f"<script>{MARK}", f"<img src=x onerror={MARK}", f"<svg onload={MARK}", f"<!--<script>{MARK}"]
 DANGEROUS_URL = re.compile(r"(href|src|action)\s*=\s*[\"']?\s*javascript:")
-ROUTER = {"output": ".._pages_content.children..._pages_store.data..",
-          "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-          "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
-          "parsedChangedPropsIds": ["_pages_location.pathname", "_pages_location.search"]}
-
-
-def router(pathname: str, search: str) -> dict:
-    """The body Chromium posts when a page opens (captured from a real session): the path and the query."""
-    return {**ROUTER, "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                                 {"id": "_pages_location", "property": "search", "value": search}]}
-
-
 def hostile_query(payload: str) -> str:
     """Every parameter set to the payload, plus an unknown parameter named and valued by it."""
     return "?" + urllib.parse.urlencode([(n, payload) for n in NAMES] + [(payload, payload)])
@@ -165,14 +154,14 @@ def requests_for(payload: str, n: int) -> list[tuple[str, str, object]]:
     query = hostile_query(payload)
     out = []
     for page in PAGES:
-        out += [("GET", page + query, None), ("POST", "/_dash-update-component", router(page, query))]
+        out += [("GET", page + query, None), ("POST", "/_dash-update-component", router_request(page, query))]
     out += [("GET", f"/embed/{chart}{query}", None), ("GET", f"/api/v1/charts{query}", None),
             ("GET", f"/api/v1/charts/{chart}.csv{query}", None), ("GET", f"/api/v1/charts/{chart}.json{query}", None)]
     quoted = urllib.parse.quote(payload, safe="")
     out += [("GET", f"/embed/{quoted}", None), ("GET", f"/api/v1/charts/{quoted}.csv", None),
             ("GET", f"/api/v1/charts/{quoted}.json", None)]
     for entity in ("country", "firm", "platform"):  # the payload as the entity key of the path
-        out.append(("POST", "/_dash-update-component", router(f"/{entity}/{quoted}", "")))
+        out.append(("POST", "/_dash-update-component", router_request(f"/{entity}/{quoted}", "")))
     return out
 
 
@@ -202,7 +191,7 @@ def test_hostile_payloads_on_every_route(client, warehouse, recorder, figures):
 def test_payload_messages_are_shown_as_text(client):
     """A bad value is named back to the user, as text of an alert, never as markup."""
     query = hostile_query(SCRIPT[0])
-    response = client.post("/_dash-update-component", json=router("/deals", query))
+    response = client.post("/_dash-update-component", json=router_request("/deals", query))
     texts = [t for k, t in strings(response.json) if k == "children" and "ignored" in t]
     assert any("<script>" in t.lower() for t in texts)  # shown as typed, React renders it as text
     embed = client.get(f"/embed/annual_totals{query}").get_data(as_text=True)
@@ -236,8 +225,8 @@ def test_huge_and_repeated_parameters(client, figures):
     for name, query in queries.items():
         for method, path, body in [("GET", "/api/v1/charts/annual_totals.json" + query, None),
                                    ("GET", "/embed/recipients_bar" + query, None),
-                                   ("POST", "/_dash-update-component", router("/countries", query)),
-                                   ("POST", "/_dash-update-component", router("/country/PAK", query))]:
+                                   ("POST", "/_dash-update-component", router_request("/countries", query)),
+                                   ("POST", "/_dash-update-component", router_request("/country/PAK", query))]:
             response = send(client, method, path, body)
             assert response.status_code < 500, (name, path[:60])
             assert len(response.data) < 2_000_000, (name, path[:60], len(response.data))
@@ -247,15 +236,15 @@ def test_huge_and_repeated_parameters(client, figures):
 
 
 def test_a_query_parameter_cannot_replace_the_entity_of_the_path(client):
-    response = client.post("/_dash-update-component", json=router("/country/PAK", "?key=TUR&key=<b>x</b>"))
+    response = client.post("/_dash-update-component", json=router_request("/country/PAK", "?key=TUR&key=<b>x</b>"))
     texts = [t for k, t in strings(response.json) if k == "children"]
     assert "Pakistan" in texts and "Türkiye" not in texts and "This view could not be drawn" not in texts
 
 
 def test_forged_callback_bodies_are_refused_not_crashed(client):
     bodies = [{}, {"output": "nope.children", "outputs": {"id": "nope", "property": "children"}, "inputs": []},
-              {"output": ROUTER["output"], "outputs": ROUTER["outputs"]}, router(None, None), router(5, {"a": 1}),
-              router(["/"], ["?x"])]
+              {"output": ROUTER["output"], "outputs": ROUTER["outputs"]}, router_request(None, None),
+              router_request(5, {"a": 1}), router_request(["/"], ["?x"])]
     for body in bodies:
         assert client.post("/_dash-update-component", json=body).status_code == 400, body
     assert client.post("/_dash-update-component", data=b"{not json", content_type="application/json"

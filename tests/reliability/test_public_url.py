@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.reliability.test_hostile_params import router
+from bench.mixed import router_request
 
 PAGES = ["/", "/countries", "/firms", "/platforms", "/deals", "/compare", "/country/PAK", "/firm/baykar",
          "/platform/tb2"]
@@ -28,7 +28,7 @@ def bodies(client) -> dict:
     evil = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
     out = {route: client.get(route, headers=evil).get_data(as_text=True) for route in ROUTES}
     for path in PAGES:
-        response = client.post("/_dash-update-component", json=router(path, "?country=PAK"), headers=evil)
+        response = client.post("/_dash-update-component", json=router_request(path, "?country=PAK"), headers=evil)
         assert response.status_code == 200, path
         out[path + " (page)"] = response.get_data(as_text=True)
     return out
