@@ -2,17 +2,18 @@
 
 The warehouse is an immutable file per ETL run (dashboard/db.py follows the symlink to the version): a result
 computed from one version is valid for as long as that version is published, so every key starts with the
-version (and DEFEX_PUBLIC_URL, which links start with) and a refresh is never served
-stale. flask-caching's SimpleCache (pickled values, so a caller can
-never change what the next one gets); in a multi-host setup the same keys work with its Redis backend.
+version (and DEFEX_PUBLIC_URL, which links start with) and a refresh is never served stale. flask-caching's
+SimpleCache (pickled values, so a caller can never change what the next one gets); in a multi-host setup the
+same keys work with its Redis backend.
 DEFEX_CACHE=0 turns it off (the benchmarks measure both).
 
 One computation per key at a time: requests that ask for the same missing key while it is being computed
-wait for it instead of computing it again (after a refresh, a crowd asking for the same page costs one render).
+wait for it instead of computing it again (after a refresh, a crowd asking for one embed costs one render).
 """
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import pandas as pd
@@ -41,17 +42,7 @@ def cached(kind: str, key: tuple, compute: Callable[[], T]) -> T:
     """compute() once per warehouse version, kind and key (a tuple of plain values)."""
     if not _enabled:
         return _within_request(repr((kind, key)), compute)
-    full = repr((version(), config.public_url(), kind, key))
-    hit = _store.get(full)
-    if hit is not None:
-        return hit
-    with _flight(full):
-        hit = _store.get(full)  # computed by the request this one waited for
-        if hit is not None:
-            return hit
-        value = compute()
-        _store.set(full, value)
-        return value
+    return _once(repr((version(), config.public_url(), kind, key)), compute, keep=lambda value: value)[0]
 
 
 def _within_request(full: str, compute: Callable[[], T]) -> T:
@@ -75,40 +66,53 @@ def response(key: tuple | None, make: Callable[[], Response]) -> Response:
     not cached."""
     if not _enabled or key is None:
         return make()
-    full = repr((version(), config.public_url(), "response", key))
-    hit = _store.get(full)
-    if hit is None:
-        with _flight(full):
-            hit = _store.get(full)  # made by the request this one waited for
-            if hit is None:
-                made = make()
-                if made.status_code == 200 and not made.direct_passthrough:
-                    _store.set(full, (made.get_data(), made.status_code, list(made.headers.items())))
-                return made
-    body, status, headers = hit
+    made, hit = _once(repr((version(), config.public_url(), "response", key)), make, keep=_kept_response)
+    if not hit:
+        return made
+    body, status, headers = made
     return Response(body, status=status, headers=headers)
+
+
+def _kept_response(made: Response) -> tuple | None:
+    """What is kept of a response: body, status and headers of a 200 (None: not kept)."""
+    if made.status_code == 200 and not made.direct_passthrough:
+        return made.get_data(), made.status_code, list(made.headers.items())
+    return None
+
+
+def _once(full: str, compute: Callable[[], T], keep: Callable[[T], object]) -> tuple:
+    """(the stored value, True), or (compute()'s value, False) after storing keep(value) unless it is None;
+    one compute per key at a time: the others asking for it meanwhile wait, then find it stored."""
+    hit = _store.get(full)
+    if hit is not None:
+        return hit, True
+    with _flight(full):
+        hit = _store.get(full)  # computed by the request this one waited for
+        if hit is not None:
+            return hit, True
+        value = compute()
+        kept = keep(value)
+        if kept is not None:
+            _store.set(full, kept)
+        return value, False
 
 
 _flights: dict[str, threading.Lock] = {}
 _flights_guard = threading.Lock()
 
 
-class _flight:
+@contextmanager
+def _flight(full: str) -> Iterator[None]:
     """Held while one request computes a key; the others asking for it meanwhile wait here."""
-
-    def __init__(self, full: str):
-        self.full = full
-
-    def __enter__(self):
-        with _flights_guard:
-            self.lock = _flights.setdefault(self.full, threading.Lock())
-        self.lock.acquire()
-
-    def __exit__(self, *_):
-        with _flights_guard:
-            if _flights.get(self.full) is self.lock:
-                del _flights[self.full]
-        self.lock.release()
+    with _flights_guard:
+        lock = _flights.setdefault(full, threading.Lock())
+    with lock:
+        try:
+            yield
+        finally:
+            with _flights_guard:
+                if _flights.get(full) is lock:
+                    del _flights[full]
 
 
 def entries(kind: str | None = None) -> int:
