@@ -1,5 +1,7 @@
 """The Dash shell: pages register themselves; this file wires the app, its headers and its WSGI server."""
 
+import hashlib
+import json
 import logging
 
 import dash
@@ -9,10 +11,11 @@ from dash.exceptions import DependencyException
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from dashboard import api, config, ids
+from dashboard import api, cache, config, ids
 
 log = logging.getLogger(__name__)
 CALLBACKS = "/_dash-update-component"
+ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."  # Dash pages' router: the page for a URL
 MAX_BODY = 1024 * 1024  # bytes of a request body; the app's own callback requests are a few kilobytes
 # Everything the app loads comes from its own origin (see the browser tests: nothing leaves 127.0.0.1). Dash
 # starts its renderer with an inline script and plotly.js compiles functions at run time, hence 'unsafe-inline'
@@ -84,6 +87,31 @@ def unexpected(error):
     log.error("%s %s failed", request.method, request.path[:200], exc_info=error)
     return jsonify({"error": "internal error; it was logged"}), 500
 
+
+def page_key() -> tuple | None:
+    """The cache key of a router request (the page for a pathname and query string): the hash of its body, which
+    holds nothing but the URL; None for every other callback request."""
+    body = request.get_data(cache=True)
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or payload.get("output") != ROUTER_OUTPUT:
+        return None
+    return ("page", hashlib.sha256(body).hexdigest())
+
+
+def _pages_from_cache(dispatch):
+    """A page is rendered once per warehouse version and URL (dashboard/cache.py); its layout depends on nothing
+    else: no Host header, cookie or clock."""
+
+    def cached_dispatch(*args, **kwargs):
+        return cache.response(page_key(), lambda: dispatch(*args, **kwargs))
+
+    return cached_dispatch
+
+
+server.view_functions[CALLBACKS] = _pages_from_cache(server.view_functions[CALLBACKS])
 
 from dashboard import callbacks  # noqa: E402,F401  (registers the callbacks)
 

@@ -1,4 +1,5 @@
-"""A per-process cache of query results, figures and rendered responses, keyed by the warehouse version.
+"""A per-process cache of query results, figures and rendered responses (pages, embeds, API answers), keyed
+by the warehouse version.
 
 The warehouse is an immutable file per ETL run (dashboard/db.py follows the symlink to the version): a result
 computed from one version is valid for as long as that version is published, so every key starts with the

@@ -1,7 +1,41 @@
-"""One computation per cache key at a time; with the cache off, one per request."""
+"""Pages rendered once per warehouse version and URL, and one computation per cache key at a time."""
 
 import threading
 import time
+
+import pytest
+
+from bench.mixed import router
+
+
+@pytest.fixture
+def client(built, monkeypatch):
+    monkeypatch.setenv("DEFEX_DB", str(built))
+    from dashboard import cache
+    from dashboard.app import server
+
+    if not cache.enabled():
+        pytest.skip("DEFEX_CACHE=0")
+    cache.clear()
+    return server.test_client()
+
+
+def post(client, body: str):
+    return client.post("/_dash-update-component", data=body, content_type="application/json")
+
+
+def test_a_page_is_rendered_once_per_url_and_other_callbacks_are_not_kept(client):
+    from dashboard import cache
+
+    first = post(client, router("/deals", "?status=all"))
+    assert first.status_code == 200 and cache.entries("response") == 1
+    again = post(client, router("/deals", "?status=all"))
+    assert again.data == first.data and cache.entries("response") == 1
+    assert post(client, router("/deals")).status_code == 200 and cache.entries("response") == 2
+    # a request that is not the router's (here a forged one Dash refuses) takes no entry
+    assert post(client, '{"output": "x.children", "inputs": []}').status_code == 400
+    assert post(client, "not json").status_code == 400
+    assert cache.entries("response") == 2
 
 
 def test_requests_for_a_key_being_computed_wait_for_it_instead_of_computing_it_again(built, monkeypatch):
