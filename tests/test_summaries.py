@@ -1,5 +1,7 @@
 """Entity summaries and US$ coverage (issue 12, items 1 and 11) against the warehouse built from the real data."""
 
+import sys
+
 import pytest
 
 from dashboard import charts, data
@@ -58,8 +60,13 @@ def test_us_dollar_charts_say_how_many_deals_they_value_and_deals_is_the_default
 
 def test_each_series_says_its_latest_period_and_its_publishers_cadence(real):
     """Issue 12, item 9: how current the overview is, per publisher of totals, and SIPRI's last year."""
+    import dash
+
     import dashboard.app  # noqa: F401  (registers the pages)
-    from dashboard.pages import overview
+
+    # the module Dash loaded (as pages.overview): importing dashboard.pages.overview would register "/" a second
+    # time, and every later router request in this process would fail on the duplicate path
+    overview = sys.modules[dash.page_registry["pages.overview"]["module"]]
 
     lines = [li.children for li in overview.freshness().children[1].children]
     assert "SSB: latest Feb 2026 (published 2026-03-03); monthly, early in the next month" in lines
