@@ -129,3 +129,17 @@ clientside_callback(GRID_TO_URL, Output(ids.DEALS_VIEW, "data"), Input(ids.DEALS
 clientside_callback("""function(q, options) { return Object.assign({}, options, {quickFilterText: q || ""}); }""",
                     Output(ids.DEALS_GRID, "dashGridOptions"), Input(ids.DEALS_SEARCH, "value"),
                     State(ids.DEALS_GRID, "dashGridOptions"), prevent_initial_call=True)
+
+# The count above the grid follows what the grid lists while the user types a column filter or a search (the
+# page's own count, from the URL, is only the first)
+clientside_callback("""
+function(shown, all, filterModel, q) {
+    if (!shown || !all) { return window.dash_clientside.no_update; }
+    const by = [];
+    if (q) { by.push("the search"); }
+    if (filterModel && Object.keys(filterModel).length) { by.push("the column filters"); }
+    if (!by.length) { return all.length + " deals"; }
+    return shown.length + " of " + all.length + " deals match " + by.join(" and ");
+}""", Output(ids.DEALS_COUNT, "children"), Input(ids.DEALS_GRID, "virtualRowData"), State(ids.DEALS_GRID, "rowData"),
+                    State(ids.DEALS_GRID, "filterModel"), State(ids.DEALS_SEARCH, "value"), prevent_initial_call=True)
+

@@ -19,6 +19,7 @@ def provenance_id(chart: str) -> dict:
 
 
 DEALS_GRID = "deals-grid"
+DEALS_COUNT = "deals-count"  # how many deals the grid lists, of how many
 DEALS_CSV = "deals-csv"
 DEALS_SEARCH = "deals-search"  # the grid's quick search box
 DEALS_VIEW = "deals-view"  # a store the grid-to-URL callback writes to (it has no other output)

@@ -25,7 +25,7 @@ def layout(**query):
     frame = data.deals(p)
     body = [
         ui.excluded_note(p, PATH), ui.status_legend(),
-        html.Div([html.Span(_count(frame, p), id="deals-count", className="me-3"),
+        html.Div([html.Span(_count(frame, p), id=ids.DEALS_COUNT, className="me-3"),
                   dbc.Button("Download CSV of the current filter", id=ids.DEALS_CSV, size="sm",
                              color="secondary")], className="mb-2"),
         ui.grid_facets(data.deals(replace(p, status="all")), p, PATH),

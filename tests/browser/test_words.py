@@ -51,6 +51,12 @@ def test_the_grid_shows_category_and_status_in_words_and_filters_by_them(watched
     page.get_by_label("Category Filter Input").fill("drone")
     expect(page).to_have_url(re.compile(r"/deals\?filter=category:drone$"))
     expect(rows_of(page).first).to_be_visible()
+    # the count follows the grid's filter (it said "257 deals" before); the rows are drawn a moment after the
+    # URL and the count change (seen on a busy machine), hence the wait for the cells
+    expect(page.locator("#deals-count")).to_have_text("59 of 257 deals match the column filters")
+    page.wait_for_function("""() => [...document.querySelectorAll(
+        "#deals-grid .ag-center-cols-container .ag-cell[col-id='category_words']")].every(
+        c => c.innerText === "armed drone (UCAV)" || c.innerText === "drone (UAV)")""", timeout=10_000)
     assert set(cells.all_inner_texts()) <= {"armed drone (UCAV)", "drone (UAV)"}
     # A wide grid takes a while to draw on a busy machine: its inputs get 15 s
     fresh = browser.new_context(viewport={"width": 3600, "height": 900})
