@@ -43,7 +43,12 @@ run: $(STAMP) | $(DB) ## set up, build the warehouse if missing, serve http://12
 	$(PY) -m dashboard
 
 test: $(STAMP) ## every test, browser tests and test-reliability included (needs Debian's chromium)
-	$(PY) -m pytest --durations=25
+	@# the unit and browser tests spread over the cores, a file per worker; then tests/reliability alone, as it
+	@# measures the server under load and kills runs; both passes run, and any failure fails the target
+	@status=0; \
+	$(PY) -m pytest -n auto --maxprocesses 4 --dist loadfile --durations=15 --ignore=tests/reliability || status=1; \
+	$(PY) -m pytest --durations=15 tests/reliability || status=1; \
+	exit $$status
 
 test-fast: $(STAMP) ## the quick tests: no browser, no slow reliability runs
 	$(PY) -m pytest -m "not browser and not slow"
