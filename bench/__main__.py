@@ -211,7 +211,7 @@ NOTES = [
     "Queries: `dashboard.charts.frame(chart, default parameters)` with the cache off, 100 runs after one warm-up "
     "(p95 of 30 runs was the second-slowest run: one hiccup of a shared machine decided it), "
     "in a fresh process on the warehouse built from the real data (and from the largest synthetic register); "
-    "the baseline is a `SELECT 1` through the same path (`dashboard.db.query`).",
+    "the baseline is a `SELECT 1` through the same path (`dashboard.data.query`).",
     "HTTP: the server as `python -m dashboard` runs it (gunicorn's asyncio worker, 2 processes, the WSGI app in "
     "a2wsgi's threads: dashboard/asgi.py) on 127.0.0.1; load from a separate process "
     "(`bench.loadgen`: 4 threads, keep-alive, bounded in time and count), after a warm-up of 20 requests. Datasette "

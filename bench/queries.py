@@ -1,5 +1,5 @@
 """Chart queries: p50/p95 of every chart's query (dashboard.charts.frame, default parameters, no cache) on one
-warehouse, beside the round trip of a trivial query through the same path (dashboard.db.query: the floor).
+warehouse, beside the round trip of a trivial query through the same path (dashboard.data.query: the floor).
 
     DEFEX_DB=... python -m bench.queries [REPEATS]     prints one JSON line
 """
@@ -26,12 +26,12 @@ def timed(call, repeats: int) -> list[float]:
 
 def main(argv: list[str]) -> int:
     repeats = int(argv[0]) if argv else 30
-    from dashboard import cache, charts, data, db
+    from dashboard import cache, charts, data
     from dashboard.params import parse
 
     cache.disable()  # the queries themselves, not the cache in front of them
     p = parse({}, data.known())
-    result = {"floor": timed(lambda: db.query("SELECT 1 AS x"), repeats), "charts": {}}
+    result = {"floor": timed(lambda: data.query("SELECT 1 AS x"), repeats), "charts": {}}
     for chart_id in charts.CHARTS:
         result["charts"][chart_id] = timed(lambda c=chart_id: charts.frame(c, p), repeats)
     import plotly.graph_objects as go
@@ -44,7 +44,7 @@ def main(argv: list[str]) -> int:
               "plotly": _summary(timed(lambda: go.Figure(layout=dict(template=figs.TEMPLATE)), repeats))}
     summary = {"floor": _summary(result["floor"]), "figure": figure,
                "charts": {c: _summary(v) for c, v in result["charts"].items()},
-               "rows": db.query("SELECT count(*) AS n FROM sipri_register")["n"].iloc[0].item()}
+               "rows": data.query("SELECT count(*) AS n FROM sipri_register")["n"].iloc[0].item()}
     print(json.dumps(summary))
     return 0
 

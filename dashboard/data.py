@@ -5,7 +5,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from dashboard.db import query, version
+from dashboard import cache, db
+from dashboard.db import version
 from dashboard.params import YEAR_MAX, YEAR_MIN, Known, Params
 
 SOURCE_COLUMNS = """s.publisher AS source_publisher, s.title AS source_title, s.url AS source_url,
@@ -18,6 +19,13 @@ DEAL_FILTER = """
     AND (len($country) = 0 OR list_contains($country, d.buyer_iso3))
     AND (len($firm) = 0 OR list_contains($firm, d.firm_id))
     AND (len($platform) = 0 OR list_contains($platform, d.platform_id))"""
+
+
+def query(sql: str, params: dict | None = None) -> pd.DataFrame:
+    """One read-only query with bound parameters ($name), its result cached per warehouse version
+    (dashboard/cache.py), so a page, an embed and the API asking the same question share it."""
+    key = (sql, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (params or {}).items())))
+    return cache.cached("query", key, lambda: db.run(sql, params))
 
 
 def bind(p: Params, **extra) -> dict:

@@ -1,7 +1,8 @@
 """Read-only access to the published warehouse, following its symlink to the newest version.
 
 Each process keeps one read-only connection per warehouse version and hands out a cursor per query; when
-`make etl` publishes a new version, the next query opens it. Nothing here writes.
+`make etl` publishes a new version, the next query opens it. Nothing here writes, and nothing here caches:
+dashboard.data.query puts dashboard/cache.py in front of run().
 """
 
 import os
@@ -46,16 +47,8 @@ def _connection() -> duckdb.DuckDBPyConnection:
         return con
 
 
-def query(sql: str, params: dict | None = None) -> pd.DataFrame:
-    """Run one read-only query with bound parameters ($name) on a cursor of its own; the result is cached per
-    warehouse version (dashboard/cache.py), so a page, an embed and the API asking the same question share it."""
-    from dashboard import cache
-
-    key = (sql, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in (params or {}).items())))
-    return cache.cached("query", key, lambda: _run(sql, params))
-
-
-def _run(sql: str, params: dict | None) -> pd.DataFrame:
+def run(sql: str, params: dict | None = None) -> pd.DataFrame:
+    """Run one read-only query with bound parameters ($name) on a cursor of its own."""
     cursor = _connection().cursor()
     try:
         return cursor.execute(sql, params or {}).df()

@@ -63,17 +63,17 @@ def test_requests_for_a_key_being_computed_wait_for_it_instead_of_computing_it_a
 
 def test_with_the_cache_off_a_query_runs_once_per_request_and_again_in_the_next(built, monkeypatch):
     monkeypatch.setenv("DEFEX_DB", str(built))
-    from dashboard import cache, db
+    from dashboard import cache, data, db
     from dashboard.app import server
 
     monkeypatch.setattr(cache, "_enabled", False)
     runs = []
-    real_run = db._run
-    monkeypatch.setattr(db, "_run", lambda sql, params: runs.append(sql) or real_run(sql, params))
+    real_run = db.run
+    monkeypatch.setattr(db, "run", lambda sql, params: runs.append(sql) or real_run(sql, params))
     for _request in range(2):
         with server.test_request_context("/"):
-            first = db.query("SELECT 41 + 1 AS x")
+            first = data.query("SELECT 41 + 1 AS x")
             first.loc[0, "x"] = 0  # a caller changing its copy
-            assert db.query("SELECT 41 + 1 AS x")["x"].tolist() == [42]
+            assert data.query("SELECT 41 + 1 AS x")["x"].tolist() == [42]
     assert runs == ["SELECT 41 + 1 AS x"] * 2
-    assert db.query("SELECT 41 + 1 AS x")["x"].tolist() == [42] and len(runs) == 3  # outside a request: no memo
+    assert data.query("SELECT 41 + 1 AS x")["x"].tolist() == [42] and len(runs) == 3  # outside a request: no memo
