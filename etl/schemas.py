@@ -1,7 +1,7 @@
 """pandera models of every curated file: types, ranges, allowed values, unique keys and row rules.
 
 Types are parsed before these run (etl.validate.parse), so a bad cell is reported once, as what it is.
-Cross-table references (a figure's source exists, a deal's platform exists) are in etl.validate.REFERENCES.
+Cross-table references (a figure's source exists, a deal's platform exists) are in etl.sources.curated.REFERENCES.
 """
 
 import pandas as pd

@@ -15,7 +15,6 @@ from etl import interrupt, readcsv
 from etl.errors import Failure
 from etl.sources import sipri_file, sipri_register, sipri_tiv
 
-SOURCES = {"register": sipri_register, "exports": sipri_tiv, "imports": sipri_tiv}  # Export.kind -> module
 TIV_COLUMNS = list(sipri_tiv.SipriTiv.to_schema().columns)
 
 
@@ -88,8 +87,8 @@ def merge(first: SipriInputs, second: SipriInputs) -> SipriInputs:
 
 
 def tables(inputs: SipriInputs) -> dict[str, pd.DataFrame]:
-    """The sipri_tiv table (empty when nothing was imported). The register's tables stay in DuckDB: see
-    register_sql(); platform_id is linked in SQL after load."""
+    """The sipri_tiv table (empty when nothing was imported). The register's tables stay in DuckDB (staged by
+    etl.sources.sipri_register, which also links each record's platform_id as it reads the records)."""
     return {"sipri_tiv": _concat(inputs.tiv, TIV_COLUMNS)}
 
 
