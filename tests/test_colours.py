@@ -6,6 +6,7 @@ import pytest
 
 from dashboard import charts
 from dashboard import figures as figs
+from tests.conftest import needs_sipri
 
 RED = "#b2182b"  # Türkiye's
 
@@ -63,6 +64,7 @@ def test_a_firm_keeps_its_colour_in_every_chart_and_whatever_the_filter(real):
             assert {colour(t) for t in fig.data if t.name.startswith("Türk Havacılık")} == {tusas}, (chart_id, params)
 
 
+@needs_sipri
 def test_turkiye_red_is_never_a_comparators_in_the_sipri_charts(real):
     trend = charts.figure("sipri_trend", country="FRA,USA,RUS,CHN,DEU", **{"from": "2015"})
     assert {t.name: t.line.color for t in trend.data} == {

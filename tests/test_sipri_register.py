@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import SHARED_SIPRI, digest, etl, rows
+from tests.conftest import SHARED_SIPRI, digest, etl, needs_sipri, rows
 
 REGISTER = SHARED_SIPRI / "trade-register_2025-03-13.csv"
 RECORD_START = re.compile(rb"^[^,]+,[^,]+,\(?\d{4}")  # recipient, supplier, year of order: a record's first line
@@ -20,6 +20,7 @@ def fixture_text(sipri_dir):
     return (sipri_dir / "trade-register_test.csv").read_bytes().decode("latin-1")
 
 
+@needs_sipri
 def test_truncated_register_exits_2_naming_file_and_line(built, tmp_path, capsys):
     before, target = digest(built), os.readlink(built)
     folder = tmp_path / "cut"
@@ -263,6 +264,7 @@ def test_a_bad_cell_stops_the_write_and_the_full_check_reports_every_failure(sip
                                           (11, "Year(s) of delivery", "2011; 20l2")]
 
 
+@needs_sipri
 def test_the_real_register_is_written_as_it_is_checked_and_equals_its_checked_records():
     """SIPRI's real register passes: its records are written in the checking pass, and they are the records the
     check-only path reads (broken records joined, the same numbers, lines and values)."""

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from etl.sources import sipri_file, sipri_tiv
-from tests.conftest import SHARED_SIPRI, digest, etl, rows
+from tests.conftest import SHARED_SIPRI, digest, etl, needs_sipri, rows
 
 EXPORTS = SHARED_SIPRI / "tiv-exports_1950-2024_2024-10-13.csv"
 
@@ -63,6 +63,7 @@ def test_inconsistent_tiv_table_exits_1(built, sipri_dir, capsys, old, new, mess
     assert message in capsys.readouterr().err
 
 
+@needs_sipri
 def test_a_truncated_tiv_table_exits_2_and_keeps_the_warehouse(built, tmp_path, capsys):
     before, target = digest(built), os.readlink(built)
     folder = tmp_path / "cut"

@@ -5,6 +5,7 @@ import pytest
 
 from dashboard import charts, data
 from dashboard.params import clamp_years, parse
+from tests.conftest import needs_sipri
 
 TIV_CHARTS = ("sipri_exporters", "sipri_trend", "sipri_recipients")
 
@@ -28,10 +29,12 @@ def test_clamp_years_says_where_the_data_end_and_keeps_years_inside():
     assert clamp_years(inside, None, "SIPRI data") == inside  # no TIV table loaded: nothing to clamp to
 
 
+@needs_sipri
 def test_the_tiv_tables_cover_1950_to_2023(real):
     assert data.sipri_years() == (1950, 2023)
 
 
+@needs_sipri
 @pytest.mark.parametrize("chart_id", TIV_CHARTS)
 def test_every_tiv_chart_says_sipri_data_through_2023_in_its_source_line(real, chart_id):
     fig, _, line = charts.build(chart_id, parse({}))
@@ -39,11 +42,13 @@ def test_every_tiv_chart_says_sipri_data_through_2023_in_its_source_line(real, c
     assert any("SIPRI data through 2023" in a.text for a in fig.layout.annotations)  # embeds and exports carry it
 
 
+@needs_sipri
 def test_a_recipient_chart_in_tiv_says_sipri_data_through_2023(real):
     assert "SIPRI data through 2023" in charts.build("recipients_bar", parse({"measure": "tiv"}))[2]
     assert "SIPRI data through" not in charts.build("recipients_bar", parse({}))[2]
 
 
+@needs_sipri
 def test_a_tiv_chart_asked_for_2025_is_drawn_through_2023(real):
     p = parse({"from": "2020", "to": "2025", "country": "FRA"})
     _, trend, _ = charts.build("sipri_trend", p)
@@ -53,6 +58,7 @@ def test_a_tiv_chart_asked_for_2025_is_drawn_through_2023(real):
     assert charts.tiv_params(p).messages == ("SIPRI data end in 2023: 'to' 2025 is drawn as 2023",)
 
 
+@needs_sipri
 def test_the_entity_tiv_card_follows_the_years_and_stops_where_the_tables_end(real):
     assert data.entity_tiv("country", "PAK", parse({})) == {
         "tiv": pytest.approx(497.03), "through": 2023, "from": 1995, "to": 2023}

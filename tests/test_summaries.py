@@ -6,6 +6,7 @@ import pytest
 
 from dashboard import charts, data
 from dashboard.params import Params
+from tests.conftest import needs_sipri
 
 
 @pytest.fixture
@@ -40,6 +41,7 @@ def test_units_are_counted_by_category_with_the_deals_lacking_a_quantity(real):
         300, 269, 102, 71]
 
 
+@needs_sipri
 def test_entity_tiv_and_sipri_years(real):
     # through 2023, the TIV tables' last year: the register's 2024 deliveries (18.95 TIV to Pakistan) left out
     assert data.entity_tiv("country", "PAK") == {"tiv": pytest.approx(497.03), "through": 2023, "from": 1995,
@@ -58,6 +60,7 @@ def test_us_dollar_charts_say_how_many_deals_they_value_and_deals_is_the_default
     assert charts.build("recipients_map", Params(measure="usd"))[0].data[0].zmin == 0
 
 
+@needs_sipri
 def test_each_series_says_its_latest_period_and_its_publishers_cadence(real):
     """Issue 12, item 9: how current the overview is, per publisher of totals, and SIPRI's last year."""
     import dash

@@ -64,6 +64,9 @@ class Watched:
         page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("requestfailed",
                 lambda r: None if aborted_by_navigation(r) else self.problems.append(f"failed: {r.url}"))
+        # a callback answered with an error leaves the page blank or stale, with nothing in the console
+        page.on("response", lambda r: self.problems.append(f"callback answered {r.status}: {r.url}")
+                if r.status >= 400 and "/_dash-update-component" in r.url else None)
         page.on(
             "request",
             lambda r: (
@@ -79,7 +82,10 @@ class Watched:
         self.page.goto(self.base + path)
         if dash_page:
             self.page.wait_for_load_state("networkidle")
-        self.page.locator("h1").first.wait_for()
+        try:
+            self.page.locator("h1").first.wait_for()
+        except Exception as exc:  # say what the page met (a page without its heading after 30 s was seen once)
+            raise AssertionError(f"{path}: no heading; problems: {self.problems}") from exc
         return self.page
 
     def screenshot(self, name: str):

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from dashboard import charts
 from tests.browser.test_pages import traces
-from tests.conftest import ROOT
+from tests.conftest import ROOT, needs_sipri
 
 
 def test_embed_renders_the_chart_with_its_source_line_and_nothing_else(watched):
@@ -54,7 +54,8 @@ def report(real_db, tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("chart_id", list(charts.CHARTS))
+@pytest.mark.parametrize("chart_id", [pytest.param(c, marks=needs_sipri if chart.tiv else ())
+                                      for c, chart in charts.CHARTS.items()])
 def test_report_writes_every_chart(report, chart_id):
     assert Image.open(report / f"{chart_id}.png").size == (1200, 700)
     svg = ET.parse(report / f"{chart_id}.svg").getroot()
@@ -101,6 +102,7 @@ def test_the_cite_this_control_shows_the_sentence_with_title_and_permalink(watch
     assert watched.problems == []
 
 
+@needs_sipri
 def test_the_svg_and_png_the_app_downloads_carry_subtitle_and_permalink(watched, tmp_path):
     page = watched.open("/countries?country=PAK")
     card = page.locator("#card-recipients_bar")

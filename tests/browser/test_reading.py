@@ -5,7 +5,7 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.browser.test_pages import filter_box
+from tests.browser.test_pages import open_filter
 
 
 def test_the_ytd_table_checks_jan_nov_2025_like_for_like(watched):
@@ -33,12 +33,12 @@ def test_selectors_find_what_people_type(watched):
                                  ("firm", "turkish aerospace", "Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)"),
                                  ("platform", "akinci", "Bayraktar Akıncı"),
                                  ("country", "UAE", "United Arab Emirates")):
-        filter_box(page, name).click()
+        open_filter(page, name)
         page.keyboard.type(typed)
         expect(page.get_by_role("option", name=offered, exact=True)).to_be_visible()
         page.keyboard.press("Escape")
         page.keyboard.press("Escape")
-    filter_box(page, "firm").click()
+    open_filter(page, "firm")
     page.keyboard.type("TAI")
     page.get_by_role("option", name="Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)", exact=True).click()
     expect(page).to_have_url(re.compile(r"/deals\?firm=tusas$"))

@@ -4,7 +4,10 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.conftest import needs_sipri
 
+
+@needs_sipri
 def test_country_page_opens_with_summary_cards_before_the_grid(watched):
     page = watched.open("/country/PAK")
     expect(page.locator("#summary-deals")).to_contain_text("15")

@@ -6,18 +6,20 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Watched
-from tests.browser.test_pages import choose, filter_box
+from tests.browser.test_pages import choose, open_filter
+from tests.conftest import needs_sipri
 
 SLOW = 20_000  # ms: a page of several charts draws slowly on a loaded machine
 
 
+@needs_sipri
 def test_compare_offers_only_sipri_years_and_says_a_later_year_is_drawn_through_2023(watched):
     page = watched.open("/compare?to=2025")
     expect(page.locator("#messages")).to_contain_text("SIPRI data end in 2023: 'to' 2025 is drawn as 2023")
     for chart in ("sipri_exporters", "sipri_trend", "sipri_recipients"):
         expect(page.locator(f"#card-{chart} .source-line")).to_contain_text(" · SIPRI data through 2023 · ")
     expect(page.locator("#card-sipri_exporters .xtitle")).to_have_text("SIPRI TIV (million), 2019–2023", timeout=SLOW)
-    filter_box(page, "to").click()
+    open_filter(page, "to")
     page.keyboard.type("202")
     expect(page.get_by_role("option", name="2023", exact=True)).to_be_visible()
     expect(page.get_by_role("option", name="2024", exact=True)).to_have_count(0)
@@ -30,6 +32,7 @@ def test_compare_offers_only_sipri_years_and_says_a_later_year_is_drawn_through_
     assert watched.problems == []
 
 
+@needs_sipri
 def test_an_entity_tiv_card_follows_the_years(watched):
     page = watched.open("/country/PAK?from=2020&to=2025")
     expect(page.locator("#summary-tiv")).to_contain_text("226 TIV (million) delivered by Türkiye, 2020–2023")
@@ -41,6 +44,7 @@ def _fill(locator) -> str:
     return locator.evaluate("e => getComputedStyle(e).fill")
 
 
+@needs_sipri
 def test_a_firm_keeps_its_colour_across_charts_and_filters_and_lines_are_named_at_their_ends(watched):
     page = watched.open("/firms")
     aselsan = "rgb(148, 103, 189)"  # #9467bd

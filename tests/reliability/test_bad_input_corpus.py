@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, SHARED_SIPRI, SIPRI_FIXTURES, digest, etl
+from tests.conftest import FIXTURES, SHARED_SIPRI, SIPRI_FIXTURES, digest, etl, needs_sipri
 
 
 @dataclass(frozen=True)
@@ -375,7 +375,7 @@ def inputs(case: Case, tmp_path: Path) -> tuple[Path, Path]:
     return raw, sipri
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=needs_sipri if c in REAL else ()) for c in CASES])
 def test_bad_input_is_refused_named_and_changes_nothing(published, tmp_path, capsys, case, figures):
     before, target = digest(published), os.readlink(published)
     around = sorted(p.name for p in published.parent.iterdir() if p.name != "runs.jsonl")

@@ -24,7 +24,7 @@ import pytest
 
 from etl import warehouse
 from etl.config import KEEP_VERSIONS
-from tests.conftest import ROOT, SHARED_SIPRI, digest
+from tests.conftest import ROOT, SHARED_SIPRI, digest, needs_sipri
 from tests.reliability.conftest import serving
 
 SEED = 20261122
@@ -91,6 +91,7 @@ def kill_at(db: Path, delay: float | None, rng: random.Random) -> subprocess.Pop
     return process
 
 
+@needs_sipri
 @pytest.mark.slow
 def test_kill_9_loses_nothing(tmp_path, figures):
     db = tmp_path / "wh" / "defence_exports.duckdb"

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from etl import load, warehouse
-from tests.conftest import FIXTURES, digest, etl, rows
+from tests.conftest import FIXTURES, digest, etl, needs_sipri, rows
 from tests.reliability.test_crash import etl_run, intact, run_to_end
 from tests.reliability.test_hostile_files import snapshot
 
@@ -83,6 +83,7 @@ def test_ctrl_c_right_after_the_swap_says_the_new_version_is_published(published
     assert rows(published, "SELECT outcome FROM etl_runs WHERE run_id = ?", [run_id]) == [("success",)]
 
 
+@needs_sipri
 @pytest.mark.slow
 def test_ctrl_c_at_twelve_moments_of_a_real_run(tmp_path, figures):
     db = tmp_path / "wh" / "defence_exports.duckdb"

@@ -9,6 +9,7 @@ requests/s and latency percentiles. Served responses must switch to each new ver
 import pytest
 
 from bench.mixed import crowd, percentile
+from tests.conftest import needs_sipri
 from tests.reliability.conftest import serving
 from tests.reliability.test_crash import SHARED_SIPRI, run_to_end
 
@@ -19,6 +20,7 @@ REFRESH_AT = (3, 20, 37)  # seconds into the load; each refresh also waits for t
 LIMIT = 150  # seconds: the load stops at SECONDS, or once the refreshes are done, but never after this
 
 
+@needs_sipri
 @pytest.mark.slow
 def test_fifty_clients_during_three_refreshes(tmp_path, figures):
     db = tmp_path / "wh" / "defence_exports.duckdb"
