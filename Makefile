@@ -50,8 +50,9 @@ test: $(STAMP) ## every test, browser tests and test-reliability included (needs
 	$(PY) -m pytest --durations=15 tests/reliability || status=1; \
 	exit $$status
 
-test-fast: $(STAMP) ## the quick tests: no browser, no slow reliability runs
-	$(PY) -m pytest -m "not browser and not slow"
+test-fast: $(STAMP) ## the quick tests: no browser, no slow reliability runs (on every core)
+	$(PY) -m pytest -n auto --maxprocesses 4 --dist loadfile -m "not browser and not slow" --ignore=tests/reliability
+	$(PY) -m pytest -m "not browser and not slow" tests/reliability
 
 test-reliability: $(STAMP) ## bad input, kill -9 mid-run, load during refresh, hostile parameters (~5 min)
 	$(PY) -m pytest tests/reliability
