@@ -24,8 +24,14 @@ class Server(BaseApplication):
         self.cfg.set("accesslog", "-")
 
     def load(self):
+        """Runs in each worker as it starts."""
+        from dashboard.app import server
         from dashboard.asgi import app
 
+        # Dash sets itself up on a process's first request (the files it serves, the callbacks) and marks that done
+        # before it is: the worker's other threads, answering a page's scripts meanwhile, answered 404 and the page
+        # stayed blank. Each worker makes its first request itself, before it takes any.
+        server.test_client().get("/")
         return app
 
 
