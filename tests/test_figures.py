@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard import figures as figs
+from tests.test_imports import imported
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC_A = {"source_publisher": "Outlet A", "source_title": "Annual totals", "source_published": "2026-01-03",
@@ -293,13 +294,7 @@ FORBIDDEN = {"dash", "duckdb", "dash_bootstrap_components", "dash_ag_grid", "fla
 
 
 def imported_roots(path: Path) -> set[str]:
-    roots = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            roots |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    return roots
+    return {name.split(".")[0] for name in imported(path)}
 
 
 def loaded_after_import(module: str) -> list[str]:

@@ -8,26 +8,39 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "dashboard"
 
 
-def dashboard_imports(path) -> set[str]:
-    """The dashboard modules a file imports, wherever the import statement stands (a function's body too)."""
-    found = set()
+def imported(path) -> set[str]:
+    """Every name a file imports, in full (`from a.b import c` is a.b.c), wherever the import statement stands (a
+    function's body too); relative imports are left out."""
+    names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.startswith("dashboard.")}
+            names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module == "dashboard":
-                found |= {f"dashboard.{a.name}" for a in node.names}
-            elif node.module.startswith("dashboard."):
-                found.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
+    return names
+
+
+def dashboard_modules() -> dict[str, object]:
+    """Module name -> file, for every module of the dashboard package."""
+    return {".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): path
+            for path in PACKAGE.rglob("*.py")}
+
+
+def dashboard_imports(path, modules) -> set[str]:
+    """The dashboard modules a file imports: each imported name's longest prefix that is one of `modules`."""
+    found = set()
+    for name in imported(path):
+        parts = name.split(".")
+        for n in range(len(parts), 0, -1):
+            if ".".join(parts[:n]) in modules:
+                found.add(".".join(parts[:n]))
+                break
     return found
 
 
 def graph() -> dict[str, set[str]]:
-    modules = {}
-    for path in PACKAGE.rglob("*.py"):
-        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-        modules[name] = path
-    return {name: dashboard_imports(path) & set(modules) for name, path in modules.items()}
+    modules = dashboard_modules()
+    return {name: dashboard_imports(path, modules) for name, path in modules.items()}
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -54,7 +67,7 @@ def test_the_cycle_finder_finds_a_cycle_hidden_in_a_function(tmp_path):
     source = "from dashboard.config import x\n\ndef query():\n    from dashboard import cache\n"
     tree_file = tmp_path / "db.py"
     tree_file.write_text(source, encoding="utf-8")
-    edges = {"dashboard.db": dashboard_imports(tree_file), "dashboard.cache": {"dashboard.db"}}
+    edges = {"dashboard.db": dashboard_imports(tree_file, dashboard_modules()), "dashboard.cache": {"dashboard.db"}}
     assert edges["dashboard.db"] == {"dashboard.config", "dashboard.cache"}
     assert cycles(edges) == [["dashboard.cache", "dashboard.db", "dashboard.cache"]]
 
