@@ -142,4 +142,3 @@ function(shown, all, filterModel, q) {
     return shown.length + " of " + all.length + " deals match " + by.join(" and ");
 }""", Output(ids.DEALS_COUNT, "children"), Input(ids.DEALS_GRID, "virtualRowData"), State(ids.DEALS_GRID, "rowData"),
                     State(ids.DEALS_GRID, "filterModel"), State(ids.DEALS_SEARCH, "value"), prevent_initial_call=True)
-

@@ -36,7 +36,7 @@ def _connection() -> duckdb.DuckDBPyConnection:
         con = _connections.get(current)
         if con is None:
             # one thread per query: the server runs many requests at once, one per core already, and on tables
-            # this size DuckDB's parallel plan costs more than it saves (uncached API: 58 -> 115 req/s)
+            # this size DuckDB's parallel plan costs more than it saves (uncached API CSV: 58 -> 94-115 req/s)
             # (SET, not connect's config: another connection to the same file in this process, a test's, must
             # not have to pass the same config)
             con = duckdb.connect(current, read_only=True)

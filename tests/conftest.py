@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # SIPRI's real exports, read where they are and never copied (SIPRI's terms): ../shared/data/sipri beside a
 # development checkout, or the folder DEFEX_TEST_SIPRI_DIR names. A clone without them runs every other test;
-# the tests on them skip, saying why (REGISTER is the file whose presence decides).
+# the tests on them skip, saying why (the register's file decides whether they are here).
 SHARED_SIPRI = Path(os.environ.get("DEFEX_TEST_SIPRI_DIR") or ROOT.parent / "shared" / "data" / "sipri")
 HAVE_SIPRI = (SHARED_SIPRI / "trade-register_2025-03-13.csv").is_file()
 NO_SIPRI = (f"SIPRI's real exports are not in {SHARED_SIPRI} (SIPRI's terms keep them out of the repository; "
