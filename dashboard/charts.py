@@ -325,7 +325,7 @@ def build(chart_id: str, p: Params, caption: bool = True) -> tuple[go.Figure, pd
     p = _drawn(chart, p)
     df = chart.query(p)
     line = source_line(chart, df, p)
-    fig = chart.draw(df, p)
+    fig = figs.whole_number_axes(chart.draw(df, p))
     if not caption:
         return fig, df, line
     ctx = context(chart_id, p, df, line)

@@ -2,6 +2,7 @@
 
 import textwrap
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -228,6 +229,68 @@ def _fig(**layout) -> go.Figure:
     fig = go.Figure(layout=dict(template=_TEMPLATE), _validate=False)  # the template was validated above
     fig._validate = fig.layout._validate = True
     fig.update_layout(**layout)
+    return fig
+
+
+def _whole(values) -> pd.Series | None:
+    """The values as numbers when every one is a whole number (years, counts), else None."""
+    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").dropna()
+    if numbers.empty or len(numbers) < len(pd.Series(values).dropna()) or not (numbers % 1 == 0).all():
+        return None
+    return numbers
+
+
+def _whole_ticks(lo: float, hi: float) -> dict:
+    """Ticks at whole steps (1, 2 or 5) where a short range would make plotly draw fractions; years without a
+    thousands separator."""
+    ticks = {"tickformat": "d"} if 1900 <= lo and hi <= 2100 else {}
+    span = hi - lo
+    if span <= 20:
+        ticks.update(tick0=0, dtick=1 if span <= 8 else 2 if span <= 16 else 5)
+    return ticks
+
+
+def whole_number_axes(fig: go.Figure) -> go.Figure:
+    """Axes and colour bars that carry only whole numbers (years, deal counts, units) get whole-number ticks: a
+    year is never drawn as '2,021.5' nor a count as '0.5' (issue 12, item 4). Axes with ticks of their own, and
+    category, date and log axes, are left as they are."""
+    stacked = fig.layout.barmode in ("stack", "relative")
+    spans: dict[str, list[pd.Series] | None] = {}
+    stacks: dict[str, pd.Series] = {}  # a stacked bar axis reaches the sum of a category's parts
+    for trace in fig.data:
+        if trace.type in ("choropleth", "heatmap"):
+            z = pd.Series(np.asarray(trace.z if trace.z is not None else (), dtype=float).ravel()).dropna()
+            numbers = _whole(z)
+            if numbers is not None and trace.colorbar.dtick is None:
+                lo = trace.zmin if trace.zmin is not None else float(numbers.min())
+                trace.colorbar.update(_whole_ticks(lo, float(numbers.max())))
+            continue
+        if trace.type not in ("bar", "scatter"):
+            continue
+        value_axis = "x" if trace.orientation == "h" else "y"
+        for letter in "xy":
+            axis = f"{letter}axis{(getattr(trace, letter + 'axis') or letter)[1:]}"
+            values = getattr(trace, letter)
+            numbers = None if values is None else _whole(values)
+            if numbers is None or spans.get(axis, []) is None:
+                spans[axis] = None
+                continue
+            if trace.type == "bar" and letter == value_axis:
+                numbers = pd.concat([numbers, pd.Series([0.0])])  # bars start at zero
+                if stacked:
+                    other = pd.Series(getattr(trace, "y" if letter == "x" else "x"), dtype=object)
+                    parts = pd.Series(list(getattr(trace, letter)), index=other.to_numpy(), dtype=float)
+                    stacks[axis] = parts.groupby(level=0).sum().add(stacks.get(axis, pd.Series(dtype=float)),
+                                                                    fill_value=0)
+            spans.setdefault(axis, []).append(numbers)
+    for axis, parts in spans.items():
+        layout_axis = fig.layout[axis]
+        if not parts or layout_axis.type in ("category", "date", "log") or layout_axis.dtick is not None \
+                or layout_axis.tickvals is not None or layout_axis.visible is False:
+            continue
+        numbers = pd.concat(parts)
+        hi = max(float(numbers.max()), float(stacks[axis].max()) if axis in stacks else float("-inf"))
+        layout_axis.update(_whole_ticks(float(numbers.min()), hi))
     return fig
 
 

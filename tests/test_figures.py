@@ -237,6 +237,41 @@ def test_deliveries_folds_all_but_the_top_platforms_into_other():
     assert traces(fig) == [("bar", "Bayraktar TB2", [2022, 2023], [2, 2]), ("bar", "other platforms", [2023], [1])]
 
 
+# --- whole numbers on axes (issue 12, item 4) ------------------------------------------------------------------
+
+def _axis(fig, name) -> tuple:
+    axis = fig.layout[name]
+    return axis.tickformat, axis.tick0, axis.dtick
+
+
+def test_years_and_counts_get_whole_ticks_and_a_stack_reaches_the_sum_of_its_parts():
+    df = pd.DataFrame({"year": [2022, 2023, 2023, 2024], "platform": ["Akıncı", "Akıncı", "Anka", "Anka"],
+                       "platform_id": ["akinci", "akinci", "anka", "anka"], "deals_delivering": [1, 3, 6, 1]})
+    fig = figs.whole_number_axes(figs.deliveries(df))
+    assert _axis(fig, "xaxis") == ("d", 0, 1)  # 2022, 2023, 2024: never "2,022.5"
+    assert _axis(fig, "yaxis") == (None, 0, 2)  # 2023's stack is 9 deals high: 0, 2, 4, 6, 8 (not 0.5 steps)
+
+
+def test_a_horizontal_count_axis_and_a_count_colour_bar_get_whole_ticks():
+    fig = figs.whole_number_axes(figs.status_mix(pd.DataFrame(
+        {"platform": ["Akıncı", "Anka"], "status": ["delivered", "talks"], "deals": [1, 2]})))
+    assert _axis(fig, "xaxis") == (None, 0, 1)
+    assert _axis(fig, "yaxis") == (None, None, None)  # platform names: a category axis, left alone
+    heat = figs.whole_number_axes(figs.platform_matrix(pd.DataFrame(
+        {"platform": ["Anka", "Anka"], "country": ["Pakistan", "Chad"], "deals": [1, 2]}), measure="deals"))
+    assert (heat.data[0].colorbar.tick0, heat.data[0].colorbar.dtick) == (0, 1)
+
+
+def test_fractional_values_and_long_ranges_keep_plotlys_own_ticks():
+    fig = figs.whole_number_axes(figs.annual_totals(annual((2015, "ssb", "goods_services", 1934.5, SRC_A),
+                                                           (2025, "ssb", "goods_services", 10054.0, SRC_A))))
+    assert _axis(fig, "yaxis") == (None, None, None)  # US$ 1,934.5 m: not whole, plotly's ticks stay
+    assert _axis(fig, "xaxis") == ("d", None, 1)  # set by annual_totals itself, not overridden
+    wide = figs.whole_number_axes(figs.status_mix(pd.DataFrame(
+        {"platform": ["Anka"], "status": ["delivered"], "deals": [40]})))
+    assert _axis(wide, "xaxis") == (None, None, None)  # 0-40: plotly's ticks are whole already
+
+
 # --- empty frames, captions ---------------------------------------------------------------------------------------
 
 EMPTY = pd.DataFrame(columns=["year", "publisher", "scope", "value_usd_m", "growth_pct", "month_to", "period_kind",

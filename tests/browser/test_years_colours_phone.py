@@ -107,3 +107,21 @@ def test_on_a_phone_the_deal_grid_shows_status_and_year_without_scrolling_sidewa
         box = cell.bounding_box()
         assert box and 0 <= box["x"] and box["x"] + box["width"] <= 390, (header, box)
     assert phone.problems == []
+
+
+FRACTION = re.compile(r"\d\.\d")  # "0.5 deals", "2,021.5": a count or a year drawn as a fraction
+
+
+@pytest.mark.parametrize("path", ["/country/PAK", "/country/AZE", "/platform/akinci", "/platform/tb2",
+                                  "/firm/aselsan"])
+def test_years_and_counts_are_ticked_in_whole_numbers(watched, path):
+    """Issue 12, item 4: before, /platform/akinci's years read '2,021.5 · 2022 · 2,022.5', /country/PAK's deal
+    counts '0 · 0.5 · 1 · 1.5' and /platform/tb2's colour bar '1 · 1.5 · 2'."""
+    page = watched.open(path)
+    ticks = page.locator(".js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .cbaxis text")
+    expect(ticks.first).to_be_visible(timeout=SLOW)
+    page.wait_for_timeout(500)  # every chart of the page drawn
+    labels = ticks.all_text_contents()
+    assert len(labels) > 10
+    assert [label for label in labels if FRACTION.search(label)] == []
+    assert watched.problems == []
