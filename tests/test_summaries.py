@@ -60,17 +60,40 @@ def test_us_dollar_charts_say_how_many_deals_they_value_and_deals_is_the_default
     assert charts.build("recipients_map", Params(measure="usd"))[0].data[0].zmin == 0
 
 
-@needs_sipri
-def test_each_series_says_its_latest_period_and_its_publishers_cadence(real):
-    """Issue 12, item 9: how current the overview is, per publisher of totals, and SIPRI's last year."""
+def _overview():
     import dash
 
     import dashboard.app  # noqa: F401  (registers the pages)
 
     # the module Dash loaded (as pages.overview): importing dashboard.pages.overview would register "/" a second
     # time, and every later router request in this process would fail on the duplicate path
-    overview = sys.modules[dash.page_registry["pages.overview"]["module"]]
+    return sys.modules[dash.page_registry["pages.overview"]["module"]]
 
+
+def _card_text(card) -> list[str]:
+    return [div.children for div in card.children.children.children]
+
+
+def test_the_latest_year_card_says_when_the_year_before_is_not_published(real):
+    """Issue 12, item 10: the latest published year, not an older one that happens to have a base. The press's
+    only year total is 2022 ($4.3 bn): the card showed nothing for publisher=press, and would fall back to an
+    older year wherever the latest lacks its base."""
+    year_card = _overview()._year_card
+    assert _card_text(year_card(Params(publisher=("press",)))) == [
+        "Latest full year (press, goods)", "2022: $4.300 bn",
+        "no 2021 base: no 2021 total from press, goods to compare with"]
+    assert _card_text(year_card(Params(publisher=("tim",)))) == [
+        "Latest full year (TİM, goods)", "2024: $6.734 bn", "+21.3% on 2023 ($5.550 bn)"]
+    # 2025 has SSB's goods ($9.870 bn, no 2024 base) and goods + services: the one with its base is shown
+    assert _card_text(year_card(Params()))[1:] == [
+        "2025: $10.054 bn", "+40.5% on 2024 ($7.154 bn) · SSB said +48.0%, which its totals do not support"]
+    assert year_card(Params(publisher=("sipri",))) is None
+
+
+@needs_sipri
+def test_each_series_says_its_latest_period_and_its_publishers_cadence(real):
+    """Issue 12, item 9: how current the overview is, per publisher of totals, and SIPRI's last year."""
+    overview = _overview()
     lines = [li.children for li in overview.freshness().children[1].children]
     assert "SSB: latest Feb 2026 (published 2026-03-03); monthly, early in the next month" in lines
     assert "TİM: latest May 2025 (published 2025-06-03); monthly, in the first days of the next month" in lines

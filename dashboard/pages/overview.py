@@ -1,5 +1,6 @@
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import html
 
 from dashboard import data
@@ -50,20 +51,31 @@ def _contradicted(publisher: str, scope: str, year: int, through_month: int) -> 
     return f" · {PUBLISHER_SHORT.get(publisher, publisher)} said {said}, which its totals do not support"
 
 
-def headline_cards(p) -> dbc.Row:
-    cards = []
+def _year_card(p) -> dbc.Col | None:
+    """The latest year any publisher has a calendar-year total for, with its growth on the year before from the
+    same publisher and scope; where that base is not published the card says so instead of falling back to an
+    older year that has one (issue 12, item 10)."""
+    totals = data.annual_totals(p)
+    if totals.empty:
+        return None
+    latest = totals[totals["year"] == totals["year"].max()]
     yoy = data.yoy_growth(p)
-    if not yoy.empty:
-        last = yoy.sort_values(["year", "publisher"]).iloc[-1]
-        cards.append(
-            _card(
-                f"Latest full year ({_who(last.publisher, last.scope)})",
-                f"{last.year}: ${last.value_usd_m / 1000:,.3f} bn",
-                f"{last.growth_pct:+.1f}% on {last.year - 1} (${last.base_value_usd_m / 1000:,.3f} bn)"
-                + _contradicted(last.publisher, last.scope, last.year, 12),
-                "kpi-year",
-            )
-        )
+    compared = latest.merge(yoy[["year", "publisher", "scope", "base_value_usd_m", "growth_pct"]],
+                            on=["year", "publisher", "scope"], how="left")
+    last = compared.sort_values(["year", "publisher", "scope"]).iloc[-1] if compared["growth_pct"].isna().all() \
+        else compared.dropna(subset=["growth_pct"]).sort_values(["year", "publisher"]).iloc[-1]
+    year = int(last.year)
+    if pd.isna(last.growth_pct):
+        detail = f"no {year - 1} base: no {year - 1} total from {_who(last.publisher, last.scope)} to compare with"
+    else:
+        detail = (f"{last.growth_pct:+.1f}% on {year - 1} (${last.base_value_usd_m / 1000:,.3f} bn)"
+                  + _contradicted(last.publisher, last.scope, year, 12))
+    return _card(f"Latest full year ({_who(last.publisher, last.scope)})",
+                 f"{year}: ${last.value_usd_m / 1000:,.3f} bn", detail, "kpi-year")
+
+
+def headline_cards(p) -> dbc.Row:
+    cards = [card] if (card := _year_card(p)) is not None else []
     ytd = data.ytd_growth(p)
     if not ytd.empty:
         last = ytd.iloc[-1]
