@@ -33,7 +33,7 @@ def update_url_search(values, search):
 
 def _status_choice(values: list) -> list:
     """The status dropdown holds confirmed, all, or stages: the last one picked wins over the others' kind."""
-    if len(values) > 1 and values[-1] in STATUSES:
+    if values and values[-1] in STATUSES:  # "all" alone stays "all" (it was dropped: status=all lost on load)
         return values[-1:]
     return [v for v in values if v not in STATUSES]
 
@@ -120,10 +120,16 @@ function(filterModel, columnState, q) {
     set("q", (q || "").slice(0, 100));
     const search = url.searchParams.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%3B/g, ";");
     const href = url.pathname + (search ? "?" + search : "");
-    if (href !== window.location.pathname + window.location.search) { window.history.replaceState(null, "", href); }
+    if (href !== window.location.pathname + window.location.search) {
+        window.history.replaceState(null, "", href);
+        // the app's location learns the new search too (it has no callback input: nothing re-renders), else its
+        // stale search is pushed back over the address bar when the page next changes
+        window.dash_clientside.set_props("__URL__", {search: window.location.search, href: window.location.href});
+    }
     return href;
 }
-""".replace("__KEYS__", json.dumps(GRID_FIELDS)).replace("__NUMERIC__", json.dumps(sorted(NUMERIC)))
+""".replace("__URL__", ids.URL).replace("__KEYS__", json.dumps(GRID_FIELDS)).replace(
+    "__NUMERIC__", json.dumps(sorted(NUMERIC)))
 clientside_callback(GRID_TO_URL, Output(ids.DEALS_VIEW, "data"), Input(ids.DEALS_GRID, "filterModel"),
                     Input(ids.DEALS_GRID, "columnState"), Input(ids.DEALS_SEARCH, "value"), prevent_initial_call=True)
 clientside_callback("""function(q, options) { return Object.assign({}, options, {quickFilterText: q || ""}); }""",

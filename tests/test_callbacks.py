@@ -136,3 +136,10 @@ def test_update_url_search_writes_the_stages_picked_and_keeps_confirmed_or_all_a
     assert search_after({"status": ["talks", "mou"]}, "?status=talks") == "?status=talks,mou"
     assert search_after({"status": ["talks", "mou", "all"]}, "?status=talks,mou") == "?status=all"
     assert search_after({"status": []}, "?status=talks") == ""
+
+
+def test_update_url_search_leaves_status_all_alone_when_the_page_inserts_it(warehouse):
+    """The multi-select holds ["all"] on a page opened with status=all: it was read as no status and the URL lost
+    status=all as soon as /deals?status=all was opened."""
+    assert search_after({"status": ["all"]}, "?status=all") is no_update
+    assert search_after({"status": ["confirmed"]}, "?status=all") == ""

@@ -73,3 +73,17 @@ def test_a_facet_link_filters_and_the_counts_follow(watched):
     page.locator("#deals-facets").get_by_role("link", name=re.compile(r"^talks \(")).click()
     expect(page).to_have_url(re.compile(r"/deals\?status=talks&filter=category:armed\+drone\+%28UCAV%29$"))
     assert watched.problems == []
+
+
+def test_a_filter_bar_change_keeps_the_grids_search_sort_and_filter(watched):
+    """The grid writes its view into the address bar itself (history.replaceState), which Dash's location does not
+    see: a filter-bar change built its URL from the old one and dropped q, sort and filter."""
+    page = watched.open("/deals?status=all&sort=ordered:desc")
+    page.locator("#deals-search").fill("Pakistan")
+    page.locator("#deals-search").press("Enter")
+    expect(page).to_have_url(re.compile(r"/deals\?status=all&sort=ordered:desc&q=Pakistan$"))
+    choose(page, "status", "talks")
+    expect(page).to_have_url(re.compile(r"/deals\?status=talks&q=Pakistan&sort=ordered:desc$"))
+    expect(page.locator("#deals-search")).to_have_value("Pakistan")
+    expect(rows_of(page)).to_have_count(2)
+    assert watched.problems == []
