@@ -423,7 +423,9 @@ def monthly(df: pd.DataFrame, *, latest_period: tuple[int, int] | None = None,
                 hovertemplate=f"{year} Jan–%{{x}}: $%{{y:,.0f}} m (year to date)" + PROVENANCE_HOVER,
             )
     fig.update_layout(
-        yaxis2=dict(title="year to date, US$ million", overlaying="y", side="right", showgrid=False, rangemode="tozero")
+        # tickmode auto: an overlaying axis is otherwise ticked in step with the left one ("630 · 2050 · 3470")
+        yaxis2=dict(title="year to date, US$ million", overlaying="y", side="right", showgrid=False, rangemode="tozero",
+                    tickmode="auto")
     )
     if coverage is not None:
         _mark_unpublished(fig, coverage)

@@ -125,3 +125,15 @@ def test_years_and_counts_are_ticked_in_whole_numbers(watched, path):
     assert len(labels) > 10
     assert [label for label in labels if FRACTION.search(label)] == []
     assert watched.problems == []
+
+
+def test_the_year_to_date_axis_starts_at_zero_with_round_ticks(watched):
+    """Issue 12, item 3: the monthly chart's right-hand axis was ticked in step with the left one: '630 · 2050 ·
+    3470 · 4880'."""
+    page = watched.open("/")
+    ticks = page.locator("#card-monthly .y2tick text")
+    expect(ticks.first).to_be_visible(timeout=SLOW)
+    values = [int(label.replace(",", "")) for label in ticks.all_text_contents()]
+    assert len(values) >= 3 and values[0] == 0
+    assert [v % 1000 for v in values] == [0] * len(values)
+    assert watched.problems == []
