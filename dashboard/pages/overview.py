@@ -119,6 +119,19 @@ def _money(value) -> str:
     return f"${value / 1000:,.3f} bn" if value == value and value is not None else "no published base"
 
 
+def _quoted(row) -> str:
+    """The growth the publisher quoted, flagged where its own totals contradict it (v_growth_check, the rule
+    /quality and the headline cards use): '+29.0%: its totals give +34.8%' (issue 12, item 10)."""
+    if row.quoted_pct != row.quoted_pct or row.quoted_pct is None:
+        return ""
+    quoted = data.inconsistent_quotes()
+    hit = quoted[(quoted["publisher"] == row.publisher) & (quoted["scope"] == row.scope)
+                 & (quoted["year"] == row.year) & (quoted["month_to"] == row.through_month)
+                 & (quoted["quoted_pct"] == row.quoted_pct)]
+    text = f"{row.quoted_pct:+.1f}%"
+    return text + (f": its totals give {hit['computed_pct'].iloc[0]:+.1f}%" if not hit.empty else "")
+
+
 def ytd_table(p) -> html.Div:
     """The year-to-date checks as a grid: period, publisher, total, base, growth (derived), growth quoted, sources."""
     frame = data.ytd_table(p)
@@ -128,7 +141,7 @@ def ytd_table(p) -> html.Div:
         total=frame["value_usd_m"].map(_money),
         base=frame["base_value_usd_m"].map(_money),
         growth=frame["growth_pct"].map(lambda g: f"{g:+.1f}%" if g == g and g is not None else "—"),
-        quoted=frame["quoted_pct"].map(lambda g: f"{g:+.1f}%" if g == g and g is not None else ""),
+        quoted=[_quoted(r) for r in frame.itertuples()],
         source=[ui.md_link(t, u) for t, u in zip(frame["source_title"], frame["source_url"], strict=True)],
         base_source=[ui.md_link(t, u) for t, u in zip(frame["base_source_title"], frame["base_source_url"],
                                                      strict=True)],
@@ -138,7 +151,7 @@ def ytd_table(p) -> html.Div:
                {"field": "total", "headerName": "Total", "width": 110},
                {"field": "base", "headerName": "Same months a year earlier", "width": 190},
                {"field": "growth", "headerName": "Growth (derived)", "width": 130},
-               {"field": "quoted", "headerName": "Growth quoted", "width": 120},
+               {"field": "quoted", "headerName": "Growth quoted", "width": 210},
                {"field": "published", "headerName": "Published", "width": 110},
                ui.link_column("source", "Source", width=260, external=True),
                ui.link_column("base_source", "Source of the base", width=260, external=True)]

@@ -16,6 +16,10 @@ def test_the_ytd_table_checks_jan_nov_2025_like_for_like(watched):
     expect(row).to_contain_text("$5.733 bn")  # the revised base, not the first release of $5.761 bn
     expect(row).to_contain_text("+29.9%")
     expect(row).to_contain_text("+30.0%")  # what SSB said
+    expect(row).not_to_contain_text("its totals give")  # 0.1 points apart: consistent
+    # SSB's +29% for Jan–May 2025 is flagged where it is shown, not only on /quality
+    may = page.locator("#ytd-grid .ag-row", has_text="Jan–May 2025")
+    expect(may.locator("[col-id='quoted']")).to_have_text("+29.0%: its totals give +34.8%")
     assert watched.problems == []
 
 
