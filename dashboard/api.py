@@ -18,7 +18,7 @@ from dashboard.db import WarehouseMissing, version
 from dashboard.params import NAMES, parse
 
 blueprint = Blueprint("defex_api", __name__)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARS = frozenset("=+-@\t\r")  # what a spreadsheet reads as the start of a formula
 
 
 def _query() -> dict:
@@ -67,19 +67,23 @@ def script_json(text: str) -> str:
     return text
 
 
+def _formula(value) -> bool:
+    return isinstance(value, str) and value[:1] in FORMULA_CHARS
+
+
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe; numbers stay numbers."""
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_string_dtype(values) and values.dtype != object:  # text columns: at C speed
-            formula = values.str.startswith(FORMULA_START).fillna(False).astype(bool)
-        elif values.dtype == object:  # mixed cells (lists, None…): only the text ones can be a formula
-            formula = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).astype(bool)
-        else:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe; numbers stay numbers. A
+    column is scanned once in a plain loop, and copied only where it holds such a cell (most hold none: pandas'
+    own string methods cost more than the scan)."""
+    out = frame
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype.kind in "biufcmM" or not any(map(_formula, values.tolist())):
             continue
-        if formula.any():
-            out[column] = values.where(~formula, "'" + values[formula])
+        if out is frame:
+            out = frame.copy()
+        formula = values.map(_formula).astype(bool)
+        out[column] = values.where(~formula, "'" + values[formula].astype(str))
     return out
 
 
