@@ -182,12 +182,12 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
         interrupt.check()
         if name in STAGED:
             continue
-        columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
-        frame = tables[name][columns]
+        frame = tables[name]
+        sqlcheck.same_columns(con, name, list(frame.columns), f"the frame built for it (etl/load.py, {name})")
         if len(frame):
             con.register("frame", frame)
-            key = ORDER_KEYS.get(name, ", ".join(columns[:2]))
-            con.execute(f"INSERT INTO {name} SELECT * FROM frame ORDER BY {key}")
+            key = ORDER_KEYS.get(name, ", ".join(frame.columns[:2]))
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame ORDER BY {key}")
             con.unregister("frame")
         counts[name] = len(frame)
     counts |= _register_counts(con, registers)

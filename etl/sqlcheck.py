@@ -25,6 +25,23 @@ class Rule:
     kind: str = "model"  # parse | model | shared: a model rule is skipped on a cell a parse rule reported
 
 
+class ModelMismatch(RuntimeError):
+    """A table's columns in etl/sql/*.sql differ from what the ETL writes into it: a contributor's change left the
+    two apart. Nothing is published (the run stops before the swap)."""
+
+
+def same_columns(con, table: str, written, where: str) -> None:
+    """Raise ModelMismatch unless `table` (as created from etl/sql/) has exactly the columns `written` (what the
+    insert selects, by name): a column declared on one side only would be left empty, or dropped, silently."""
+    declared = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    missing, extra = sorted(set(declared) - set(written)), sorted(set(written) - set(declared))
+    if missing or extra:
+        said = [f"in the table but not written: {', '.join(missing)}"] if missing else []
+        said += [f"written but not in the table: {', '.join(extra)}"] if extra else []
+        raise ModelMismatch(f"{table.rsplit('.', 1)[-1]}: the columns of etl/sql/ and of {where} differ; "
+                            + "; ".join(said))
+
+
 def literal(value) -> str:
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"

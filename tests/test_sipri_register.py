@@ -286,3 +286,59 @@ def test_the_real_register_is_written_as_it_is_checked_and_equals_its_checked_re
     deliveries = [con.execute(f"SELECT count(*), sum(year), count(DISTINCT record_no) FROM {s.deliveries}").fetchall()
                   for con, s in ((written_con, written), (checked_con, checked))]
     assert deliveries[0] == deliveries[1] == [(60066, 119527046, 28349)]
+
+
+# --- the register's columns written by name (issue 14, item 2) ------------------------------------------------
+
+def _sql_dir(tmp_path, monkeypatch, edit):
+    """etl/sql/ copied, sipri.sql edited as a contributor would, and the ETL pointed at the copy."""
+    import shutil
+
+    from etl import load
+    from tests.conftest import ROOT
+
+    target = tmp_path / "sql"
+    shutil.copytree(ROOT / "etl" / "sql", target)
+    ddl = target / "sipri.sql"
+    text = ddl.read_text()
+    ddl.write_text(edit(text))
+    assert ddl.read_text() != text
+    monkeypatch.setattr(load, "SQL_DIR", target)
+
+
+def test_the_register_is_written_by_column_name_whatever_the_order_of_its_declaration(built, sipri_dir, tmp_path,
+                                                                                      monkeypatch):
+    """The insert matched columns by position: with designation_key and platform_id declared the other way round
+    (both text) it exited 0 with each written into the other's column."""
+    key = ("    designation_key VARCHAR,             -- designation folded like aliases.alias_key "
+           "(etl.harmonise.alias_key)\n")
+    _sql_dir(tmp_path, monkeypatch, lambda t: t.replace(key, "", 1).replace(
+        "    platform_id VARCHAR                  -- curated platform", "    platform_id VARCHAR,\n"
+        "    designation_key VARCHAR              -- curated platform", 1))
+
+    assert run_sipri(built, sipri_dir) == 0
+
+    register = str(sipri_dir / "trade-register_test.csv")
+    assert rows(built, "SELECT DISTINCT source_file FROM sipri_register") == [(register,)]
+    assert rows(built, "SELECT record_no, recipient_iso3, designation, designation_key, platform_id "
+                       "FROM sipri_register ORDER BY record_no LIMIT 1") == [
+        (1, "PAK", "Bayraktar TB2", "bayraktartb2", "tb2")]
+
+
+def test_a_register_column_declared_but_never_written_stops_the_run_and_publishes_nothing(built, sipri_dir, tmp_path,
+                                                                                          monkeypatch):
+    """A column added after platform_id in sipri.sql and nowhere else would be left empty in every row."""
+    from etl.sqlcheck import ModelMismatch
+
+    before, target = digest(built), os.readlink(built)
+    _sql_dir(tmp_path, monkeypatch, lambda t: t.replace(
+        "    platform_id VARCHAR                  -- curated platform",
+        "    platform_id VARCHAR,\n    armament_category VARCHAR  -- curated platform", 1))
+
+    with pytest.raises(ModelMismatch) as raised:
+        run_sipri(built, sipri_dir)
+
+    assert str(raised.value) == (
+        "sipri_register: the columns of etl/sql/ and of etl/schemas.py's SipriRegister (with line, designation_key, "
+        "platform_id: records_sql) differ; in the table but not written: armament_category")
+    assert digest(built) == before and os.readlink(built) == target

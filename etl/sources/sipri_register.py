@@ -484,8 +484,10 @@ def _write(con, table: str, name: str, target: str, checks: "Checks | None") -> 
     that breaks a rule, and nothing is written: None (the full check then reports). Also None when a unique
     column of the model has a duplicate among the rows written (they are left in the build, which then fails)."""
     guard = f" WHERE CASE WHEN {checks.guard} THEN error({sqlcheck.literal(GUARD)}) ELSE true END" if checks else ""
-    try:
-        count = con.execute(f"INSERT INTO {target}.sipri_register {records_sql(f'{table}_records')}{guard}"
+    sqlcheck.same_columns(con, f"{target}.sipri_register", register_columns(), "etl/schemas.py's SipriRegister "
+                          "(with line, designation_key, platform_id: records_sql)")
+    try:  # by name: a column declared in another place than the select's cannot shift the others
+        count = con.execute(f"INSERT INTO {target}.sipri_register BY NAME {records_sql(f'{table}_records')}{guard}"
                             ).fetchall()[0][0]
     except duckdb.InvalidInputException as exc:
         if GUARD not in str(exc):
@@ -501,9 +503,9 @@ def _write_deliveries(con, table: str, target: str) -> None:
     """{table}_deliveries into target.sipri_delivery_tiv, each record's delivered TIV split over its delivery years
     (etl/sql/sipri.sql), platform_id as the records have it (linked as they are read); then a
     checkpoint: the register's tables are on disk while the other inputs are still being read."""
-    con.execute(f"""INSERT INTO {target}.sipri_delivery_tiv SELECT vintage, record_no, supplier_iso3, recipient_iso3,
-                    year, year_uncertain, tiv_delivered / delivery_years, delivery_years, tiv_delivered, designation,
-                    platform_id FROM {table}_deliveries;
+    sqlcheck.same_columns(con, f"{target}.sipri_delivery_tiv", DELIVERY_TIV_COLUMNS, "_write_deliveries")
+    con.execute(f"""INSERT INTO {target}.sipri_delivery_tiv BY NAME SELECT {', '.join(DELIVERY_TIV_COLUMNS)}
+                    FROM (SELECT *, tiv_delivered / delivery_years AS tiv FROM {table}_deliveries);
                     CHECKPOINT {target}""")
 
 
@@ -647,8 +649,18 @@ def _in_file_terms(failure: Failure) -> Failure:
     return replace(failure, column=IN_FILE.get(failure.column, failure.column))
 
 
-def records_sql(records: str) -> str:
-    """SELECT of the sipri_register columns from a relation of records ({table}_records), for the warehouse."""
+def register_columns() -> list[str]:
+    """The columns written into sipri_register: the model's, the record's line, and the designation's links."""
     columns = list(SipriRegister.to_schema().columns)
     columns.insert(2, "line")
-    return f"SELECT {', '.join(columns)}, designation_key, platform_id FROM {records}"
+    return [*columns, "designation_key", "platform_id"]
+
+
+# what _write_deliveries writes into sipri_delivery_tiv (tiv: each record's delivered TIV over its delivery years)
+DELIVERY_TIV_COLUMNS = ("vintage", "record_no", "supplier_iso3", "recipient_iso3", "year", "year_uncertain", "tiv",
+                        "delivery_years", "tiv_delivered", "designation", "platform_id")
+
+
+def records_sql(records: str) -> str:
+    """SELECT of the sipri_register columns from a relation of records ({table}_records), for the warehouse."""
+    return f"SELECT {', '.join(register_columns())} FROM {records}"
