@@ -243,7 +243,7 @@ def _whole(values) -> pd.Series | None:
 def _whole_ticks(lo: float, hi: float) -> dict:
     """Ticks at whole steps (1, 2 or 5) where a short range would make plotly draw fractions; years without a
     thousands separator."""
-    ticks = {"tickformat": "d"} if 1900 <= lo and hi <= 2100 else {}
+    ticks: dict[str, str | int] = {"tickformat": "d"} if 1900 <= lo and hi <= 2100 else {}
     span = hi - lo
     if span <= 20:
         ticks.update(tick0=0, dtick=1 if span <= 8 else 2 if span <= 16 else 5)
@@ -255,7 +255,8 @@ def whole_number_axes(fig: go.Figure) -> go.Figure:
     year is never drawn as '2,021.5' nor a count as '0.5' (issue 12, item 4). Axes with ticks of their own, and
     category, date and log axes, are left as they are."""
     stacked = fig.layout.barmode in ("stack", "relative")
-    spans: dict[str, list[pd.Series] | None] = {}
+    spans: dict[str, list[pd.Series]] = {}
+    mixed: set[str] = set()  # axes with a value that is not a whole number: left to plotly
     stacks: dict[str, pd.Series] = {}  # a stacked bar axis reaches the sum of a category's parts
     for trace in fig.data:
         if trace.type in ("choropleth", "heatmap"):
@@ -272,8 +273,8 @@ def whole_number_axes(fig: go.Figure) -> go.Figure:
             axis = f"{letter}axis{(getattr(trace, letter + 'axis') or letter)[1:]}"
             values = getattr(trace, letter)
             numbers = None if values is None else _whole(values)
-            if numbers is None or spans.get(axis, []) is None:
-                spans[axis] = None
+            if numbers is None or axis in mixed:
+                mixed.add(axis)
                 continue
             if trace.type == "bar" and letter == value_axis:
                 numbers = pd.concat([numbers, pd.Series([0.0])])  # bars start at zero
@@ -285,7 +286,7 @@ def whole_number_axes(fig: go.Figure) -> go.Figure:
             spans.setdefault(axis, []).append(numbers)
     for axis, parts in spans.items():
         layout_axis = fig.layout[axis]
-        if not parts or layout_axis.type in ("category", "date", "log") or layout_axis.dtick is not None \
+        if axis in mixed or layout_axis.type in ("category", "date", "log") or layout_axis.dtick is not None \
                 or layout_axis.tickvals is not None or layout_axis.visible is False:
             continue
         numbers = pd.concat(parts)
@@ -767,7 +768,7 @@ def deliveries(df: pd.DataFrame, *, top: int = 10, colors: dict[str, str] | None
                 x=part["year"],
                 y=part["deals_delivering"],
                 name=platform,
-                marker_color=colors.get(ids.get(platform), OTHERS_COLOR),
+                marker_color=colors.get(ids.get(platform, ""), OTHERS_COLOR),
                 hovertemplate=f"{platform} %{{x}}: %{{y}} deal(s) delivering<extra></extra>",
             )
     return fig

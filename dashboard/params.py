@@ -70,7 +70,8 @@ class Params:
     def query_string(self, **changes) -> str:
         """The query string of these params (or of a variant): the link that reopens the view."""
         p = replace(self, **changes)
-        pairs = [("from", p.from_), ("to", p.to)] + [(n, ",".join(getattr(p, n))) for n in LIST_PARAMS]
+        pairs: list[tuple[str, str | int | None]] = [("from", p.from_), ("to", p.to)]
+        pairs += [(n, ",".join(getattr(p, n))) for n in LIST_PARAMS]
         pairs += [("status", p.status if p.status != "confirmed" else None),
                   ("measure", p.measure if p.measure != "deals" else None), ("q", p.q), ("sort", p.sort),
                   ("filter", ";".join(f"{k}:{v}" for k, v in p.filter))]
@@ -218,7 +219,8 @@ def clamp_years(p: Params, covered: tuple[int, int] | None, what: str) -> Params
     if covered is None:
         return p
     first, last = covered
-    changes, notes = {}, []
+    changes: dict[str, int] = {}
+    notes: list[str] = []
     for name, attr in (("from", "from_"), ("to", "to")):
         year = getattr(p, attr)
         if year is not None and year > last:
@@ -229,4 +231,4 @@ def clamp_years(p: Params, covered: tuple[int, int] | None, what: str) -> Params
             notes.append(f"{what} begin in {first}: {name!r} {year} is drawn as {first}")
     if not changes:
         return p
-    return replace(p, **changes, messages=_capped(list(dict.fromkeys([*p.messages, *notes]))))
+    return replace(p, **changes, messages=_capped(list(dict.fromkeys([*p.messages, *notes]))))  # type: ignore[arg-type]

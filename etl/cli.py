@@ -112,8 +112,8 @@ def status(db: Path) -> int:
         print(f"  {run[0]}  {run[3]}")
     failed = db.with_name("runs.jsonl")
     if failed.exists():
-        entries = [_entry(line) for line in failed.read_text(encoding="utf-8", errors="replace").splitlines()]
-        entries = [e for e in entries if e]  # a run killed while writing its line leaves half a line
+        lines = failed.read_text(encoding="utf-8", errors="replace").splitlines()
+        entries = [e for line in lines if (e := _entry(line))]  # a run killed while writing leaves half a line
         if entries:
             print(f"failed runs (warehouse left unchanged): {len(entries)}; latest: {entries[-1]['started_at']}")
     return 0

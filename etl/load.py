@@ -66,7 +66,7 @@ def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConne
     # Each register's pass over its bytes first, alone: that Python loop would otherwise wait on the interpreter
     # lock behind the curated files' checks, and every DuckDB step of the register comes after it.
     registers = sipri.scan(sipri_dir, sipri.REGISTERS)
-    platforms = Future()  # the curated platforms' aliases, which link the register's designations to platforms
+    platforms: Future = Future()  # the curated platforms' aliases, which link the register's designations to platforms
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sipri") as pool:
         staged = pool.submit(sipri.extract, registers, sipri_dir, con, target, platforms)
         try:
@@ -129,6 +129,7 @@ def _harmonise(inputs: Inputs) -> None:
     inputs.failures += steps.check(t["deal_steps"], t["deals"], f["deal_steps"], f["deals"])
     inputs.failures += harmonise.iso_codes(t["firms"], "country", f["firms"])
     firm_aliases, failures = harmonise.aliases(t["firms"], "firm", "firm_id", f["firms"])
+    assert inputs.platform_aliases is not None, "platforms.csv is one of curated.FILES: read above"
     platform_aliases, more = inputs.platform_aliases
     inputs.failures += failures + more
     t["aliases"] = pd.concat([firm_aliases, platform_aliases], ignore_index=True)

@@ -60,10 +60,13 @@ def scan(directory: Path | None, kinds: tuple) -> list[sipri_file.Export]:
 def extract(exports: list[sipri_file.Export], directory: Path | None, con: duckdb.DuckDBPyConnection | None,
             target: str | None = None, platforms=None) -> SipriInputs:
     """The exports of a folder (scan()) extracted by their source modules, checked across files."""
-    inputs, seen = SipriInputs(), {}
+    inputs = SipriInputs()
+    seen: dict = {}
     for export in exports:
         interrupt.check()
         if export.kind == "register":
+            if con is None:  # extract_dir(…, None, TIV_TABLES) reads no register: a register needs its stage
+                raise ValueError(f"{export.name}: a SIPRI register is staged in DuckDB; no connection was given")
             frame, vintage, failures = sipri_register.parse(export, con, f"register_{len(inputs.register)}",
                                                               target, platforms)
         else:

@@ -54,7 +54,7 @@ def literal(value) -> str:
 
 def _condition(column: str, check: pa.Check) -> str:
     """SQL that is true where the check fails (NULLs pass: pandera ignores them in these checks)."""
-    stats, c = check.statistics, f'"{column}"'
+    stats, c = check.statistics or {}, f'"{column}"'
     match check.name:
         case "greater_than_or_equal_to":
             return f"{c} < {literal(stats['min_value'])}"

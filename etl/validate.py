@@ -171,7 +171,7 @@ def check(frame: pd.DataFrame, raw: pd.DataFrame, model: type[pa.DataFrameModel]
         cases = ()
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases.itertuples(index=False)
-    for case in cases:
+    for case in cases:  # type: ignore[var-annotated]  # pandas' itertuples rows
         failure = _describe(case, raw, frame[LINE], file)
         if failure and (failure.line, failure.column) not in seen and failure.column not in missing:
             failures.append(failure)

@@ -133,7 +133,7 @@ def entity_layout(kind: str, key: str | None, query: dict):
     if profile.empty:
         return ui.page(path, p, f"Unknown {kind}", [dbc.Alert(
             f"No {kind} with the id {key[:40]!r} in the warehouse.", color="warning", id="not-found")])
-    scoped = replace(p, **{param: (key,)})
+    scoped = replace(p, **{param: (key,)})  # type: ignore[arg-type]  # country, firm or platform
     deals = data.deals(scoped)
     body = [html.P(_facts(kind, profile), className="small"), summary_cards(kind, key, scoped, path, deals),
             ui.excluded_note(scoped, path, link=p),

@@ -174,7 +174,7 @@ def _period(year: int, month_from: int, month_to: int) -> str:
     return f"{MONTHS[month_from - 1]}–{MONTHS[month_to - 1]} {year}"
 
 
-def freshness() -> html.Div:
+def freshness() -> html.Details:
     """One line per series: its latest published period, when, and the publisher's usual cadence; SIPRI's too."""
     items = [html.Li(f"{PUBLISHER_SHORT.get(r.publisher, r.publisher)}: latest "
                      f"{_period(r.year, r.month_from, r.month_to)} (published {r.published}); "

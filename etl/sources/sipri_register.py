@@ -148,7 +148,7 @@ def stage(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str,
                 failures += _check(con, table, export.name, failures, checks)
                 if target and not failures:
                     count = _write(con, table, export.name, target, None)
-            if count is not None:
+            if count is not None and target is not None:  # a count means the records were written there
                 _write_deliveries(con, table, target)
         written = target if count is not None else None
         if count is None:
@@ -422,7 +422,7 @@ def _records(export, con, table: str, gone: list[int], vintage: pd.Timestamp | N
         LEFT JOIN {table}_codes AS s ON s.name = c.supplier
         LEFT JOIN {table}_keys AS k ON k.written = c.designation""")
     for column in ("recipient", "supplier"):
-        values[f"{column}_iso3"] = {known[v][0] for v in values[column] if known[v][0] is not None}
+        values[f"{column}_iso3"] = {code for v in values[column] if (code := known[v][0]) is not None}
     return known
 
 
@@ -587,7 +587,8 @@ def _checks(con, values: dict[str, set[str]]) -> Checks:
     texts = {c: f"{c}_text" for c in COLUMNS}
     model = sqlcheck.rules(SipriRegister, texts)
     rules += model
-    coarse = [(None, f"({r.failing})") for r in rules if r.kind == "parse"] + [(r.column, r.failing) for r in model]
+    coarse: list[tuple[str | None, str]] = [(None, f"({r.failing})") for r in rules if r.kind == "parse"]
+    coarse += [(r.column, r.failing) for r in model]
     shared = validate.sql_rules(SipriRegister)
     rules += [sqlcheck.Rule(c, condition, texts.get(c, f'CAST("{c}" AS VARCHAR)'), rule, "shared")
               for c, condition, rule in shared]
