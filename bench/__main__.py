@@ -55,30 +55,67 @@ def machine(mode: str) -> dict:
     import pandera
     import plotly
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else (
-        platform.processor())
-    memory = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory / 1024 / 1024, 1),
-            "python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pandas.__version__,
-            "pandera": pandera.__version__, "plotly": plotly.__version__, "dash": dash.__version__,
-            "os": platform.platform(), "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "mode": mode}
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else (platform.processor())
+    )
+    memory = (
+        next(
+            (
+                int(line.split()[1])
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            ),
+            0,
+        )
+        if Path("/proc/meminfo").exists()
+        else 0
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pandas.__version__,
+        "pandera": pandera.__version__,
+        "plotly": plotly.__version__,
+        "dash": dash.__version__,
+        "os": platform.platform(),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "mode": mode,
+    }
 
 
 def sipri_folder() -> Path | None:
     """SIPRI's real exports, found as `make etl` finds them."""
-    for candidate in (os.environ.get("DEFEX_SIPRI_DIR"), ROOT / "data" / "raw" / "sipri",
-                      ROOT.parent / "shared" / "data" / "sipri"):
+    for candidate in (
+        os.environ.get("DEFEX_SIPRI_DIR"),
+        ROOT / "data" / "raw" / "sipri",
+        ROOT.parent / "shared" / "data" / "sipri",
+    ):
         if candidate and any(Path(candidate).glob("*.csv")):
             return Path(candidate)
     return None
 
 
 def run_json(args: list[str], env: dict | None = None, timeout: float = 900) -> dict:
-    out = subprocess.run([sys.executable, *args], cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True,
-                         text=True, timeout=timeout)
+    out = subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -88,9 +125,16 @@ def etl_rows(etl: dict, sizes: list[str], largest: str) -> list[Row]:
     rows = []
     if "real" in etl:
         command = etl["real_command"]
-        rows.append(Row("ETL real register + curated: `python -m etl run` beyond interpreter start",
-                        seconds(command["beyond_start_s"]), f"interpreter start {seconds(command['interpreter_s'])}",
-                        "—", f"≤ {IMPORT_S} s", command["beyond_start_s"] <= IMPORT_S))
+        rows.append(
+            Row(
+                "ETL real register + curated: `python -m etl run` beyond interpreter start",
+                seconds(command["beyond_start_s"]),
+                f"interpreter start {seconds(command['interpreter_s'])}",
+                "—",
+                f"≤ {IMPORT_S} s",
+                command["beyond_start_s"] <= IMPORT_S,
+            )
+        )
     for label in ["real", *sizes]:
         if label not in etl:
             continue
@@ -98,17 +142,37 @@ def etl_rows(etl: dict, sizes: list[str], largest: str) -> list[Row]:
         p, f, d = e["project"], e["floor"], e["pandas"]
         name = "real register" if label == "real" else f"{label} synthetic"
         gate = label == "1m"
-        rows.append(Row(f"ETL {name}: project import vs DuckDB read_csv (floor)", seconds(p["seconds"]),
-                        f"floor {seconds(f['seconds'])}", ratio(p["seconds"], f["seconds"]),
-                        "≤ 3× floor" if gate else "—", p["seconds"] <= 3 * f["seconds"] if gate else None))
-        rows.append(Row(f"ETL {name}: project import vs pandas→pandera→DuckDB", seconds(p["seconds"]),
-                        f"pandas {seconds(d['seconds'])}", ratio(d["seconds"], p["seconds"], "× faster"),
-                        "≥ 3× faster" if gate else "—", d["seconds"] >= 3 * p["seconds"] if gate else None))
+        rows.append(
+            Row(
+                f"ETL {name}: project import vs DuckDB read_csv (floor)",
+                seconds(p["seconds"]),
+                f"floor {seconds(f['seconds'])}",
+                ratio(p["seconds"], f["seconds"]),
+                "≤ 3× floor" if gate else "—",
+                p["seconds"] <= 3 * f["seconds"] if gate else None,
+            )
+        )
+        rows.append(
+            Row(
+                f"ETL {name}: project import vs pandas→pandera→DuckDB",
+                seconds(p["seconds"]),
+                f"pandas {seconds(d['seconds'])}",
+                ratio(d["seconds"], p["seconds"], "× faster"),
+                "≥ 3× faster" if gate else "—",
+                d["seconds"] >= 3 * p["seconds"] if gate else None,
+            )
+        )
         gate = label == "5m"
-        rows.append(Row(f"ETL {name}: peak memory of the import", f"{p['peak_mb']:.0f} MB",
-                        f"floor {f['peak_mb']:.0f} MB, pandas {d['peak_mb']:.0f} MB",
-                        ratio(p["peak_mb"], f["peak_mb"]), f"≤ {MEMORY_MB} MB at 5M" if gate else "—",
-                        p["peak_mb"] <= MEMORY_MB if gate else None))
+        rows.append(
+            Row(
+                f"ETL {name}: peak memory of the import",
+                f"{p['peak_mb']:.0f} MB",
+                f"floor {f['peak_mb']:.0f} MB, pandas {d['peak_mb']:.0f} MB",
+                ratio(p["peak_mb"], f["peak_mb"]),
+                f"≤ {MEMORY_MB} MB at 5M" if gate else "—",
+                p["peak_mb"] <= MEMORY_MB if gate else None,
+            )
+        )
     return rows
 
 
@@ -116,23 +180,42 @@ def query_rows(real: dict, big: dict | None, big_label: str) -> list[Row]:
     rows = []
     floor = real["floor"]
     for chart, q in real["charts"].items():
-        rows.append(Row(f"query {chart} (real data)", f"p50 {q['p50_ms']:.1f} / p95 {q['p95_ms']:.1f} ms",
-                        f"round trip of SELECT 1: p95 {floor['p95_ms']:.1f} ms", ratio(q["p95_ms"], floor["p95_ms"]),
-                        f"p95 ≤ {QUERY_P95_REAL_MS} ms", q["p95_ms"] <= QUERY_P95_REAL_MS))
+        rows.append(
+            Row(
+                f"query {chart} (real data)",
+                f"p50 {q['p50_ms']:.1f} / p95 {q['p95_ms']:.1f} ms",
+                f"round trip of SELECT 1: p95 {floor['p95_ms']:.1f} ms",
+                ratio(q["p95_ms"], floor["p95_ms"]),
+                f"p95 ≤ {QUERY_P95_REAL_MS} ms",
+                q["p95_ms"] <= QUERY_P95_REAL_MS,
+            )
+        )
     if "figure" in real:
         f = real["figure"]
-        rows.append(Row("figure: an empty figure in the house template", f"p50 {f['project']['p50_ms']:.1f} ms",
-                        f"plotly's template string: p50 {f['plotly']['p50_ms']:.1f} ms",
-                        ratio(f["plotly"]["p50_ms"], f["project"]["p50_ms"], "× faster"), "—", None))
+        rows.append(
+            Row(
+                "figure: an empty figure in the house template",
+                f"p50 {f['project']['p50_ms']:.1f} ms",
+                f"plotly's template string: p50 {f['plotly']['p50_ms']:.1f} ms",
+                ratio(f["plotly"]["p50_ms"], f["project"]["p50_ms"], "× faster"),
+                "—",
+                None,
+            )
+        )
     if big:
         full = big_label == "5m"
         for chart, q in big["charts"].items():
             base = real["charts"][chart]
-            rows.append(Row(f"query {chart} ({big_label} warehouse)",
-                            f"p50 {q['p50_ms']:.1f} / p95 {q['p95_ms']:.1f} ms",
-                            f"real data: p95 {base['p95_ms']:.1f} ms", ratio(q["p95_ms"], base["p95_ms"]),
-                            f"p95 ≤ {QUERY_P95_5M_MS} ms" + ("" if full else " (target at 5M)"),
-                            q["p95_ms"] <= QUERY_P95_5M_MS if full else None))
+            rows.append(
+                Row(
+                    f"query {chart} ({big_label} warehouse)",
+                    f"p50 {q['p50_ms']:.1f} / p95 {q['p95_ms']:.1f} ms",
+                    f"real data: p95 {base['p95_ms']:.1f} ms",
+                    ratio(q["p95_ms"], base["p95_ms"]),
+                    f"p95 ≤ {QUERY_P95_5M_MS} ms" + ("" if full else " (target at 5M)"),
+                    q["p95_ms"] <= QUERY_P95_5M_MS if full else None,
+                )
+            )
     return rows
 
 
@@ -141,37 +224,75 @@ def http_rows(h: dict) -> list[Row]:
         return f"{r['rps']:.0f} req/s, p95 {r['p95_ms']:.1f} ms"
 
     static, ds = h["static"], h["datasette"]
-    rows = [Row("HTTP static file, same server (the ceiling)", cell(static), "—", "—", "—", None),
-            Row("HTTP Datasette JSON, same rows from SQLite", cell(ds), "—", "—", "—", None),
-            Row("HTTP embed /embed/platform_matrix", cell(h["embed"]), f"static {static['rps']:.0f} req/s",
-                ratio(h["embed"]["rps"], static["rps"]), "≥ 0.5× static", h["embed"]["rps"] >= 0.5 * static["rps"])]
+    rows = [
+        Row("HTTP static file, same server (the ceiling)", cell(static), "—", "—", "—", None),
+        Row("HTTP Datasette JSON, same rows from SQLite", cell(ds), "—", "—", "—", None),
+        Row(
+            "HTTP embed /embed/platform_matrix",
+            cell(h["embed"]),
+            f"static {static['rps']:.0f} req/s",
+            ratio(h["embed"]["rps"], static["rps"]),
+            "≥ 0.5× static",
+            h["embed"]["rps"] >= 0.5 * static["rps"],
+        ),
+    ]
     for name, label in (("api_csv", "CSV"), ("api_json", "JSON")):
         r = h[name]
-        rows.append(Row(f"HTTP API {label} /api/v1/charts/platform_matrix", cell(r), f"Datasette {ds['rps']:.0f} req/s",
-                        ratio(r["rps"], ds["rps"]), "≥ 1× Datasette", r["rps"] >= ds["rps"]))
-    for name, label, base, base_label in (("embed_nocache", "embed", static, "static"),
-                                          ("api_csv_nocache", "API CSV", ds, "Datasette"),
-                                          ("api_json_nocache", "API JSON", ds, "Datasette")):
+        rows.append(
+            Row(
+                f"HTTP API {label} /api/v1/charts/platform_matrix",
+                cell(r),
+                f"Datasette {ds['rps']:.0f} req/s",
+                ratio(r["rps"], ds["rps"]),
+                "≥ 1× Datasette",
+                r["rps"] >= ds["rps"],
+            )
+        )
+    for name, label, base, base_label in (
+        ("embed_nocache", "embed", static, "static"),
+        ("api_csv_nocache", "API CSV", ds, "Datasette"),
+        ("api_json_nocache", "API JSON", ds, "Datasette"),
+    ):
         r = h[name]
-        rows.append(Row(f"HTTP {label}, cache off (DEFEX_CACHE=0)", cell(r), f"{base_label} {base['rps']:.0f} req/s",
-                        ratio(r["rps"], base["rps"]), "—", None))
+        rows.append(
+            Row(
+                f"HTTP {label}, cache off (DEFEX_CACHE=0)",
+                cell(r),
+                f"{base_label} {base['rps']:.0f} req/s",
+                ratio(r["rps"], base["rps"]),
+                "—",
+                None,
+            )
+        )
     return rows
 
 
 def serving_rows(m: dict) -> list[Row]:
     asgi, sync = m["asgi"], m["sync"]
     label = f"{m['clients']} clients on pages, embeds and API during {m['refreshes']} refreshes"
-    rows = [Row(f"serving: {label}", f"p95 {asgi['p95_ms']} ms, {asgi['rps']:.0f} req/s, {asgi['failed']} failed",
-                f"sync workers: p95 {sync['p95_ms']} ms, {sync['rps']:.0f} req/s, {sync['failed']} failed",
-                ratio(asgi["p95_ms"], sync["p95_ms"]), f"p95 ≤ {MIXED_P95_MS} ms, 0 failed",
-                asgi["p95_ms"] <= MIXED_P95_MS and asgi["failed"] == 0)]
+    rows = [
+        Row(
+            f"serving: {label}",
+            f"p95 {asgi['p95_ms']} ms, {asgi['rps']:.0f} req/s, {asgi['failed']} failed",
+            f"sync workers: p95 {sync['p95_ms']} ms, {sync['rps']:.0f} req/s, {sync['failed']} failed",
+            ratio(asgi["p95_ms"], sync["p95_ms"]),
+            f"p95 ≤ {MIXED_P95_MS} ms, 0 failed",
+            asgi["p95_ms"] <= MIXED_P95_MS and asgi["failed"] == 0,
+        )
+    ]
     alone = max(asgi["alone"])
     for kind, count in m["held"].items():
         a, b = asgi[kind], sync[kind]
-        rows.append(Row(f"serving: 6 requests beside {count} idle clients ({kind}), slowest",
-                        f"{a['max_s']:.2f} s, {a['answered']} of 6 answered",
-                        f"alone {alone:.2f} s; sync workers {b['answered']} of 6 answered", "—",
-                        f"≤ {IDLE_S} s, 6 of 6", a["answered"] == 6 and a["max_s"] <= IDLE_S))
+        rows.append(
+            Row(
+                f"serving: 6 requests beside {count} idle clients ({kind}), slowest",
+                f"{a['max_s']:.2f} s, {a['answered']} of 6 answered",
+                f"alone {alone:.2f} s; sync workers {b['answered']} of 6 answered",
+                "—",
+                f"≤ {IDLE_S} s, 6 of 6",
+                a["answered"] == 6 and a["max_s"] <= IDLE_S,
+            )
+        )
     return rows
 
 
@@ -179,19 +300,38 @@ def browser_rows(b: dict) -> list[Row]:
     embed = b.pop("/embed/annual_totals", None)
     rows = []
     for path, r in b.items():
-        rows.append(Row(f"page {path}: first {r['what']} drawn", f"{r['median_s']:.2f} s (max {r['max_s']:.2f})",
-                        f"embed page {embed['median_s']:.2f} s" if embed else "—",
-                        ratio(r["median_s"], embed["median_s"]) if embed else "—", f"≤ {PAGE_S} s",
-                        r["max_s"] <= PAGE_S))
+        rows.append(
+            Row(
+                f"page {path}: first {r['what']} drawn",
+                f"{r['median_s']:.2f} s (max {r['max_s']:.2f})",
+                f"embed page {embed['median_s']:.2f} s" if embed else "—",
+                ratio(r["median_s"], embed["median_s"]) if embed else "—",
+                f"≤ {PAGE_S} s",
+                r["max_s"] <= PAGE_S,
+            )
+        )
     return rows
 
 
 def export_rows(x: dict) -> list[Row]:
-    return [Row("static export: seconds per chart, Chromium warm (median)", seconds(x["median_s"]),
-                f"one-point figure {seconds(x['floor_median_s'])}", ratio(x["median_s"], x["floor_median_s"]),
-                f"≤ {EXPORT_S} s", x["median_s"] <= EXPORT_S),
-            Row("static export: slowest chart, Chromium warm", seconds(x["max_s"]),
-                f"first chart (cold Chromium) {seconds(x['first_s'])}", "—", f"≤ {EXPORT_S} s", x["max_s"] <= EXPORT_S)]
+    return [
+        Row(
+            "static export: seconds per chart, Chromium warm (median)",
+            seconds(x["median_s"]),
+            f"one-point figure {seconds(x['floor_median_s'])}",
+            ratio(x["median_s"], x["floor_median_s"]),
+            f"≤ {EXPORT_S} s",
+            x["median_s"] <= EXPORT_S,
+        ),
+        Row(
+            "static export: slowest chart, Chromium warm",
+            seconds(x["max_s"]),
+            f"first chart (cold Chromium) {seconds(x['first_s'])}",
+            "—",
+            f"≤ {EXPORT_S} s",
+            x["max_s"] <= EXPORT_S,
+        ),
+    ]
 
 
 NOTES = [
@@ -235,9 +375,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="add the 5M-record register (BENCH=full)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "bench.md")
-    parser.add_argument("--wait", type=float, default=None,
-                        help="seconds to wait at most for a quiet machine (load average ≤ 1.0) before measuring; "
-                             "default $BENCH_WAIT, else 600 with --full and 0 in quick mode")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=None,
+        help="seconds to wait at most for a quiet machine (load average ≤ 1.0) before measuring; "
+        "default $BENCH_WAIT, else 600 with --full and 0 in quick mode",
+    )
     parser.add_argument("--only", default="etl,queries,http,serving,browser,export", help="sections to run")
     args = parser.parse_args(argv)
     mode = "full" if args.full else "quick"
@@ -299,12 +443,18 @@ def main(argv: list[str] | None = None) -> int:
 
         def export():
             log("static export")
-            results["export"] = run_json(["-m", "bench.export_bench", str(work / "export")],
-                                         {"DEFEX_DB": str(warehouse)})
+            results["export"] = run_json(
+                ["-m", "bench.export_bench", str(work / "export")], {"DEFEX_DB": str(warehouse)}
+            )
             return export_rows(results["export"])
 
-        for name, section in (("queries", queries), ("http", http), ("serving", serving), ("browser", browser),
-                              ("export", export)):
+        for name, section in (
+            ("queries", queries),
+            ("http", http),
+            ("serving", serving),
+            ("browser", browser),
+            ("export", export),
+        ):
             if name not in sections:
                 continue
             try:
@@ -319,9 +469,11 @@ def main(argv: list[str] | None = None) -> int:
     info["seconds"] = round(time.perf_counter() - started, 1)
     print(text_table(rows))
     met = [r for r in rows if r.met is not None]
-    print(f"\n{sum(r.met for r in met)} of {len(met)} targets met; machine: {info['cpu']}, {info['cores']} cores, "
-          f"{info['memory_gb']} GB, load {info['load_start']} → {info['load_end']}; {info['seconds']} s; "
-          f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    print(
+        f"\n{sum(r.met for r in met)} of {len(met)} targets met; machine: {info['cpu']}, {info['cores']} cores, "
+        f"{info['memory_gb']} GB, load {info['load_start']} → {info['load_end']}; {info['seconds']} s; "
+        f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}"
+    )
     write(rows, results, info, args.out, args.docs, NOTES)
     return 0
 

@@ -9,10 +9,29 @@ import shutil
 import sys
 import time
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-PAGES = ["/", "/countries", "/firms", "/platforms", "/deals", "/sources", "/quality", "/compare",
-         "/country/PAK", "/firm/baykar", "/platform/tb2"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PAGES = [
+    "/",
+    "/countries",
+    "/firms",
+    "/platforms",
+    "/deals",
+    "/sources",
+    "/quality",
+    "/compare",
+    "/country/PAK",
+    "/firm/baykar",
+    "/platform/tb2",
+]
 GRID_ONLY = ("/deals", "/sources", "/quality")  # pages without a chart: their first grid row counts
 EMBED = "/embed/annual_totals"  # the baseline: one chart on a plain page from the same server
 CHART = ".js-plotly-plot .main-svg .trace, .js-plotly-plot .main-svg .choroplethlocation"
@@ -46,8 +65,12 @@ def run(base: str, repeats: int = 3) -> dict:
                 seconds, kind = drawn(page, path, base)
                 times.append(seconds)
             times.sort()
-            results[path] = {"median_s": round(times[len(times) // 2], 3), "max_s": round(times[-1], 3),
-                             "what": kind, "n": repeats}
+            results[path] = {
+                "median_s": round(times[len(times) // 2], 3),
+                "max_s": round(times[-1], 3),
+                "what": kind,
+                "n": repeats,
+            }
         browser.close()
     return results
 

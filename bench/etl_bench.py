@@ -28,8 +28,13 @@ def folder_for(register: Path, tiv_tables: list[Path], work: Path) -> Path:
 def child(kind: str, source: Path, db: Path) -> dict:
     env = {**os.environ, "DEFEX_PROGRESS": "0"}
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "bench.pipelines", kind, str(source), str(db)], cwd=ROOT, env=env,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.pipelines", kind, str(source), str(db)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"bench.pipelines {kind} {source} failed:\n{out.stderr[-3000:]}")
     result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -46,16 +51,24 @@ def measure(label: str, register: Path, folder: Path, work: Path, repeats: int, 
             db = work / f"{label}-{kind}-{rep}" / "w.duckdb"
             db.parent.mkdir(parents=True, exist_ok=True)
             runs[kind].append(child(kind, folder if kind == "project" else register, db))
-            log(f"  ETL {label} {kind} #{rep + 1}: {runs[kind][-1]['seconds']:.2f} s, "
-                f"{runs[kind][-1]['peak_mb']:.0f} MB")
+            log(
+                f"  ETL {label} {kind} #{rep + 1}: {runs[kind][-1]['seconds']:.2f} s, "
+                f"{runs[kind][-1]['peak_mb']:.0f} MB"
+            )
             if kind == "project":
                 warehouse = db
             else:
                 for leftover in db.parent.glob("*"):
                     leftover.unlink()
-    summary = {kind: {"seconds": statistics.median(r["seconds"] for r in rs),
-                      "peak_mb": max(r["peak_mb"] for r in rs), "rows": rs[-1]["rows"],
-                      "runs": [round(r["seconds"], 3) for r in rs]} for kind, rs in runs.items()}
+    summary = {
+        kind: {
+            "seconds": statistics.median(r["seconds"] for r in rs),
+            "peak_mb": max(r["peak_mb"] for r in rs),
+            "rows": rs[-1]["rows"],
+            "runs": [round(r["seconds"], 3) for r in rs],
+        }
+        for kind, rs in runs.items()
+    }
     summary["warehouse"] = str(warehouse)
     summary["bytes"] = register.stat().st_size
     return summary
@@ -63,17 +76,28 @@ def measure(label: str, register: Path, folder: Path, work: Path, repeats: int, 
 
 def command_time(folder: Path, work: Path, repeats: int) -> dict:
     """`python -m etl run` from process start to exit, beside `python -c pass` (interpreter start)."""
+
     def wall(args: list[str]) -> float:
         started = time.perf_counter()
-        subprocess.run([sys.executable, *args], cwd=ROOT, env={**os.environ, "DEFEX_PROGRESS": "0"}, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env={**os.environ, "DEFEX_PROGRESS": "0"},
+            check=True,
+            capture_output=True,
+        )
         return time.perf_counter() - started
 
     interpreter, command = [], []
     for rep in range(repeats):
         interpreter.append(wall(["-c", "pass"]))
-        command.append(wall(["-m", "etl", "run", "--sipri-dir", str(folder), "--db",
-                             str(work / f"command-{rep}" / "w.duckdb")]))
+        command.append(
+            wall(["-m", "etl", "run", "--sipri-dir", str(folder), "--db", str(work / f"command-{rep}" / "w.duckdb")])
+        )
     start, total = statistics.median(interpreter), statistics.median(command)
-    return {"interpreter_s": start, "command_s": total, "beyond_start_s": total - start,
-            "runs": [round(c, 3) for c in command]}
+    return {
+        "interpreter_s": start,
+        "command_s": total,
+        "beyond_start_s": total - start,
+        "runs": [round(c, 3) for c in command],
+    }

@@ -42,9 +42,18 @@ def main(argv: list[str]) -> int:
     per_chart = list(timings.values())
     warm = per_chart[1:] or per_chart  # the first chart also pays for Chromium's first page
     base = floor(out / "floor", len(per_chart))
-    print(json.dumps({"charts": timings, "total_s": round(total, 2), "first_s": round(per_chart[0], 3),
-                      "median_s": round(sorted(warm)[len(warm) // 2], 3), "max_s": round(max(warm), 3),
-                      "floor_median_s": round(sorted(base)[len(base) // 2], 3)}))
+    print(
+        json.dumps(
+            {
+                "charts": timings,
+                "total_s": round(total, 2),
+                "first_s": round(per_chart[0], 3),
+                "median_s": round(sorted(warm)[len(warm) // 2], 3),
+                "max_s": round(max(warm), 3),
+                "floor_median_s": round(sorted(base)[len(base) // 2], 3),
+            }
+        )
+    )
     return 0
 
 

@@ -58,14 +58,34 @@ def gunicorn(warehouse: Path, port: int, cache: bool, log: Path, model: str = "a
         command = [sys.executable, "-m", "dashboard"]
         env |= {"DEFEX_HOST": "127.0.0.1", "DEFEX_PORT": str(port), "DEFEX_WORKERS": "2"}
     else:
-        command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                   "dashboard.app:server"]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "dashboard.app:server",
+        ]
     return serve(command, env, f"http://127.0.0.1:{port}/api/v1/charts", log)
 
 
 def datasette(sqlite_db: Path, port: int, log: Path):
-    command = [sys.executable, "-m", "datasette", "serve", str(sqlite_db), "--host", "127.0.0.1", "--port",
-               str(port), "--setting", "sql_time_limit_ms", "5000"]
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(sqlite_db),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--setting",
+        "sql_time_limit_ms",
+        "5000",
+    ]
     return serve(command, {}, f"http://127.0.0.1:{port}/-/versions.json", log)
 
 
@@ -78,8 +98,13 @@ def load(url: str, seconds: float, threads: int, warm: int = 20) -> dict:
     for _ in range(warm):
         with contextlib.suppress(OSError):
             urllib.request.urlopen(url, timeout=30).read()
-    out = subprocess.run([sys.executable, "-m", "bench.loadgen", url, "--threads", str(threads), "--seconds",
-                          str(seconds)], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.loadgen", url, "--threads", str(threads), "--seconds", str(seconds)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     return json.loads(out.stdout)
 
 

@@ -64,10 +64,15 @@ def run(url: str, threads: int, seconds: float, limit: int) -> dict:
         t.join()
     wall = time.perf_counter() - started
     ordered = sorted(latencies) or [0.0]
-    return {"requests": len(latencies), "seconds": round(wall, 3), "rps": round(len(latencies) / wall, 1),
-            "p50_ms": round(1000 * ordered[len(ordered) // 2], 2),
-            "p95_ms": round(1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2),
-            "errors": errors[0], "bytes": int(sum(sizes) / max(1, len(sizes)))}
+    return {
+        "requests": len(latencies),
+        "seconds": round(wall, 3),
+        "rps": round(len(latencies) / wall, 1),
+        "p50_ms": round(1000 * ordered[len(ordered) // 2], 2),
+        "p95_ms": round(1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2),
+        "errors": errors[0],
+        "bytes": int(sum(sizes) / max(1, len(sizes))),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,16 +17,23 @@ ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 
 
-ROUTER = {"output": ".._pages_content.children..._pages_store.data..",
-          "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-          "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
-          "parsedChangedPropsIds": ["_pages_location.pathname", "_pages_location.search"]}
+ROUTER = {
+    "output": ".._pages_content.children..._pages_store.data..",
+    "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+    "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
+    "parsedChangedPropsIds": ["_pages_location.pathname", "_pages_location.search"],
+}
 
 
 def router_request(pathname, search) -> dict:
     """The body Chromium posts when a page opens (captured from a real session): the path and the query."""
-    return {**ROUTER, "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                                 {"id": "_pages_location", "property": "search", "value": search}]}
+    return {
+        **ROUTER,
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": pathname},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+    }
 
 
 def router(pathname: str, search: str = "") -> str:
@@ -35,7 +42,8 @@ def router(pathname: str, search: str = "") -> str:
 
 
 MIX = [  # (kind, method, path, body): what a browsing user, an embedding page and a script ask for
-    ("page", "GET", "/", None), ("page", "GET", "/deals?status=all", None),
+    ("page", "GET", "/", None),
+    ("page", "GET", "/deals?status=all", None),
     ("page", "POST", "/_dash-update-component", router("/")),
     ("page", "POST", "/_dash-update-component", router("/", "?from=2015&status=all")),
     ("page", "POST", "/_dash-update-component", router("/countries", "?measure=tiv")),
@@ -107,12 +115,17 @@ def client(number: int, base: str, stop: threading.Event, tally: Tally, started:
 def etl_run(db: Path, sipri_dir: Path | None) -> subprocess.Popen:
     """`python -m etl run` on data/raw (and SIPRI's folder) into `db`: a refresh of the served warehouse."""
     sipri = ["--sipri-dir", str(sipri_dir)] if sipri_dir else []
-    return subprocess.Popen([sys.executable, "-m", "etl", "run", "--raw-dir", str(ROOT / "data" / "raw"), *sipri,
-                             "--db", str(db)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "etl", "run", "--raw-dir", str(ROOT / "data" / "raw"), *sipri, "--db", str(db)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
-def refresher(db: Path, sipri_dir: Path | None, at: tuple, started: float, done: list, errors: list,
-              limit: float = 150) -> None:
+def refresher(
+    db: Path, sipri_dir: Path | None, at: tuple, started: float, done: list, errors: list, limit: float = 150
+) -> None:
     """Refresh `db` at each of the seconds `at` after `started` (each after the one before has finished)."""
     for second in at:
         time.sleep(max(0.0, started + second - time.perf_counter()))
@@ -128,21 +141,33 @@ def percentile(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
 
 
-def crowd(base: str, clients: int, seconds: float, db: Path | None = None, sipri_dir: Path | None = None,
-          refresh_at: tuple = (), limit: float = 150) -> tuple[Tally, list, list, float]:
+def crowd(
+    base: str,
+    clients: int,
+    seconds: float,
+    db: Path | None = None,
+    sipri_dir: Path | None = None,
+    refresh_at: tuple = (),
+    limit: float = 150,
+) -> tuple[Tally, list, list, float]:
     """`clients` users on MIX for `seconds` (longer while a refresh still runs, never past `limit`), `db`
     refreshed at `refresh_at`. Returns the tally, the refreshes done (start s, end s, version), their errors and
     the seconds it took."""
     tally, stop, done, errors = Tally(), threading.Event(), [], []
     started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(n, base, stop, tally, started), daemon=True)
-               for n in range(clients)]
-    etl = threading.Thread(target=refresher, args=(db, sipri_dir, refresh_at, started, done, errors, limit),
-                           daemon=True) if refresh_at else None
+    threads = [
+        threading.Thread(target=client, args=(n, base, stop, tally, started), daemon=True) for n in range(clients)
+    ]
+    etl = (
+        threading.Thread(target=refresher, args=(db, sipri_dir, refresh_at, started, done, errors, limit), daemon=True)
+        if refresh_at
+        else None
+    )
     for thread in threads + ([etl] if etl else []):
         thread.start()
     while time.perf_counter() - started < limit and (
-            time.perf_counter() - started < seconds or (etl is not None and etl.is_alive())):
+        time.perf_counter() - started < seconds or (etl is not None and etl.is_alive())
+    ):
         time.sleep(0.2)
     stop.set()
     for thread in threads:
@@ -155,16 +180,23 @@ def crowd(base: str, clients: int, seconds: float, db: Path | None = None, sipri
 
 def summary(tally: Tally, elapsed: float) -> dict:
     requests = len(tally.latencies)
-    return {"requests": requests, "failed": len(tally.failures), "rps": round(requests / elapsed, 1),
-            "p50_ms": round(1000 * percentile(tally.latencies, 50)),
-            "p95_ms": round(1000 * percentile(tally.latencies, 95)), "max_ms": round(1000 * max(tally.latencies))}
+    return {
+        "requests": requests,
+        "failed": len(tally.failures),
+        "rps": round(requests / elapsed, 1),
+        "p50_ms": round(1000 * percentile(tally.latencies, 50)),
+        "p95_ms": round(1000 * percentile(tally.latencies, 95)),
+        "max_ms": round(1000 * max(tally.latencies)),
+    }
 
 
 IDLE_FIRST = {  # what each idle client sends, then nothing
     "silent": b"",
     "one request then idle": b"GET /api/v1/charts HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-    "short body": (b"POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                   b"Content-Length: 1000\r\n\r\n{\"output\":"),
+    "short body": (
+        b"POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 1000\r\n\r\n{"output":'
+    ),
 }
 
 
@@ -202,8 +234,15 @@ def beside_idle(port: int, kind: str, held: int, count: int = 6, timeout: float 
             sock.close()
 
 
-def bench(work: Path, sipri_dir: Path | None, clients: int = 50, seconds: float = 20, refresh_at: tuple = (3, 11),
-          idle_timeout: float = 5, log=print) -> dict:
+def bench(
+    work: Path,
+    sipri_dir: Path | None,
+    clients: int = 50,
+    seconds: float = 20,
+    refresh_at: tuple = (3, 11),
+    idle_timeout: float = 5,
+    log=print,
+) -> dict:
     """`make bench` section serving: for the server as served (asgi) and the sync workers before it (the
     baseline), in the same run on the same data: `clients` users on MIX for `seconds` while the warehouse is
     refreshed at `refresh_at`; then six normal requests alone and beside each kind of idle client."""
@@ -230,7 +269,9 @@ def bench(work: Path, sipri_dir: Path | None, clients: int = 50, seconds: float 
             row["alone"] = [round(s, 3) for _, s in normal_requests(port, 6, idle_timeout)]
             for kind, count in held.items():
                 outcomes = beside_idle(port, kind, count, 6, idle_timeout)
-                row[kind] = {"answered": sum(status == 200 for status, _ in outcomes),
-                             "max_s": round(max(s for _, s in outcomes), 3)}
+                row[kind] = {
+                    "answered": sum(status == 200 for status, _ in outcomes),
+                    "max_s": round(max(s for _, s in outcomes), 3),
+                }
             results[model] = row
     return results

@@ -49,8 +49,10 @@ def floor(path: Path, db: Path) -> dict:
     index, encoding = _header(path)
     started = time.perf_counter()
     con = duckdb.connect(str(db))
-    con.execute(f"CREATE TABLE register AS SELECT * FROM read_csv('{path}', skip = {index}, header = true, "
-                f"encoding = '{encoding}', quote = '\"', null_padding = true, strict_mode = false)")
+    con.execute(
+        f"CREATE TABLE register AS SELECT * FROM read_csv('{path}', skip = {index}, header = true, "
+        f"encoding = '{encoding}', quote = '\"', null_padding = true, strict_mode = false)"
+    )
     rows = con.execute("SELECT count(*) FROM register").fetchall()[0][0]
     con.execute("CHECKPOINT")
     con.close()
@@ -71,20 +73,37 @@ def pandas_pipeline(path: Path, db: Path) -> dict:
     index, encoding = _header(path)
     started = time.perf_counter()
     raw = pd.read_csv(path, skiprows=index, encoding=encoding, dtype=str, keep_default_na=False)
-    raw.columns = ["recipient", "supplier", "order_year", "order_year_flag", "quantity", "quantity_flag",
-                   "designation", "description", "delivered", "delivered_flag", "delivery_years", "status",
-                   "comments", "tiv_per_unit", "tiv_total_order", "tiv_delivered"]
+    raw.columns = [
+        "recipient",
+        "supplier",
+        "order_year",
+        "order_year_flag",
+        "quantity",
+        "quantity_flag",
+        "designation",
+        "description",
+        "delivered",
+        "delivered_flag",
+        "delivery_years",
+        "status",
+        "comments",
+        "tiv_per_unit",
+        "tiv_total_order",
+        "tiv_delivered",
+    ]
     raw = raw.apply(lambda c: c.str.strip()).replace("", None)
-    frame = pd.DataFrame({"vintage": pd.Timestamp("2025-01-01 12:00:00"),
-                          "record_no": pd.Series(range(1, len(raw) + 1), dtype="Int64")})
+    frame = pd.DataFrame(
+        {"vintage": pd.Timestamp("2025-01-01 12:00:00"), "record_no": pd.Series(range(1, len(raw) + 1), dtype="Int64")}
+    )
     for column in ("recipient", "supplier"):
         codes = {name: sipri_code(name)[0] for name in raw[column].dropna().unique()}
         frame[column], frame[f"{column}_iso3"] = raw[column], raw[column].map(codes)
     for column in ("order_year", "quantity", "delivered"):
         parts = raw[column].str.extract(r"^(\()?(\d+)(\?)?(\))?(\?)?$")
         frame[column] = pd.to_numeric(parts[1]).astype("Int64")
-        frame[f"{column}_uncertain"] = (parts[0].notna() | parts[2].notna() | parts[4].notna()
-                                        | (raw[f"{column}_flag"] == "?")).astype(bool)
+        frame[f"{column}_uncertain"] = (
+            parts[0].notna() | parts[2].notna() | parts[4].notna() | (raw[f"{column}_flag"] == "?")
+        ).astype(bool)
     for column in ("designation", "description", "delivery_years", "status", "comments"):
         frame[column] = raw[column]
     for column in ("tiv_per_unit", "tiv_total_order", "tiv_delivered"):

@@ -40,18 +40,22 @@ def main(argv: list[str]) -> int:
 
     # An empty figure in the house template: the project's (template merged once) beside plotly's own way of
     # naming the two templates, which merges and validates them again for every figure.
-    figure = {"project": _summary(timed(figs._fig, repeats)),
-              "plotly": _summary(timed(lambda: go.Figure(layout=dict(template=figs.TEMPLATE)), repeats))}
-    summary = {"floor": _summary(result["floor"]), "figure": figure,
-               "charts": {c: _summary(v) for c, v in result["charts"].items()},
-               "rows": data.query("SELECT count(*) AS n FROM sipri_register")["n"].iloc[0].item()}
+    figure = {
+        "project": _summary(timed(figs._fig, repeats)),
+        "plotly": _summary(timed(lambda: go.Figure(layout=dict(template=figs.TEMPLATE)), repeats)),
+    }
+    summary = {
+        "floor": _summary(result["floor"]),
+        "figure": figure,
+        "charts": {c: _summary(v) for c, v in result["charts"].items()},
+        "rows": data.query("SELECT count(*) AS n FROM sipri_register")["n"].iloc[0].item(),
+    }
     print(json.dumps(summary))
     return 0
 
 
 def _summary(values: list[float]) -> dict:
-    return {"p50_ms": round(percentile(values, 0.5), 2), "p95_ms": round(percentile(values, 0.95), 2),
-            "n": len(values)}
+    return {"p50_ms": round(percentile(values, 0.5), 2), "p95_ms": round(percentile(values, 0.95), 2), "n": len(values)}
 
 
 if __name__ == "__main__":

@@ -43,10 +43,12 @@ def markdown_table(rows: list[Row]) -> str:
 
 
 def machine_line(machine: dict) -> str:
-    return (f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB RAM; Python {machine['python']}, "
-            f"DuckDB {machine['duckdb']}, pandas {machine['pandas']}, pandera {machine['pandera']}, "
-            f"plotly {machine['plotly']}, Dash {machine['dash']}; {machine['date']}; load average "
-            f"{machine['load_start']} at the start, {machine['load_end']} at the end; mode {machine['mode']}")
+    return (
+        f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB RAM; Python {machine['python']}, "
+        f"DuckDB {machine['duckdb']}, pandas {machine['pandas']}, pandera {machine['pandera']}, "
+        f"plotly {machine['plotly']}, Dash {machine['dash']}; {machine['date']}; load average "
+        f"{machine['load_start']} at the start, {machine['load_end']} at the end; mode {machine['mode']}"
+    )
 
 
 CHANGES = [
@@ -81,11 +83,23 @@ CHANGES = [
 ]
 
 
-def write(rows: list[Row], results: dict, machine: dict, json_path: Path, docs_path: Path | None,
-          notes: list[str]) -> None:
+def write(
+    rows: list[Row], results: dict, machine: dict, json_path: Path, docs_path: Path | None, notes: list[str]
+) -> None:
     json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps({"machine": machine, "table": [asdict(r) | {"met": r.met} for r in rows],
-                                     "results": results, "notes": notes}, indent=1, default=str) + "\n")
+    json_path.write_text(
+        json.dumps(
+            {
+                "machine": machine,
+                "table": [asdict(r) | {"met": r.met} for r in rows],
+                "results": results,
+                "notes": notes,
+            },
+            indent=1,
+            default=str,
+        )
+        + "\n"
+    )
     if docs_path is None:
         return
     met = sum(r.met is True for r in rows)

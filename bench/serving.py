@@ -26,8 +26,9 @@ def serve(command: list[str], env: dict, ready: str, log: Path, wait_s: float = 
     """Run `command` (environment: os.environ + env, output to `log`) until `ready` answers; yield the process;
     terminate it on exit (kill after 15 s). RuntimeError with the log's end if it exits before it is ready."""
     with open(log, "w") as handle:
-        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=handle,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT
+        )
         try:
             deadline = time.monotonic() + wait_s
             while True:
@@ -57,7 +58,6 @@ def dashboard(db: Path, log: Path, workers: int = 2, **env: str) -> Iterator[str
     The log stays in `log` for the caller to read."""
     port = free_port()
     base = f"http://{LOOPBACK}:{port}"
-    env = {"DEFEX_DB": str(db), "DEFEX_PORT": str(port), "DEFEX_HOST": LOOPBACK, "DEFEX_WORKERS": str(workers),
-           **env}
+    env = {"DEFEX_DB": str(db), "DEFEX_PORT": str(port), "DEFEX_HOST": LOOPBACK, "DEFEX_WORKERS": str(workers), **env}
     with serve([sys.executable, "-m", "dashboard"], env, base + "/_dash-layout", log):
         yield base

@@ -18,37 +18,185 @@ VERSION = 1  # bump when the output changes for a given seed and size (cached fi
 DEFAULT_SEED = 42
 DATA_DIR = Path(__file__).resolve().parent / "data"
 VINTAGE = "1 Jan 2025 12:00:00 PM"  # "Data generated" of every synthetic file
-HEADER = ("Recipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,Weapon description,"
-          "Number delivered, ,Year(s) of delivery,status,Comments,SIPRI TIV per unit,SIPRI TIV for total order,"
-          "SIPRI TIV of delivered weapons")
+HEADER = (
+    "Recipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,Weapon description,"
+    "Number delivered, ,Year(s) of delivery,status,Comments,SIPRI TIV per unit,SIPRI TIV for total order,"
+    "SIPRI TIV of delivered weapons"
+)
 # Names as SIPRI writes them, weighted roughly like the real register (a few big suppliers, many recipients).
-SUPPLIERS = [("United States", 30), ("Soviet Union", 11), ("France", 9), ("United Kingdom", 7), ("Germany", 5),
-             ("Russia", 4), ("China", 4), ("Italy", 3), ("Israel", 3), ("Turkiye", 3), ("Canada", 2),
-             ("Netherlands", 2), ("Sweden", 2), ("Ukraine", 2), ("Switzerland", 1), ("Spain", 1),
-             ("unknown supplier(s)", 1), ("South Africa", 1), ("Brazil", 1), ("Poland", 1), ("South Korea", 1),
-             ("Czechia", 1), ("Norway", 1), ("Czechoslovakia", 1), ("UAE", 1), ("Pakistan", 1)]
-RECIPIENTS = ["India", "Egypt", "Thailand", "Turkiye", "Greece", "Pakistan", "Saudi Arabia", "UAE", "Qatar",
-              "Iraq", "Iran", "Israel", "Japan", "South Korea", "Taiwan", "Australia", "Indonesia", "Malaysia",
-              "Singapore", "Viet Nam", "Philippines", "Bangladesh", "Sri Lanka", "Nigeria", "Algeria", "Morocco",
-              "Libya", "Tunisia", "Ethiopia", "Kenya", "Angola", "South Africa", "Brazil", "Chile", "Peru",
-              "Colombia", "Venezuela", "Argentina", "Mexico", "Canada", "United States", "United Kingdom",
-              "France", "Germany", "Italy", "Spain", "Poland", "Romania", "Bulgaria", "Hungary", "Czechia",
-              "Finland", "Norway", "Sweden", "Denmark", "Netherlands", "Belgium", "Portugal", "Ukraine",
-              "Azerbaijan", "Georgia", "Kazakhstan", "Uzbekistan", "Turkmenistan", "Afghanistan", "Syria",
-              "Jordan", "Lebanon", "Oman", "Kuwait", "Bahrain", "Yemen", "Sudan", "Somalia", "Niger", "Mali",
-              "Burkina Faso", "Chad", "Cote d'Ivoire", "Ghana", "Senegal", "Cameroon", "Uganda", "Rwanda",
-              "Tanzania", "Mozambique", "Zambia", "Zimbabwe", "Botswana", "Namibia", "East Germany (GDR)",
-              "Yugoslavia", "Bosnia-Herzegovina", "Kosovo", "Albania", "North Macedonia", "Serbia", "Croatia",
-              "NATO**", "African Union**", "Houthi rebels (Yemen)*", "unknown recipient(s)"]
-DESCRIPTIONS = ["APC", "transport aircraft", "light helicopter", "air search radar", "FGA aircraft", "SAM",
-                "anti-tank missile", "tank", "trainer aircraft", "fighter aircraft", "towed gun", "patrol boat",
-                "anti-ship missile", "naval gun", "aircraft engine", "vehicle engine", "self-propelled gun",
-                "multiple rocket launcher", "infantry fighting vehicle", "combat helicopter", "UAV", "armed UAV",
-                "frigate", "corvette", "submarine", "loitering munition"]
+SUPPLIERS = [
+    ("United States", 30),
+    ("Soviet Union", 11),
+    ("France", 9),
+    ("United Kingdom", 7),
+    ("Germany", 5),
+    ("Russia", 4),
+    ("China", 4),
+    ("Italy", 3),
+    ("Israel", 3),
+    ("Turkiye", 3),
+    ("Canada", 2),
+    ("Netherlands", 2),
+    ("Sweden", 2),
+    ("Ukraine", 2),
+    ("Switzerland", 1),
+    ("Spain", 1),
+    ("unknown supplier(s)", 1),
+    ("South Africa", 1),
+    ("Brazil", 1),
+    ("Poland", 1),
+    ("South Korea", 1),
+    ("Czechia", 1),
+    ("Norway", 1),
+    ("Czechoslovakia", 1),
+    ("UAE", 1),
+    ("Pakistan", 1),
+]
+RECIPIENTS = [
+    "India",
+    "Egypt",
+    "Thailand",
+    "Turkiye",
+    "Greece",
+    "Pakistan",
+    "Saudi Arabia",
+    "UAE",
+    "Qatar",
+    "Iraq",
+    "Iran",
+    "Israel",
+    "Japan",
+    "South Korea",
+    "Taiwan",
+    "Australia",
+    "Indonesia",
+    "Malaysia",
+    "Singapore",
+    "Viet Nam",
+    "Philippines",
+    "Bangladesh",
+    "Sri Lanka",
+    "Nigeria",
+    "Algeria",
+    "Morocco",
+    "Libya",
+    "Tunisia",
+    "Ethiopia",
+    "Kenya",
+    "Angola",
+    "South Africa",
+    "Brazil",
+    "Chile",
+    "Peru",
+    "Colombia",
+    "Venezuela",
+    "Argentina",
+    "Mexico",
+    "Canada",
+    "United States",
+    "United Kingdom",
+    "France",
+    "Germany",
+    "Italy",
+    "Spain",
+    "Poland",
+    "Romania",
+    "Bulgaria",
+    "Hungary",
+    "Czechia",
+    "Finland",
+    "Norway",
+    "Sweden",
+    "Denmark",
+    "Netherlands",
+    "Belgium",
+    "Portugal",
+    "Ukraine",
+    "Azerbaijan",
+    "Georgia",
+    "Kazakhstan",
+    "Uzbekistan",
+    "Turkmenistan",
+    "Afghanistan",
+    "Syria",
+    "Jordan",
+    "Lebanon",
+    "Oman",
+    "Kuwait",
+    "Bahrain",
+    "Yemen",
+    "Sudan",
+    "Somalia",
+    "Niger",
+    "Mali",
+    "Burkina Faso",
+    "Chad",
+    "Cote d'Ivoire",
+    "Ghana",
+    "Senegal",
+    "Cameroon",
+    "Uganda",
+    "Rwanda",
+    "Tanzania",
+    "Mozambique",
+    "Zambia",
+    "Zimbabwe",
+    "Botswana",
+    "Namibia",
+    "East Germany (GDR)",
+    "Yugoslavia",
+    "Bosnia-Herzegovina",
+    "Kosovo",
+    "Albania",
+    "North Macedonia",
+    "Serbia",
+    "Croatia",
+    "NATO**",
+    "African Union**",
+    "Houthi rebels (Yemen)*",
+    "unknown recipient(s)",
+]
+DESCRIPTIONS = [
+    "APC",
+    "transport aircraft",
+    "light helicopter",
+    "air search radar",
+    "FGA aircraft",
+    "SAM",
+    "anti-tank missile",
+    "tank",
+    "trainer aircraft",
+    "fighter aircraft",
+    "towed gun",
+    "patrol boat",
+    "anti-ship missile",
+    "naval gun",
+    "aircraft engine",
+    "vehicle engine",
+    "self-propelled gun",
+    "multiple rocket launcher",
+    "infantry fighting vehicle",
+    "combat helicopter",
+    "UAV",
+    "armed UAV",
+    "frigate",
+    "corvette",
+    "submarine",
+    "loitering munition",
+]
 TURKISH = ["Bayraktar TB2", "Akinci", "Anka", "Kirpi", "Cobra", "T-129 ATAK", "Hurjet", "MILGEM", "Kaan"]
 LATIN_1 = ["Bü-181 Bestmann", "Wärtsilä 12V", "Santa Fé"]  # a few non-ASCII designations, as SIPRI has
-COMMENTS = ["", "", "", "synthetic row", "synthetic row; second-hand", "synthetic row; financed by aid",
-            "synthetic row; incl. spare parts", "synthetic row; produced under licence", "synthetic row; lease"]
+COMMENTS = [
+    "",
+    "",
+    "",
+    "synthetic row",
+    "synthetic row; second-hand",
+    "synthetic row; financed by aid",
+    "synthetic row; incl. spare parts",
+    "synthetic row; produced under licence",
+    "synthetic row; lease",
+]
 STATUSES = ["New"] * 8 + ["Second hand"] * 3 + ["Second hand but modernized"]
 LAST_YEAR = 2024
 BROKEN_EVERY = 7000  # about one record in 7000 is broken over two lines (4 in 29,500 in SIPRI's 2025 export)
@@ -66,11 +214,13 @@ def label(rows: int) -> str:
 
 
 def preamble(rows: int, seed: int) -> list[str]:
-    return [f"SYNTHETIC DATA, NOT SIPRI'S: {rows} invented records in the layout of SIPRI's trade register, "
-            f"written by bench/synth.py (seed {seed}, version {VERSION}) for defex's benchmarks only",
-            "A '?' in a column indicates uncertain data.",
-            "Source: none (random values); the layout follows the SIPRI Arms Transfers Database's CSV export.",
-            f"Data generated: {VINTAGE}"]
+    return [
+        f"SYNTHETIC DATA, NOT SIPRI'S: {rows} invented records in the layout of SIPRI's trade register, "
+        f"written by bench/synth.py (seed {seed}, version {VERSION}) for defex's benchmarks only",
+        "A '?' in a column indicates uncertain data.",
+        "Source: none (random values); the layout follows the SIPRI Arms Transfers Database's CSV export.",
+        f"Data generated: {VINTAGE}",
+    ]
 
 
 def _year(rng: random.Random, year: int) -> tuple[str, str]:
@@ -108,11 +258,24 @@ def record(rng: random.Random, suppliers: list[str], weights: list[int], designa
     per_unit = round(rng.lognormvariate(0, 1.5), 2)
     total = round(per_unit * quantity, 2) if known else None
     delivered_tiv = round(per_unit * delivered, 2) if years else None
-    return [recipient, supplier, order_text, order_flag, str(quantity) if known else "",
-            "?" if rng.random() < 0.4 else "", designation, rng.choice(DESCRIPTIONS), str(delivered) if years else "",
-            "?" if years and rng.random() < 0.1 else "", "; ".join(map(str, years)), rng.choice(STATUSES),
-            rng.choice(COMMENTS), _tiv(per_unit), "" if total is None else _tiv(total),
-            "" if delivered_tiv is None else _tiv(delivered_tiv)]
+    return [
+        recipient,
+        supplier,
+        order_text,
+        order_flag,
+        str(quantity) if known else "",
+        "?" if rng.random() < 0.4 else "",
+        designation,
+        rng.choice(DESCRIPTIONS),
+        str(delivered) if years else "",
+        "?" if years and rng.random() < 0.1 else "",
+        "; ".join(map(str, years)),
+        rng.choice(STATUSES),
+        rng.choice(COMMENTS),
+        _tiv(per_unit),
+        "" if total is None else _tiv(total),
+        "" if delivered_tiv is None else _tiv(delivered_tiv),
+    ]
 
 
 def lines(rows: int, seed: int = DEFAULT_SEED):
@@ -153,8 +316,9 @@ def write(rows: int, seed: int = DEFAULT_SEED, out: Path = DATA_DIR) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.synth", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.synth", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("rows", type=int)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, default=DATA_DIR)

@@ -104,11 +104,24 @@ def chart_data(chart_id: str):
 
 @blueprint.get("/api/v1/charts")
 def list_charts():
-    return jsonify({"charts": [{"id": c.id, "title": c.title, "page": c.page, "description": c.description,
-                                "parameters": list(c.params), "csv": f"/api/v1/charts/{c.id}.csv",
-                                "json": f"/api/v1/charts/{c.id}.json", "embed": f"/embed/{c.id}"}
-                               for c in charts.CHARTS.values()],
-                    "parameters": list(NAMES)})
+    return jsonify(
+        {
+            "charts": [
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "page": c.page,
+                    "description": c.description,
+                    "parameters": list(c.params),
+                    "csv": f"/api/v1/charts/{c.id}.csv",
+                    "json": f"/api/v1/charts/{c.id}.json",
+                    "embed": f"/embed/{c.id}",
+                }
+                for c in charts.CHARTS.values()
+            ],
+            "parameters": list(NAMES),
+        }
+    )
 
 
 @blueprint.get("/api/v1/charts/<path:chart_id>.csv")
@@ -123,8 +136,11 @@ def _chart_csv(chart_id: str):
     chart, p, frame, line, meta = result
     buffer = io.StringIO()
     neutralise(frame.assign(citation=line)).to_csv(buffer, index=False)
-    return Response(buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="defex-{chart.id}.csv"', "X-Defex-Run": meta["run_id"]})
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="defex-{chart.id}.csv"', "X-Defex-Run": meta["run_id"]},
+    )
 
 
 @blueprint.get("/api/v1/charts/<path:chart_id>.json")
@@ -139,10 +155,21 @@ def _chart_json(chart_id: str):
     chart, p, frame, line, meta = result
     rows = json.loads(frame.to_json(orient="records", date_format="iso"))
     about = charts.context(chart.id, p, frame, line)
-    return jsonify({"chart": chart.id, "title": chart.title, "subtitle": about.subtitle, "citation": line,
-                    "cite": about.citation, "permalink": about.permalink, "data_as_of": meta["data_as_of"],
-                    "run_id": meta["run_id"], "params": p.query_string().lstrip("?"),
-                    "columns": list(frame.columns), "rows": rows})
+    return jsonify(
+        {
+            "chart": chart.id,
+            "title": chart.title,
+            "subtitle": about.subtitle,
+            "citation": line,
+            "cite": about.citation,
+            "permalink": about.permalink,
+            "data_as_of": meta["data_as_of"],
+            "run_id": meta["run_id"],
+            "params": p.query_string().lstrip("?"),
+            "columns": list(frame.columns),
+            "rows": rows,
+        }
+    )
 
 
 @blueprint.get("/vendor/plotly.min.js")
@@ -191,9 +218,12 @@ def embed(chart_id: str):
 def _embed(chart_id: str):
     chart, error = _chart_or_404(chart_id)
     if error:
-        return Response(f"<!doctype html><title>Not found</title><p id='error'>Unknown chart "
-                        f"{html.escape(chart_id[:60])!s}. Charts: {', '.join(sorted(charts.CHARTS))}</p>",
-                        status=404, mimetype="text/html")
+        return Response(
+            f"<!doctype html><title>Not found</title><p id='error'>Unknown chart "
+            f"{html.escape(chart_id[:60])!s}. Charts: {', '.join(sorted(charts.CHARTS))}</p>",
+            status=404,
+            mimetype="text/html",
+        )
     try:
         p = parse(_query(), data.known())
         figure, frame, line = charts.build(chart_id, p, caption=False)
@@ -203,8 +233,11 @@ def _embed(chart_id: str):
     figure.update_layout(autosize=True, height=None, width=None)
     messages = "".join(f'<div class="message">{html.escape(m)}</div>' for m in p.messages)
     page = EMBED_PAGE.format(
-        title=html.escape(chart.title), subtitle=html.escape(about.subtitle), source_line=html.escape(line),
-        messages=messages, full_view=html.escape(about.permalink, quote=True),
+        title=html.escape(chart.title),
+        subtitle=html.escape(about.subtitle),
+        source_line=html.escape(line),
+        messages=messages,
+        full_view=html.escape(about.permalink, quote=True),
         figure_json=script_json(pio.to_json(figure, validate=False)),
     )
     return Response(page, mimetype="text/html")

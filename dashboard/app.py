@@ -21,9 +21,11 @@ MAX_BODY = 1024 * 1024  # bytes of a request body; the app's own callback reques
 # starts its renderer with an inline script and plotly.js compiles functions at run time, hence 'unsafe-inline'
 # and 'unsafe-eval' for scripts; what the policy buys is that no page can load or send anything elsewhere,
 # nor be turned into a form, a plugin or a base-URL trick.
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
 
 TITLE = "defex · defence-export statistics"
 DESCRIPTION = "Türkiye's defence and aerospace exports: totals by publisher, deals, recipients, firms and platforms."
@@ -39,20 +41,41 @@ app = dash.Dash(
     # Dash's page meta tags write the request's URL (its Host header) into twitter:url: a forged Host would be
     # echoed into every page (issue 13, item 10). They are off; ours name the configured public URL, if any.
     include_pages_meta=False,
-    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
-               {"name": "description", "content": DESCRIPTION}, {"property": "og:title", "content": TITLE},
-               {"property": "og:type", "content": "website"}, {"property": "og:description", "content": DESCRIPTION},
-               *([{"property": "og:url", "content": config.public_url() + "/"},
-                  {"property": "twitter:url", "content": config.public_url() + "/"}] if config.public_url() else [])],
+    meta_tags=[
+        {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+        {"name": "description", "content": DESCRIPTION},
+        {"property": "og:title", "content": TITLE},
+        {"property": "og:type", "content": "website"},
+        {"property": "og:description", "content": DESCRIPTION},
+        *(
+            [
+                {"property": "og:url", "content": config.public_url() + "/"},
+                {"property": "twitter:url", "content": config.public_url() + "/"},
+            ]
+            if config.public_url()
+            else []
+        ),
+    ],
     use_async=False,  # Dash turns async on whenever asgiref is importable (datasette, in the bench extra, brings
     # it): the app would then depend on what else is installed, and refuse requests beside a running event loop
 )
 # While a page redraws after a filter change, a spinner shows over it (after 300 ms, so quick answers don't
 # flicker) and the old page stays visible, dimmed (issue 12, item 8).
-app.layout = html.Div([dcc.Location(id=ids.URL, refresh="callback-nav"), dcc.Loading(
-    dash.page_container, id=ids.PAGE_LOADING, type="circle", delay_show=300, color="#2166ac",
-    overlay_style={"visibility": "visible", "opacity": 0.5}, target_components={"_pages_content": "children"},
-    parent_style={"minHeight": "100vh"})])
+app.layout = html.Div(
+    [
+        dcc.Location(id=ids.URL, refresh="callback-nav"),
+        dcc.Loading(
+            dash.page_container,
+            id=ids.PAGE_LOADING,
+            type="circle",
+            delay_show=300,
+            color="#2166ac",
+            overlay_style={"visibility": "visible", "opacity": 0.5},
+            target_components={"_pages_content": "children"},
+            parent_style={"minHeight": "100vh"},
+        ),
+    ]
+)
 server = app.server
 server.config.update(DEBUG=False, PROPAGATE_EXCEPTIONS=False, MAX_CONTENT_LENGTH=MAX_BODY)
 server.register_blueprint(api.blueprint)
@@ -65,8 +88,9 @@ def security_headers(response):
     embed = request.path.startswith("/embed/")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("Content-Security-Policy",
-                                CSP + ("; frame-ancestors *" if embed else "; frame-ancestors 'self'"))
+    response.headers.setdefault(
+        "Content-Security-Policy", CSP + ("; frame-ancestors *" if embed else "; frame-ancestors 'self'")
+    )
     if not embed:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     return response

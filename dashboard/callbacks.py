@@ -12,8 +12,9 @@ from dashboard.params import GRID_FIELDS, STATUSES
 MAP_CHARTS = ("recipients_map", "recipients_bar")
 
 
-@callback(Output(ids.URL, "search"), Input(ids.filter_id(ALL), "value"), State(ids.URL, "search"),
-          prevent_initial_call=True)
+@callback(
+    Output(ids.URL, "search"), Input(ids.filter_id(ALL), "value"), State(ids.URL, "search"), prevent_initial_call=True
+)
 def update_url_search(values, search):
     """Every filter lives in the query string: write it there, and the page re-renders from it."""
     query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
@@ -38,8 +39,9 @@ def _status_choice(values: list) -> list:
     return [v for v in values if v not in STATUSES]
 
 
-@callback(Output(ids.URL, "href"), Input(ids.chart_id(ALL), "clickData"), State(ids.URL, "search"),
-          prevent_initial_call=True)
+@callback(
+    Output(ids.URL, "href"), Input(ids.chart_id(ALL), "clickData"), State(ids.URL, "search"), prevent_initial_call=True
+)
 def open_country_page(clicks, search):
     """A click on a country in the map or the ranking opens /country/<ISO3> with the same filters."""
     chart = ctx.triggered_id["chart"] if ctx.triggered_id else None
@@ -51,8 +53,9 @@ def open_country_page(clicks, search):
     return f"/country/{iso3}{search or ''}" if iso3 else no_update
 
 
-@callback(Output(ids.provenance_id(MATCH), "children"), Input(ids.chart_id(MATCH), "clickData"),
-          prevent_initial_call=True)
+@callback(
+    Output(ids.provenance_id(MATCH), "children"), Input(ids.chart_id(MATCH), "clickData"), prevent_initial_call=True
+)
 def update_provenance_panel(click):
     """A click on a published figure shows where it comes from: publisher, document, date, URL and quote."""
     point = (click or {}).get("points", [{}])[0]
@@ -60,9 +63,14 @@ def update_provenance_panel(click):
     if not isinstance(data, list) or len(data) < 5 or not data[1]:
         return no_update
     publisher, title, published, url, quote = data[:5]
-    return html.Div([html.Strong("Source of this point: "), f"{publisher}, {published} — ",
-                     html.A(title, href=url, target="_blank", rel="noopener noreferrer"),
-                     html.Blockquote(quote, className="blockquote-footer mt-1 mb-0")])
+    return html.Div(
+        [
+            html.Strong("Source of this point: "),
+            f"{publisher}, {published} — ",
+            html.A(title, href=url, target="_blank", rel="noopener noreferrer"),
+            html.Blockquote(quote, className="blockquote-footer mt-1 mb-0"),
+        ]
+    )
 
 
 @callback(Output(ids.DEALS_GRID, "exportDataAsCsv"), Input(ids.DEALS_CSV, "n_clicks"), prevent_initial_call=True)
@@ -88,18 +96,29 @@ function(png, svg, caption) {
     return dash_clientside.no_update;
 }
 """
-clientside_callback(DOWNLOAD_IMAGE, Output(ids.caption_id(MATCH), "modified_timestamp"),
-                    Input(ids.image_id(MATCH, "png"), "n_clicks"), Input(ids.image_id(MATCH, "svg"), "n_clicks"),
-                    State(ids.caption_id(MATCH), "data"), prevent_initial_call=True)
+clientside_callback(
+    DOWNLOAD_IMAGE,
+    Output(ids.caption_id(MATCH), "modified_timestamp"),
+    Input(ids.image_id(MATCH, "png"), "n_clicks"),
+    Input(ids.image_id(MATCH, "svg"), "n_clicks"),
+    State(ids.caption_id(MATCH), "data"),
+    prevent_initial_call=True,
+)
 
 # The menu button of a narrow screen opens and closes the links (in the browser: no request)
-clientside_callback("(clicks, open) => clicks ? !open : open", Output(ids.NAV_COLLAPSE, "is_open"),
-                    Input(ids.NAV_TOGGLER, "n_clicks"), State(ids.NAV_COLLAPSE, "is_open"), prevent_initial_call=True)
+clientside_callback(
+    "(clicks, open) => clicks ? !open : open",
+    Output(ids.NAV_COLLAPSE, "is_open"),
+    Input(ids.NAV_TOGGLER, "n_clicks"),
+    State(ids.NAV_COLLAPSE, "is_open"),
+    prevent_initial_call=True,
+)
 
 # The grid's view into the URL (issue 12, item 6): column filters, sort and quick search become filter, sort and
 # q of the query string, replaced in place (history.replaceState), so that the page does not re-render under
 # the user's typing; a link or a fresh browser opening that URL restores the view (layout.grid_view).
-GRID_TO_URL = """
+GRID_TO_URL = (
+    """
 function(filterModel, columnState, q) {
     const keys = __KEYS__;
     const numeric = new Set(__NUMERIC__);
@@ -128,17 +147,30 @@ function(filterModel, columnState, q) {
     }
     return href;
 }
-""".replace("__URL__", ids.URL).replace("__KEYS__", json.dumps(GRID_FIELDS)).replace(
-    "__NUMERIC__", json.dumps(sorted(NUMERIC)))
-clientside_callback(GRID_TO_URL, Output(ids.DEALS_VIEW, "data"), Input(ids.DEALS_GRID, "filterModel"),
-                    Input(ids.DEALS_GRID, "columnState"), Input(ids.DEALS_SEARCH, "value"), prevent_initial_call=True)
-clientside_callback("""function(q, options) { return Object.assign({}, options, {quickFilterText: q || ""}); }""",
-                    Output(ids.DEALS_GRID, "dashGridOptions"), Input(ids.DEALS_SEARCH, "value"),
-                    State(ids.DEALS_GRID, "dashGridOptions"), prevent_initial_call=True)
+""".replace("__URL__", ids.URL)
+    .replace("__KEYS__", json.dumps(GRID_FIELDS))
+    .replace("__NUMERIC__", json.dumps(sorted(NUMERIC)))
+)
+clientside_callback(
+    GRID_TO_URL,
+    Output(ids.DEALS_VIEW, "data"),
+    Input(ids.DEALS_GRID, "filterModel"),
+    Input(ids.DEALS_GRID, "columnState"),
+    Input(ids.DEALS_SEARCH, "value"),
+    prevent_initial_call=True,
+)
+clientside_callback(
+    """function(q, options) { return Object.assign({}, options, {quickFilterText: q || ""}); }""",
+    Output(ids.DEALS_GRID, "dashGridOptions"),
+    Input(ids.DEALS_SEARCH, "value"),
+    State(ids.DEALS_GRID, "dashGridOptions"),
+    prevent_initial_call=True,
+)
 
 # The count above the grid follows what the grid lists while the user types a column filter or a search (the
 # page's own count, from the URL, is only the first)
-clientside_callback("""
+clientside_callback(
+    """
 function(shown, all, filterModel, q) {
     if (!shown || !all) { return window.dash_clientside.no_update; }
     const by = [];
@@ -146,5 +178,11 @@ function(shown, all, filterModel, q) {
     if (filterModel && Object.keys(filterModel).length) { by.push("the column filters"); }
     if (!by.length) { return all.length + " deals"; }
     return shown.length + " of " + all.length + " deals match " + by.join(" and ");
-}""", Output(ids.DEALS_COUNT, "children"), Input(ids.DEALS_GRID, "virtualRowData"), State(ids.DEALS_GRID, "rowData"),
-                    State(ids.DEALS_GRID, "filterModel"), State(ids.DEALS_SEARCH, "value"), prevent_initial_call=True)
+}""",
+    Output(ids.DEALS_COUNT, "children"),
+    Input(ids.DEALS_GRID, "virtualRowData"),
+    State(ids.DEALS_GRID, "rowData"),
+    State(ids.DEALS_GRID, "filterModel"),
+    State(ids.DEALS_SEARCH, "value"),
+    prevent_initial_call=True,
+)

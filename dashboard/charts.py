@@ -59,77 +59,174 @@ def _firm_figure(metric: str) -> Callable[[Params], pd.DataFrame]:
     return lambda p: data.firm_figures(p, metric)
 
 
-CHARTS: dict[str, Chart] = {c.id: c for c in [
-    Chart("annual_totals", "Türkiye's defence & aerospace exports by publisher", "/",
-          "Calendar-year totals as each body publishes them (SSB goods+services, TİM customs goods, SaSaD survey); "
-          "scopes are never merged. Diamonds mark events.",
-          ("from", "to", "publisher", "status", "country"), data.annual_totals, _annual),
-    Chart("yoy_growth", "Türkiye's defence exports: year-over-year growth, like with like", "/",
-          "Growth against the year before, computed only between totals of the same publisher and scope.",
-          ("from", "to", "publisher"), data.yoy_growth, lambda df, p: figs.yoy_growth(df)),
-    Chart("monthly", "Türkiye's monthly defence exports and year-to-date totals", "/",
-          "Monthly figures (bars) and cumulative year-to-date totals (line) as published; the latest year is "
-          "incomplete; a grey cross marks a month no publisher's figure was found for. Default publisher SSB.",
-          ("from", "to", "publisher"), lambda p: data.monthly(_monthly_params(p)), _monthly),
-    Chart("destinations", "Türkiye's defence exports by destination, US$ as published", "/countries",
-          "What TİM, the Ministry of Trade or SSB published as exported to each country, in US$ million, for the "
-          "period each gave (customs goods unless marked); never summed with deals, units or SIPRI TIV. A rank or "
-          "share published without a value, and groups such as 'EU, NATO and US', are in the data (CSV), not drawn.",
-          ("from", "to", "country", "publisher"), data.destinations,
-          lambda df, p: figs.destinations(df, colors=colors("countries"))),
-    Chart("deal_timeline", "Türkiye's export deals: talks, MoU, contract, deliveries", "/deals",
-          "Each deal's dated steps, each with its own source; a deal's status is its latest step. Every status "
-          "is shown, talks and stalls included.",
-          ("from", "to", "country", "firm", "platform"), data.deal_timeline, lambda df, p: figs.deal_timeline(df)),
-    Chart("recipients_map", "Where Türkiye's defence exports go", "/countries",
-          "Recipients of the curated deals for the chosen measure; US$ where a value was published in US$, or "
-          "converted from another currency at the ECB reference rate (said in the hover and the CSV).",
-          ("from", "to", "country", "firm", "platform", "status", "measure"), data.recipients,
-          lambda df, p: figs.recipients_map(df, measure=p.measure), deal_based=True),
-    Chart("recipients_bar", "Recipients of Türkiye's defence exports, ranked", "/countries",
-          "The leading recipients for the chosen measure; with status=all, unconfirmed deals are hatched.",
-          ("from", "to", "country", "firm", "platform", "status", "measure"), data.recipients,
-          lambda df, p: figs.recipients_bar(df, measure=p.measure), deal_based=True),
-    Chart("firm_exports", "Exports of Türkiye's firms (SSB and TİM lists, firms' statements)", "/firms",
-          "Export values of individual firms, US$ million: SSB's or TİM's list where there is one, else the firm's "
-          "own statement, else the press (the hover names it).",
-          ("from", "to", "firm"), _firm_figure("export_usd_m"),
-          lambda df, p: figs.firm_values(df, label="exports, US$ million", colors=colors("firms"))),
-    Chart("top100", "Türkiye's firms in SIPRI's Top 100: arms revenue and rank", "/firms",
-          "Arms revenue of Turkish firms in SIPRI's Top 100 arms-producing companies, with their rank.",
-          ("from", "to", "firm"), lambda p: data.firm_figures(p, "arms_revenue_usd_m", ("sipri",)),
-          lambda df, p: figs.top100(df, data.firm_figures(p, "top100_rank", ("sipri",)), colors=colors("firms"))),
-    Chart("top100_ranks", "Top 100 ranks of Türkiye's firms over editions (SIPRI and Defense News)", "/firms",
-          "Each Turkish firm's rank in each edition of SIPRI's Top 100 arms-producing companies (arms revenue) and "
-          "of Defense News' Top 100 (defence revenue); an edition ranks the year before it. The lists measure "
-          "different things: their ranks are drawn apart, never merged.",
-          ("from", "to", "firm"), data.firm_ranks, lambda df, p: figs.firm_ranks(df, colors=colors("firms"))),
-    Chart("platform_matrix", "Türkiye's export platforms × recipients", "/platforms",
-          "Which platform went to which country: deals, units or US$ per cell.",
-          ("from", "to", "country", "firm", "platform", "status", "measure"), data.platform_matrix,
-          lambda df, p: figs.platform_matrix(df, measure=p.measure), deal_based=True),
-    Chart("deliveries", "Deliveries of Türkiye's export deals over time", "/platforms",
-          "Deals with deliveries in each year (SIPRI records delivery years, not units per year).",
-          ("from", "to", "country", "firm", "platform", "status"), data.deliveries,
-          lambda df, p: figs.deliveries(df, colors=colors("platforms")), deal_based=True),
-    Chart("status_mix", "Status of Türkiye's export deals by platform", "/platforms",
-          "From talks to delivered: how far each platform's export deals have come.",
-          ("from", "to", "country", "firm", "platform", "status"), data.status_mix,
-          lambda df, p: figs.status_mix(df), deal_based=True),
-    Chart("sipri_exporters", "Exporters of major arms ranked (SIPRI TIV)", "/compare",
-          "Every exporter's SIPRI trend-indicator value over the period, its rank and share of the world; "
-          "TIV measures volume of major arms, not money. Default: the latest five years with data.",
-          ("from", "to"), data.sipri_exporters,
-          lambda df, p: figs.sipri_exporters(df, highlight=("TUR", *p.country), colors=colors("countries")), tiv=True),
-    Chart("sipri_trend", "Türkiye against other exporters, year by year (SIPRI TIV)", "/compare",
-          "Yearly SIPRI TIV of Türkiye and of the exporters chosen in 'country'.",
-          ("from", "to", "country"), data.sipri_trend,
-          lambda df, p: figs.sipri_trend(df, colors=colors("countries")), tiv=True),
-    Chart("sipri_recipients", "Türkiye's recipients by share of TIV (SIPRI register)", "/compare",
-          "Each deal's delivered TIV split evenly over its delivery years (SIPRI gives TIV per deal, not per "
-          "year), summed over the period: an estimate where a deal straddles the period's edges.",
-          ("from", "to"), data.sipri_recipients, lambda df, p: figs.sipri_recipients(df), tiv=True),
-]}
+CHARTS: dict[str, Chart] = {
+    c.id: c
+    for c in [
+        Chart(
+            "annual_totals",
+            "Türkiye's defence & aerospace exports by publisher",
+            "/",
+            "Calendar-year totals as each body publishes them (SSB goods+services, TİM customs goods, SaSaD survey); "
+            "scopes are never merged. Diamonds mark events.",
+            ("from", "to", "publisher", "status", "country"),
+            data.annual_totals,
+            _annual,
+        ),
+        Chart(
+            "yoy_growth",
+            "Türkiye's defence exports: year-over-year growth, like with like",
+            "/",
+            "Growth against the year before, computed only between totals of the same publisher and scope.",
+            ("from", "to", "publisher"),
+            data.yoy_growth,
+            lambda df, p: figs.yoy_growth(df),
+        ),
+        Chart(
+            "monthly",
+            "Türkiye's monthly defence exports and year-to-date totals",
+            "/",
+            "Monthly figures (bars) and cumulative year-to-date totals (line) as published; the latest year is "
+            "incomplete; a grey cross marks a month no publisher's figure was found for. Default publisher SSB.",
+            ("from", "to", "publisher"),
+            lambda p: data.monthly(_monthly_params(p)),
+            _monthly,
+        ),
+        Chart(
+            "destinations",
+            "Türkiye's defence exports by destination, US$ as published",
+            "/countries",
+            "What TİM, the Ministry of Trade or SSB published as exported to each country, in US$ million, for the "
+            "period each gave (customs goods unless marked); never summed with deals, units or SIPRI TIV. A rank or "
+            "share published without a value, and groups such as 'EU, NATO and US', are in the data (CSV), not drawn.",
+            ("from", "to", "country", "publisher"),
+            data.destinations,
+            lambda df, p: figs.destinations(df, colors=colors("countries")),
+        ),
+        Chart(
+            "deal_timeline",
+            "Türkiye's export deals: talks, MoU, contract, deliveries",
+            "/deals",
+            "Each deal's dated steps, each with its own source; a deal's status is its latest step. Every status "
+            "is shown, talks and stalls included.",
+            ("from", "to", "country", "firm", "platform"),
+            data.deal_timeline,
+            lambda df, p: figs.deal_timeline(df),
+        ),
+        Chart(
+            "recipients_map",
+            "Where Türkiye's defence exports go",
+            "/countries",
+            "Recipients of the curated deals for the chosen measure; US$ where a value was published in US$, or "
+            "converted from another currency at the ECB reference rate (said in the hover and the CSV).",
+            ("from", "to", "country", "firm", "platform", "status", "measure"),
+            data.recipients,
+            lambda df, p: figs.recipients_map(df, measure=p.measure),
+            deal_based=True,
+        ),
+        Chart(
+            "recipients_bar",
+            "Recipients of Türkiye's defence exports, ranked",
+            "/countries",
+            "The leading recipients for the chosen measure; with status=all, unconfirmed deals are hatched.",
+            ("from", "to", "country", "firm", "platform", "status", "measure"),
+            data.recipients,
+            lambda df, p: figs.recipients_bar(df, measure=p.measure),
+            deal_based=True,
+        ),
+        Chart(
+            "firm_exports",
+            "Exports of Türkiye's firms (SSB and TİM lists, firms' statements)",
+            "/firms",
+            "Export values of individual firms, US$ million: SSB's or TİM's list where there is one, else the firm's "
+            "own statement, else the press (the hover names it).",
+            ("from", "to", "firm"),
+            _firm_figure("export_usd_m"),
+            lambda df, p: figs.firm_values(df, label="exports, US$ million", colors=colors("firms")),
+        ),
+        Chart(
+            "top100",
+            "Türkiye's firms in SIPRI's Top 100: arms revenue and rank",
+            "/firms",
+            "Arms revenue of Turkish firms in SIPRI's Top 100 arms-producing companies, with their rank.",
+            ("from", "to", "firm"),
+            lambda p: data.firm_figures(p, "arms_revenue_usd_m", ("sipri",)),
+            lambda df, p: figs.top100(df, data.firm_figures(p, "top100_rank", ("sipri",)), colors=colors("firms")),
+        ),
+        Chart(
+            "top100_ranks",
+            "Top 100 ranks of Türkiye's firms over editions (SIPRI and Defense News)",
+            "/firms",
+            "Each Turkish firm's rank in each edition of SIPRI's Top 100 arms-producing companies (arms revenue) and "
+            "of Defense News' Top 100 (defence revenue); an edition ranks the year before it. The lists measure "
+            "different things: their ranks are drawn apart, never merged.",
+            ("from", "to", "firm"),
+            data.firm_ranks,
+            lambda df, p: figs.firm_ranks(df, colors=colors("firms")),
+        ),
+        Chart(
+            "platform_matrix",
+            "Türkiye's export platforms × recipients",
+            "/platforms",
+            "Which platform went to which country: deals, units or US$ per cell.",
+            ("from", "to", "country", "firm", "platform", "status", "measure"),
+            data.platform_matrix,
+            lambda df, p: figs.platform_matrix(df, measure=p.measure),
+            deal_based=True,
+        ),
+        Chart(
+            "deliveries",
+            "Deliveries of Türkiye's export deals over time",
+            "/platforms",
+            "Deals with deliveries in each year (SIPRI records delivery years, not units per year).",
+            ("from", "to", "country", "firm", "platform", "status"),
+            data.deliveries,
+            lambda df, p: figs.deliveries(df, colors=colors("platforms")),
+            deal_based=True,
+        ),
+        Chart(
+            "status_mix",
+            "Status of Türkiye's export deals by platform",
+            "/platforms",
+            "From talks to delivered: how far each platform's export deals have come.",
+            ("from", "to", "country", "firm", "platform", "status"),
+            data.status_mix,
+            lambda df, p: figs.status_mix(df),
+            deal_based=True,
+        ),
+        Chart(
+            "sipri_exporters",
+            "Exporters of major arms ranked (SIPRI TIV)",
+            "/compare",
+            "Every exporter's SIPRI trend-indicator value over the period, its rank and share of the world; "
+            "TIV measures volume of major arms, not money. Default: the latest five years with data.",
+            ("from", "to"),
+            data.sipri_exporters,
+            lambda df, p: figs.sipri_exporters(df, highlight=("TUR", *p.country), colors=colors("countries")),
+            tiv=True,
+        ),
+        Chart(
+            "sipri_trend",
+            "Türkiye against other exporters, year by year (SIPRI TIV)",
+            "/compare",
+            "Yearly SIPRI TIV of Türkiye and of the exporters chosen in 'country'.",
+            ("from", "to", "country"),
+            data.sipri_trend,
+            lambda df, p: figs.sipri_trend(df, colors=colors("countries")),
+            tiv=True,
+        ),
+        Chart(
+            "sipri_recipients",
+            "Türkiye's recipients by share of TIV (SIPRI register)",
+            "/compare",
+            "Each deal's delivered TIV split evenly over its delivery years (SIPRI gives TIV per deal, not per "
+            "year), summed over the period: an estimate where a deal straddles the period's edges.",
+            ("from", "to"),
+            data.sipri_recipients,
+            lambda df, p: figs.sipri_recipients(df),
+            tiv=True,
+        ),
+    ]
+}
 
 
 class UnknownChart(KeyError):
@@ -195,8 +292,10 @@ def source_line(chart: Chart, df: pd.DataFrame, p: Params) -> str:
     if "measure" in chart.params and p.measure == "units" and chart.deal_based:
         unit += " (summed across categories: drones, vehicles, ships and pods counted alike)"
     unit += f" · {through}" if (through := sipri_through(chart, p)) else ""
-    return (f"Source: {shown or 'none in this selection'}{unit} · compiled by defex · "
-            f"data as of {meta['data_as_of']} (ETL run {meta['run_id']})")
+    return (
+        f"Source: {shown or 'none in this selection'}{unit} · compiled by defex · "
+        f"data as of {meta['data_as_of']} (ETL run {meta['run_id']})"
+    )
 
 
 def coverage_text(p: Params) -> str:
@@ -264,12 +363,16 @@ def subtitle(chart: Chart, df: pd.DataFrame, p: Params) -> str:
     """'2015–2025 · recipient: Pakistan · firm: Baykar · confirmed deals · measure: deals (count)': names from the
     warehouse and the word maps, never codes alone; defaults said too."""
     span = _years_covered(chart, df, p)
-    parts = [("years not known" if span is None else
-              f"{span[0]}" if span[0] == span[1] else f"{span[0]}–{span[1]}")]
+    parts = [("years not known" if span is None else f"{span[0]}" if span[0] == span[1] else f"{span[0]}–{span[1]}")]
     if "country" in chart.params and p.country:
         names = data.names("place")
-        label = "compared with" if chart.id == "sipri_trend" else "recipient" if (
-            chart.deal_based or chart.id in ("destinations", "deal_timeline")) else "country"
+        label = (
+            "compared with"
+            if chart.id == "sipri_trend"
+            else "recipient"
+            if (chart.deal_based or chart.id in ("destinations", "deal_timeline"))
+            else "country"
+        )
         shown = [names.get(c, c) for c in p.country]
         parts.append(f"{label}: {', '.join(shown)}" if label == "compared with" else _listed(label, shown))
     for name in ("firm", "platform"):
@@ -286,8 +389,13 @@ def subtitle(chart: Chart, df: pd.DataFrame, p: Params) -> str:
             parts.append(_listed("publisher", [figs.PUBLISHER_SHORT.get(b, b) for b in drawn]))
     if "status" in chart.params:
         what = "deals" if chart.deal_based else "events"
-        parts.append(f"{what} at stage: {', '.join(STATUS_LABELS[s] for s in p.stages)}" if p.stages else
-                     f"all {what}, incl. talks" if p.status == "all" else f"confirmed {what}")
+        parts.append(
+            f"{what} at stage: {', '.join(STATUS_LABELS[s] for s in p.stages)}"
+            if p.stages
+            else f"all {what}, incl. talks"
+            if p.status == "all"
+            else f"confirmed {what}"
+        )
     if "measure" in chart.params:
         parts.append(f"measure: {MEASURE_LABELS[p.measure]}")
     return " · ".join(parts)
@@ -313,8 +421,10 @@ def context(chart_id: str, p: Params, df: pd.DataFrame | None = None, line: str 
     link = permalink(chart.page + p.query_string())
     shown = _shown_sources(chart, df, p) or "none in this selection"
     cited = Context(chart.title, sub, line, link, "")
-    citation = (f"“{chart.title}”, {sub}; source: {shown}{_published(chart, df, p)}; "
-                f"data as of {data.meta()['data_as_of']}; {cited.permalink_text}; compiled by defex.")
+    citation = (
+        f"“{chart.title}”, {sub}; source: {shown}{_published(chart, df, p)}; "
+        f"data as of {data.meta()['data_as_of']}; {cited.permalink_text}; compiled by defex."
+    )
     return Context(chart.title, sub, line, link, citation)
 
 
@@ -329,8 +439,11 @@ def build(chart_id: str, p: Params, caption: bool = True) -> tuple[go.Figure, pd
     if not caption:
         return fig, df, line
     ctx = context(chart_id, p, df, line)
-    return figs.with_caption(fig, title=ctx.title, source_line=line, subtitle=ctx.subtitle,
-                             permalink=ctx.permalink_text), df, line
+    return (
+        figs.with_caption(fig, title=ctx.title, source_line=line, subtitle=ctx.subtitle, permalink=ctx.permalink_text),
+        df,
+        line,
+    )
 
 
 def query_from_kwargs(kwargs: dict) -> dict:

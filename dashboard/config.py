@@ -55,8 +55,10 @@ def public_url() -> str:
     it, never from a request's Host header. Unset or empty: '' (links stay relative)."""
     text = _get("DEFEX_PUBLIC_URL", "")
     if text and not ORIGIN.match(text):
-        raise ConfigError("DEFEX_PUBLIC_URL must be an http(s) origin such as https://defex.example.org, without "
-                          f"query or fragment; got {text[:80]!r}")
+        raise ConfigError(
+            "DEFEX_PUBLIC_URL must be an http(s) origin such as https://defex.example.org, without "
+            f"query or fragment; got {text[:80]!r}"
+        )
     return text.rstrip("/")
 
 

@@ -30,8 +30,16 @@ def query(sql: str, params: dict | None = None) -> pd.DataFrame:
 
 def bind(p: Params, **extra) -> dict:
     start, end = p.years()
-    values = {"from": start, "to": end, "status": p.status, "stages": list(p.stages), "country": list(p.country),
-              "firm": list(p.firm), "platform": list(p.platform), "publisher": list(p.publisher)}
+    values = {
+        "from": start,
+        "to": end,
+        "status": p.status,
+        "stages": list(p.stages),
+        "country": list(p.country),
+        "firm": list(p.firm),
+        "platform": list(p.platform),
+        "publisher": list(p.publisher),
+    }
     return {**values, **extra}
 
 
@@ -52,8 +60,11 @@ def run(text: str, p: Params, **extra) -> pd.DataFrame:
 def _meta(_version: str) -> dict:
     row = query("SELECT run_id, finished_at, data_as_of FROM etl_runs ORDER BY started_at DESC LIMIT 1")
     r = row.iloc[0]
-    return {"run_id": r["run_id"], "finished_at": str(r["finished_at"])[:19],
-            "data_as_of": str(r["data_as_of"])[:10] if pd.notna(r["data_as_of"]) else "unknown"}
+    return {
+        "run_id": r["run_id"],
+        "finished_at": str(r["finished_at"])[:19],
+        "data_as_of": str(r["data_as_of"])[:10] if pd.notna(r["data_as_of"]) else "unknown",
+    }
 
 
 def meta() -> dict:
@@ -91,11 +102,13 @@ def source_titles() -> dict:
 
 @lru_cache(maxsize=8)
 def _names(_version: str, kind: str) -> dict:
-    sql = {"country": "SELECT iso3, name FROM countries WHERE kind = 'country' ORDER BY name",
-           "place": "SELECT iso3, name FROM countries ORDER BY name",  # countries, regions and groups
-           "firm": "SELECT firm_id, name FROM firms ORDER BY name",
-           "platform": "SELECT platform_id, name FROM platforms ORDER BY name",
-           "publisher": "SELECT publisher_id, name FROM publishers ORDER BY publisher_id"}[kind]
+    sql = {
+        "country": "SELECT iso3, name FROM countries WHERE kind = 'country' ORDER BY name",
+        "place": "SELECT iso3, name FROM countries ORDER BY name",  # countries, regions and groups
+        "firm": "SELECT firm_id, name FROM firms ORDER BY name",
+        "platform": "SELECT platform_id, name FROM platforms ORDER BY name",
+        "publisher": "SELECT publisher_id, name FROM publishers ORDER BY publisher_id",
+    }[kind]
     frame = query(sql)
     return dict(zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True))
 
@@ -103,12 +116,17 @@ def _names(_version: str, kind: str) -> dict:
 @lru_cache(maxsize=8)
 def _search_terms(_version: str, kind: str) -> dict:
     if kind in ("firm", "platform"):
-        frame = query("""SELECT entity_id, string_agg(alias || ' ' || alias_key, ' ' ORDER BY alias) AS terms
-                         FROM aliases WHERE entity_type = $kind GROUP BY ALL""", {"kind": kind})
+        frame = query(
+            """SELECT entity_id, string_agg(alias || ' ' || alias_key, ' ' ORDER BY alias) AS terms
+                         FROM aliases WHERE entity_type = $kind GROUP BY ALL""",
+            {"kind": kind},
+        )
         return dict(zip(frame["entity_id"], frame["terms"], strict=True))
     if kind == "country":  # ISO3 and the initials of a name of several words: ARE, UAE -> United Arab Emirates
-        return {iso3: f"{iso3} {''.join(w[0] for w in name.split() if w[0].isupper())}"
-                for iso3, name in names("country").items()}
+        return {
+            iso3: f"{iso3} {''.join(w[0] for w in name.split() if w[0].isupper())}"
+            for iso3, name in names("country").items()
+        }
     return {}
 
 
@@ -125,39 +143,51 @@ def names(kind: str) -> dict:
 
 
 def annual_totals(p: Params) -> pd.DataFrame:
-    return run(f"""
+    return run(
+        f"""
         SELECT a.year, a.publisher, a.publisher_name, a.scope, a.value_usd_m, a.figure_id, a.published,
                a.confidence, a.revisions, {SOURCE_COLUMNS}
         FROM v_annual_totals AS a JOIN sources AS s USING (source_id)
         WHERE a.year BETWEEN $from AND $to AND (len($publisher) = 0 OR list_contains($publisher, a.publisher))
-        ORDER BY a.publisher, a.scope, a.year""", p)
+        ORDER BY a.publisher, a.scope, a.year""",
+        p,
+    )
 
 
 def yoy_growth(p: Params) -> pd.DataFrame:
-    return run(f"""
+    return run(
+        f"""
         SELECT g.year, g.publisher, g.scope, g.value_usd_m, g.base_value_usd_m, g.growth_pct, g.figure_id,
                g.base_figure_id, {SOURCE_COLUMNS}
         FROM v_growth AS g JOIN sources AS s USING (source_id)
         WHERE g.period_kind = 'year' AND g.year BETWEEN $from AND $to
           AND (len($publisher) = 0 OR list_contains($publisher, g.publisher))
-        ORDER BY g.publisher, g.scope, g.year""", p)
+        ORDER BY g.publisher, g.scope, g.year""",
+        p,
+    )
 
 
 def monthly(p: Params) -> pd.DataFrame:
-    return run(f"""
+    return run(
+        f"""
         SELECT m.year, m.month_from, m.month_to, m.period_kind, m.publisher, m.scope, m.value_usd_m,
                m.figure_id, m.confidence, m.revisions, {SOURCE_COLUMNS}
         FROM v_monthly AS m JOIN sources AS s USING (source_id)
         WHERE m.year BETWEEN $from AND $to AND (len($publisher) = 0 OR list_contains($publisher, m.publisher))
-        ORDER BY m.publisher, m.year, m.month_to, m.month_from""", p)
+        ORDER BY m.publisher, m.year, m.month_to, m.month_from""",
+        p,
+    )
 
 
 def ytd_growth(p: Params) -> pd.DataFrame:
-    return run("""
+    return run(
+        """
         SELECT publisher, scope, year, through_month, value_usd_m, base_value_usd_m, growth_pct
         FROM v_ytd_growth WHERE year BETWEEN $from AND $to
           AND (len($publisher) = 0 OR list_contains($publisher, publisher))
-        ORDER BY year, through_month""", p)
+        ORDER BY year, through_month""",
+        p,
+    )
 
 
 def inconsistent_quotes() -> pd.DataFrame:
@@ -180,7 +210,8 @@ def ytd_table(p: Params) -> pd.DataFrame:
     """Every published Jan–month total in the selected years beside the same months a year earlier (same publisher
     and scope, latest vintages), the growth between them (derived) and the growth the publisher quoted, with the
     source of each side: a headline such as "$7.5 bn in Jan–Nov 2025, +30%" checked in one row."""
-    return run("""
+    return run(
+        """
         WITH ytd AS (SELECT * FROM v_latest_figures WHERE period_kind = 'ytd')
         SELECT cur.year, cur.month_to AS through_month, cur.publisher, cur.scope, cur.value_usd_m,
                prev.value_usd_m AS base_value_usd_m,
@@ -197,19 +228,25 @@ def ytd_table(p: Params) -> pd.DataFrame:
                    FROM growth_quotes WHERE kind = 'period' AND month_from = 1 GROUP BY ALL) AS q
             ON q.publisher = cur.publisher AND q.scope = cur.scope AND q.year = cur.year AND q.month_to = cur.month_to
         WHERE cur.year BETWEEN $from AND $to AND (len($publisher) = 0 OR list_contains($publisher, cur.publisher))
-        ORDER BY cur.year DESC, cur.month_to DESC, cur.publisher, cur.scope""", p)
+        ORDER BY cur.year DESC, cur.month_to DESC, cur.publisher, cur.scope""",
+        p,
+    )
 
 
 def cagr(p: Params) -> pd.DataFrame:
-    return run("""
+    return run(
+        """
         SELECT publisher, scope, span, start_year, end_year, start_value_usd_m, end_value_usd_m, cagr_pct
         FROM v_cagr WHERE span = '5y' AND end_year <= $to
           AND (len($publisher) = 0 OR list_contains($publisher, publisher))
-        ORDER BY end_year DESC, publisher""", p)
+        ORDER BY end_year DESC, publisher""",
+        p,
+    )
 
 
 def events(p: Params) -> pd.DataFrame:
-    return run(f"""
+    return run(
+        f"""
         SELECT e.event_id, strftime(e.date, '%Y-%m-%d') AS date, year(e.date) AS year, e.type, e.title,
                array_to_string(e.countries, ', ') AS countries, e.platform_id, e.firm_id, e.status,
                e.status NOT IN ('talks', 'mou', 'reported', 'stalled', 'cancelled') AS confirmed, {SOURCE_COLUMNS}
@@ -220,11 +257,14 @@ def events(p: Params) -> pd.DataFrame:
           AND (len($country) = 0 OR len(list_intersect($country, e.countries)) > 0)
           AND (len($platform) = 0 OR list_contains($platform, e.platform_id))
           AND (len($firm) = 0 OR list_contains($firm, e.firm_id))
-        ORDER BY e.date, e.event_id""", p)
+        ORDER BY e.date, e.event_id""",
+        p,
+    )
 
 
 def deals(p: Params) -> pd.DataFrame:
-    return run(f"""
+    return run(
+        f"""
         SELECT d.deal_id, d.buyer_iso3, c.name AS buyer, d.platform_id, pl.name AS platform, d.firm_id,
                f.name AS firm, d.category, d.order_year, d.order_year_uncertain, d.quantity, d.quantity_uncertain,
                d.delivered, d.delivery_years, strftime(d.as_of, '%Y-%m-%d') AS as_of, d.value, d.currency,
@@ -236,13 +276,16 @@ def deals(p: Params) -> pd.DataFrame:
         LEFT JOIN firms AS f ON f.firm_id = d.firm_id
         JOIN sources AS s ON s.source_id = d.source_id
         WHERE {DEAL_FILTER}
-        ORDER BY d.order_year DESC NULLS FIRST, c.name, pl.name, d.deal_id""", p)
+        ORDER BY d.order_year DESC NULLS FIRST, c.name, pl.name, d.deal_id""",
+        p,
+    )
 
 
 def recipients(p: Params) -> pd.DataFrame:
     """Per recipient country: curated deals, units ordered and delivered, US$ where published (confirmed or
     not); and, in rows of their own (deals = 0), SIPRI TIV delivered by Türkiye in the selected years."""
-    return run(f"""
+    return run(
+        f"""
         WITH curated AS (
             SELECT d.buyer_iso3 AS iso3, d.confirmed, count(*) AS deals, sum(d.quantity)::BIGINT AS units,
                    count(*) FILTER (WHERE d.quantity IS NULL) AS deals_units_unknown,
@@ -267,40 +310,55 @@ def recipients(p: Params) -> pd.DataFrame:
         SELECT r.iso3, c.name AS country, r.* EXCLUDE (iso3)
         FROM (SELECT * FROM curated UNION ALL SELECT * FROM sipri) AS r JOIN countries AS c USING (iso3)
         WHERE c.kind = 'country'
-        ORDER BY r.deals DESC, r.iso3, r.confirmed DESC, r.tiv""", p)
+        ORDER BY r.deals DESC, r.iso3, r.confirmed DESC, r.tiv""",
+        p,
+    )
 
 
 def platform_matrix(p: Params) -> pd.DataFrame:
-    return run(f"""
+    return run(
+        f"""
         SELECT pl.platform_id, pl.name AS platform, c.iso3, c.name AS country, count(*) AS deals,
                sum(d.quantity)::BIGINT AS units, sum(d.value_usd_m) AS value_usd_m,
                sum(d.value_usd_m_converted) AS value_usd_m_converted
         FROM deals AS d JOIN platforms AS pl USING (platform_id) JOIN countries AS c ON c.iso3 = d.buyer_iso3
         WHERE {DEAL_FILTER}
-        GROUP BY ALL ORDER BY platform, country""", p)
+        GROUP BY ALL ORDER BY platform, country""",
+        p,
+    )
 
 
 def deliveries(p: Params) -> pd.DataFrame:
-    return run(f"""
+    return run(
+        f"""
         SELECT dd.year, pl.name AS platform, d.platform_id, count(*) AS deals_delivering
         FROM deal_deliveries AS dd JOIN deals AS d USING (deal_id) JOIN platforms AS pl USING (platform_id)
         WHERE {DEAL_FILTER} AND dd.year BETWEEN $from AND $to
-        GROUP BY ALL ORDER BY dd.year, platform""", p)
+        GROUP BY ALL ORDER BY dd.year, platform""",
+        p,
+    )
 
 
 def status_mix(p: Params) -> pd.DataFrame:
-    return run(f"""
+    return run(
+        f"""
         SELECT pl.name AS platform, d.platform_id, d.status, count(*) AS deals
         FROM deals AS d JOIN platforms AS pl USING (platform_id)
         WHERE {DEAL_FILTER}
-        GROUP BY ALL ORDER BY platform, d.status""", p)
+        GROUP BY ALL ORDER BY platform, d.status""",
+        p,
+    )
 
 
 def excluded_by_status(p: Params) -> int:
     """How many deals the status filter (confirmed by default, or the stages chosen) leaves out of the view."""
     if p.stages:
-        frame = run(f"SELECT count(*) AS n FROM deals AS d WHERE {DEAL_FILTER} "
-                    "AND NOT list_contains($keep, d.status)", p, status="all", keep=list(p.stages))
+        frame = run(
+            f"SELECT count(*) AS n FROM deals AS d WHERE {DEAL_FILTER} AND NOT list_contains($keep, d.status)",
+            p,
+            status="all",
+            keep=list(p.stages),
+        )
         return int(frame["n"].iloc[0])
     frame = run(f"SELECT count(*) AS n FROM deals AS d WHERE {DEAL_FILTER} AND NOT d.confirmed", p, status="all")
     return int(frame["n"].iloc[0])
@@ -310,7 +368,8 @@ def firm_figures(p: Params, metric: str, lists: tuple[str, ...] = ()) -> pd.Data
     """One figure per firm and year of `metric`, from the publishers in `lists` (all if empty; SIPRI's and Defense
     News' ranks are never mixed): an official body's before the firm's own statement before the press, then the
     latest vintage. Every other statement stays in firm_figures (and on the firm's page)."""
-    return run(f"""
+    return run(
+        f"""
         SELECT ff.firm_id, f.name AS firm, ff.year, ff.metric, ff.value, ff.publisher, ff.edition, ff.confidence,
                ff.note, {SOURCE_COLUMNS}
         FROM firm_figures AS ff JOIN firms AS f USING (firm_id) JOIN sources AS s USING (source_id)
@@ -321,13 +380,18 @@ def firm_figures(p: Params, metric: str, lists: tuple[str, ...] = ()) -> pd.Data
             PARTITION BY ff.firm_id, ff.year, ff.metric
             ORDER BY list_position(['ssb', 'tim', 'sipri', 'defense_news', 'company', 'press'], ff.publisher),
                      ff.published DESC, ff.edition DESC NULLS LAST) = 1
-        ORDER BY f.name, ff.year""", p, metric=metric, lists=list(lists))
+        ORDER BY f.name, ff.year""",
+        p,
+        metric=metric,
+        lists=list(lists),
+    )
 
 
 def firm_ranks(p: Params) -> pd.DataFrame:
     """Every rank of a Turkish firm in a Top 100 list, by the list's edition (SIPRI's and Defense News'), with the
     revenue the edition ranked it by; a rank restated in a later edition stays with that edition."""
-    return run(f"""
+    return run(
+        f"""
         SELECT ff.firm_id, f.name AS firm, ff.publisher, ff.edition, ff.year, ff.value AS rank,
                rev.value AS revenue_usd_m, rev.metric AS revenue_metric, ff.confidence, ff.note, {SOURCE_COLUMNS}
         FROM firm_figures AS ff JOIN firms AS f USING (firm_id) JOIN sources AS s USING (source_id)
@@ -339,14 +403,17 @@ def firm_ranks(p: Params) -> pd.DataFrame:
           AND ff.edition = ff.year + 1  -- the edition's own ranking (both lists rank the year before the edition)
           AND (len($firm) = 0 OR list_contains($firm, ff.firm_id))
         QUALIFY row_number() OVER (PARTITION BY ff.firm_id, ff.publisher, ff.edition ORDER BY ff.published DESC) = 1
-        ORDER BY ff.publisher, f.name, ff.edition""", p)
+        ORDER BY ff.publisher, f.name, ff.edition""",
+        p,
+    )
 
 
 def monthly_coverage(p: Params) -> pd.DataFrame:
     """Each month in the selected years from the first published monthly figure on, for the publishers in view
     (all when none is chosen): 'published', 'published by another body' (who, in `publishers`) or
     'no published figure found' (by anyone)."""
-    return run("""
+    return run(
+        """
         WITH shown AS (
             SELECT year, month_to AS month, count(*) AS n FROM v_latest_figures
             WHERE period_kind = 'month' AND (len($publisher) = 0 OR list_contains($publisher, publisher))
@@ -357,12 +424,15 @@ def monthly_coverage(p: Params) -> pd.DataFrame:
                     ELSE 'no published figure found' END AS status,
                c.ytd_through_month
         FROM v_monthly_coverage AS c LEFT JOIN shown AS s USING (year, month)
-        WHERE c.year BETWEEN $from AND $to ORDER BY c.year, c.month""", p)
+        WHERE c.year BETWEEN $from AND $to ORDER BY c.year, c.month""",
+        p,
+    )
 
 
 def destinations(p: Params) -> pd.DataFrame:
     """Exports by destination as published (US$, or a share or rank), for the selected years and countries."""
-    return run(f"""
+    return run(
+        f"""
         SELECT v.destination_id, v.year, v.month_from, v.month_to, v.period, v.publisher, v.scope,
                v.destination, v.destination_type, v.destination_iso3, v.destination_name, v.value_usd_m,
                v.share_pct, v.rank, v.confidence, v.note, {SOURCE_COLUMNS}
@@ -371,18 +441,24 @@ def destinations(p: Params) -> pd.DataFrame:
           AND (len($country) = 0 OR list_contains($country, v.destination_iso3))
           AND (len($publisher) = 0 OR list_contains($publisher, v.publisher))
         ORDER BY v.year, v.month_to, v.month_from, v.publisher, v.value_usd_m DESC NULLS LAST, v.rank NULLS LAST,
-                 v.destination""", p)
+                 v.destination""",
+        p,
+    )
 
 
 def deal_timeline(p: Params) -> pd.DataFrame:
     """The dated steps of the deals in view, whatever their status (a timeline shows talks and stalls too)."""
-    return run(f"""
+    return run(
+        f"""
         SELECT t.deal_id, t.buyer_iso3, t.buyer, t.platform_id, t.platform, t.firm_id,
                strftime(t.date, '%Y-%m-%d') AS date, t.date_precision, t.status, t.step_no, t.is_latest, t.note,
                t.buyer || ' · ' || t.platform || ' (' || t.deal_id || ')' AS deal, {SOURCE_COLUMNS}
         FROM v_deal_timeline AS t JOIN deals AS d USING (deal_id) JOIN sources AS s ON s.source_id = t.source_id
         WHERE {DEAL_FILTER}
-        ORDER BY t.buyer, t.platform, t.deal_id, t.step_no""", p, status="all")
+        ORDER BY t.buyer, t.platform, t.deal_id, t.step_no""",
+        p,
+        status="all",
+    )
 
 
 def sources_backing() -> pd.DataFrame:
@@ -436,23 +512,29 @@ def country_profile(iso3: str) -> pd.DataFrame:
 
 
 def firm_profile(firm_id: str) -> pd.DataFrame:
-    return query("SELECT firm_id, name, name_en, aliases, country, note FROM firms WHERE firm_id = $id",
-                 {"id": firm_id})
+    return query(
+        "SELECT firm_id, name, name_en, aliases, country, note FROM firms WHERE firm_id = $id", {"id": firm_id}
+    )
 
 
 def platform_profile(platform_id: str) -> pd.DataFrame:
-    return query("""SELECT pl.platform_id, pl.name, pl.aliases, pl.category, pl.firm_id, f.name AS firm, pl.note
+    return query(
+        """SELECT pl.platform_id, pl.name, pl.aliases, pl.category, pl.firm_id, f.name AS firm, pl.note
                     FROM platforms AS pl LEFT JOIN firms AS f USING (firm_id) WHERE pl.platform_id = $id""",
-                 {"id": platform_id})
+        {"id": platform_id},
+    )
 
 
 def deal_sources(p: Params) -> pd.DataFrame:
     """The source of each deal in view: its publisher, publication date and URL; and the deal's order year."""
-    return run(f"""
+    return run(
+        f"""
         SELECT s.publisher AS source_publisher, strftime(s.published, '%Y-%m-%d') AS source_published,
                s.url AS source_url, d.order_year
         FROM deals AS d JOIN sources AS s ON s.source_id = d.source_id
-        WHERE {DEAL_FILTER} ORDER BY d.deal_id""", p)
+        WHERE {DEAL_FILTER} ORDER BY d.deal_id""",
+        p,
+    )
 
 
 def deal_source_publishers(p: Params) -> dict:
@@ -462,8 +544,9 @@ def deal_source_publishers(p: Params) -> dict:
 
 @lru_cache(maxsize=8)
 def _sipri_years(_version: str) -> tuple[int, int] | None:
-    row = query("SELECT min(year) AS a, max(year) AS b FROM v_sipri_yearly "
-                "WHERE direction = 'exports' AND world_tiv > 0").iloc[0]
+    row = query(
+        "SELECT min(year) AS a, max(year) AS b FROM v_sipri_yearly WHERE direction = 'exports' AND world_tiv > 0"
+    ).iloc[0]
     return None if pd.isna(row["b"]) else (int(row["a"]), int(row["b"]))
 
 
@@ -491,7 +574,8 @@ def sipri_period(p: Params) -> tuple[int, int]:
 def sipri_exporters(p: Params) -> pd.DataFrame:
     """Every exporter's SIPRI TIV over the period, its rank and share of the world total (latest vintage)."""
     start, end = sipri_period(p)
-    return query("""
+    return query(
+        """
         WITH period AS (
             SELECT iso3, name, kind, sum(tiv) AS tiv FROM v_sipri_yearly
             WHERE direction = 'exports' AND year BETWEEN $start AND $end GROUP BY ALL),
@@ -500,24 +584,30 @@ def sipri_exporters(p: Params) -> pd.DataFrame:
                rank() OVER (ORDER BY p.tiv DESC) AS rank, round(100 * p.tiv / w.world_tiv, 2) AS share_pct,
                w.world_tiv, 'SIPRI Arms Transfers Database' AS source_publisher
         FROM period AS p, world AS w WHERE p.tiv > 0
-        ORDER BY rank, p.iso3""", {"start": start, "end": end})
+        ORDER BY rank, p.iso3""",
+        {"start": start, "end": end},
+    )
 
 
 def sipri_trend(p: Params) -> pd.DataFrame:
     """Yearly SIPRI TIV of Türkiye and of the exporters named in `country`."""
-    return query("""
+    return query(
+        """
         SELECT year, iso3, name AS exporter, tiv, below_half, share_pct,
                'SIPRI Arms Transfers Database' AS source_publisher
         FROM v_sipri_yearly
         WHERE direction = 'exports' AND year BETWEEN $from AND $to
           AND (iso3 = 'TUR' OR list_contains($country::VARCHAR[], iso3))
-        ORDER BY iso3, year""", {"from": p.years(2000, 2100)[0], "to": p.years()[1], "country": list(p.country)})
+        ORDER BY iso3, year""",
+        {"from": p.years(2000, 2100)[0], "to": p.years()[1], "country": list(p.country)},
+    )
 
 
 def sipri_recipients(p: Params) -> pd.DataFrame:
     """Türkiye's recipients by share of the TIV it delivered in the period (deal TIV split over its years)."""
     start, end = sipri_period(p)
-    return query("""
+    return query(
+        """
         WITH period AS (
             SELECT recipient_iso3 AS iso3, sum(tiv) AS tiv, count(DISTINCT record_no) AS deals
             FROM v_sipri_delivery_tiv WHERE supplier_iso3 = 'TUR' AND year BETWEEN $start AND $end GROUP BY ALL)
@@ -525,11 +615,14 @@ def sipri_recipients(p: Params) -> pd.DataFrame:
                round(100 * p.tiv / sum(p.tiv) OVER (), 1) AS share_pct,
                'SIPRI Arms Transfers Database' AS source_publisher
         FROM period AS p JOIN countries AS c USING (iso3)
-        WHERE p.tiv > 0 ORDER BY p.tiv DESC, p.iso3""", {"start": start, "end": end})
+        WHERE p.tiv > 0 ORDER BY p.tiv DESC, p.iso3""",
+        {"start": start, "end": end},
+    )
 
 
 def sipri_reconciliation(p: Params) -> pd.DataFrame:
-    return run("""
+    return run(
+        """
         SELECT r.buyer_iso3, c.name AS buyer, r.platform_id, coalesce(pl.name, r.platform_id) AS platform, r.pairing,
                r.deal_id, r.sipri_record_no,
                r.curated_order_year, r.sipri_order_year, r.curated_quantity, r.sipri_quantity,
@@ -538,26 +631,36 @@ def sipri_reconciliation(p: Params) -> pd.DataFrame:
         LEFT JOIN platforms AS pl ON pl.platform_id = r.platform_id
         WHERE (len($country) = 0 OR list_contains($country, r.buyer_iso3))
           AND (len($platform) = 0 OR list_contains($platform, r.platform_id))
-        ORDER BY r.match, r.pairing, c.name, r.platform_id""", p)
+        ORDER BY r.match, r.pairing, c.name, r.platform_id""",
+        p,
+    )
 
 
 def deal_coverage(p: Params) -> dict:
     """How many deals of the selection have a US$ value: published in US$, or converted at ECB rates (apart)."""
-    frame = run(f"""
+    frame = run(
+        f"""
         SELECT count(*) AS deals, count(d.value_usd_m) AS published,
                count(*) FILTER (WHERE d.value_usd_m IS NULL AND d.value_usd_m_converted IS NOT NULL) AS converted,
                sum(d.value_usd_m) AS usd_published, sum(d.value_usd_m_converted) AS usd_converted
-        FROM deals AS d WHERE {DEAL_FILTER}""", p)
+        FROM deals AS d WHERE {DEAL_FILTER}""",
+        p,
+    )
     row = frame.iloc[0]
-    return {"deals": int(row["deals"]), "published": int(row["published"]), "converted": int(row["converted"]),
-            "usd_published": None if pd.isna(row["usd_published"]) else float(row["usd_published"]),
-            "usd_converted": None if pd.isna(row["usd_converted"]) else float(row["usd_converted"])}
+    return {
+        "deals": int(row["deals"]),
+        "published": int(row["published"]),
+        "converted": int(row["converted"]),
+        "usd_published": None if pd.isna(row["usd_published"]) else float(row["usd_published"]),
+        "usd_converted": None if pd.isna(row["usd_converted"]) else float(row["usd_converted"]),
+    }
 
 
 def units_by_category(p: Params) -> pd.DataFrame:
     """Per platform category: deals, units ordered and delivered (on order = ordered − delivered over the deals where
     both are known), how many deals lack a quantity or a delivery count; never summed across categories."""
-    return run(f"""
+    return run(
+        f"""
         SELECT d.category, count(*) AS deals, sum(d.quantity)::BIGINT AS ordered,
                sum(d.delivered)::BIGINT AS delivered,
                sum(CASE WHEN d.quantity IS NOT NULL AND d.delivered IS NOT NULL
@@ -566,7 +669,9 @@ def units_by_category(p: Params) -> pd.DataFrame:
                count(*) FILTER (WHERE d.quantity IS NULL) AS deals_quantity_unknown,
                sum(d.delivered) FILTER (WHERE d.quantity IS NULL)::BIGINT AS delivered_quantity_unknown
         FROM deals AS d WHERE {DEAL_FILTER}
-        GROUP BY d.category ORDER BY deals DESC, d.category""", p)
+        GROUP BY d.category ORDER BY deals DESC, d.category""",
+        p,
+    )
 
 
 def entity_tiv(kind: str, key: str, p: Params | None = None) -> dict:
@@ -574,18 +679,25 @@ def entity_tiv(kind: str, key: str, p: Params | None = None) -> dict:
     platforms) over the years of `p` kept inside the TIV tables' years, and the years it covers: `from` the first
     year summed (the entity's first delivery where `p` gives none), `to` the last (the tables' last year at most)."""
     p = p if p is not None else Params()
-    where = {"country": "t.recipient_iso3 = $key", "platform": "t.platform_id = $key",
-             "firm": "pl.firm_id = $key"}[kind]
+    where = {"country": "t.recipient_iso3 = $key", "platform": "t.platform_id = $key", "firm": "pl.firm_id = $key"}[
+        kind
+    ]
     years = sipri_years()
     first, last = years if years else (YEAR_MIN, YEAR_MAX)
     start, end = max(p.from_ or first, first), min(p.to or last, last)
-    frame = query(f"""
+    frame = query(
+        f"""
         SELECT sum(t.tiv) AS tiv, min(t.year) AS first_year, max(t.year) AS last_year
         FROM v_sipri_delivery_tiv AS t LEFT JOIN platforms AS pl USING (platform_id)
         WHERE t.supplier_iso3 = 'TUR' AND {where} AND t.year BETWEEN $start AND $end""",
-                  {"key": key, "start": start, "end": end})
+        {"key": key, "start": start, "end": end},
+    )
     row = frame.iloc[0]
     if pd.isna(row["tiv"]):
         return {"tiv": None, "through": years[1] if years else None, "from": None, "to": None}
-    return {"tiv": float(row["tiv"]), "through": years[1] if years else None,
-            "from": start if p.from_ else int(row["first_year"]), "to": end}
+    return {
+        "tiv": float(row["tiv"]),
+        "through": years[1] if years else None,
+        "from": start if p.from_ else int(row["first_year"]),
+        "to": end,
+    }

@@ -54,4 +54,3 @@ def run(sql: str, params: dict | None = None) -> pd.DataFrame:
         return cursor.execute(sql, params or {}).df()
     finally:
         cursor.close()
-

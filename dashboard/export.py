@@ -50,8 +50,9 @@ def export(out: Path, query: dict, pdf: bool = True, chart_ids: list[str] | None
             started = time.perf_counter()
             plain, frame, line = charts.build(chart_id, p, caption=False)
             about = charts.context(chart_id, p, frame, line)
-            figure = figs.with_caption(plain, title=about.title, source_line=line, subtitle=about.subtitle,
-                                       permalink=about.permalink_text)
+            figure = figs.with_caption(
+                plain, title=about.title, source_line=line, subtitle=about.subtitle, permalink=about.permalink_text
+            )
             (out / f"{chart_id}.html").write_text(chart_html(figure), encoding="utf-8")
             figure.write_image(out / f"{chart_id}.png", width=WIDTH, height=HEIGHT)
             figure.write_image(out / f"{chart_id}.svg", width=WIDTH, height=HEIGHT)
@@ -96,7 +97,8 @@ section { break-inside: avoid; margin-bottom: 28px; } h2 { margin: 0 0 2px; }
 
 
 def index_page(built, query: str, meta: dict) -> str:
-    sections = "\n".join(f"""<section id="{c.id}">
+    sections = "\n".join(
+        f"""<section id="{c.id}">
   <h2>{html.escape(about.title)}</h2>
   <p class="subtitle">{html.escape(about.subtitle)}</p>
   <p class="caption">{html.escape(c.description)}</p>
@@ -105,7 +107,9 @@ def index_page(built, query: str, meta: dict) -> str:
   <p class="cite">Cite: {html.escape(about.citation)}</p>
   <p class="files"><a href="{c.id}.html">interactive HTML</a> · <a href="{c.id}.svg">SVG</a> ·
      <a href="{c.id}.png">PNG</a> · <a href="{c.id}.csv">CSV</a></p>
-</section>""" for c, about in built)
+</section>"""
+        for c, about in built
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>defex report</title>
 <style>{INDEX_STYLE}</style></head>
@@ -118,9 +122,22 @@ report's folder (&lt;chart id&gt;.html …).</p>
 
 
 def print_pdf(page: Path, target: Path) -> None:
-    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--no-first-run", "--no-pdf-header-footer", f"--print-to-pdf={target}", page.resolve().as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={target}",
+            page.resolve().as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,8 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     chart_ids = [c.strip() for c in args.charts.split(",") if c.strip()] if args.charts else None
     timings = export(args.out, query, pdf=not args.no_pdf, chart_ids=chart_ids)
-    print(f"wrote {len(timings)} charts to {args.out}/ in {time.perf_counter() - started:.1f} s "
-          f"(index.html{', report.pdf' if (args.out / 'report.pdf').exists() else ''})")
+    print(
+        f"wrote {len(timings)} charts to {args.out}/ in {time.perf_counter() - started:.1f} s "
+        f"(index.html{', report.pdf' if (args.out / 'report.pdf').exists() else ''})"
+    )
     return 0
 
 

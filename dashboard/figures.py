@@ -34,9 +34,28 @@ PUBLISHER_SHORT = {
 # comparator's; the others come from ENTITY_PALETTE (no red in it) by their place among all ids of their kind.
 TURKIYE = "TUR"
 TURKIYE_COLOR = "#b2182b"
-ENTITY_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-                  "#0d2a63", "#b68100", "#00a08b", "#511cfb", "#6c7c32", "#750d86", "#6c4516", "#778aae", "#72b7b2",
-                  "#eeca3b", "#a777f1")
+ENTITY_PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#0d2a63",
+    "#b68100",
+    "#00a08b",
+    "#511cfb",
+    "#6c7c32",
+    "#750d86",
+    "#6c4516",
+    "#778aae",
+    "#72b7b2",
+    "#eeca3b",
+    "#a777f1",
+)
 OTHERS_COLOR = "#d3d3d3"  # "other platforms" and the like: no entity's colour
 SCOPE_DASH = {"goods_services": "solid", "goods": "dot", "survey": "dashdot"}
 SCOPE_LABEL = {"goods_services": "goods + services", "goods": "goods", "survey": "company survey"}
@@ -51,18 +70,35 @@ STATUS_COLORS = {
     "cancelled": "#b2182b",
 }
 STATUS_ORDER = list(STATUS_COLORS)
-STATUS_WORDS = {"delivered": "delivered", "delivering": "delivering", "in_production": "in production",
-                "signed": "signed", "mou": "MoU", "talks": "talks", "stalled": "stalled", "cancelled": "cancelled"}
-CATEGORY_WORDS = {"ucav": "armed drone (UCAV)", "uav": "drone (UAV)", "armoured_vehicle": "armoured vehicle",
-                  "combat_aircraft": "combat aircraft", "trainer_aircraft": "trainer aircraft",
-                  "warship": "warship", "sensor": "sensor / targeting pod", "artillery": "artillery",
-                  "upgrade": "upgrade", "missile": "missile", "helicopter": "helicopter"}
+STATUS_WORDS = {
+    "delivered": "delivered",
+    "delivering": "delivering",
+    "in_production": "in production",
+    "signed": "signed",
+    "mou": "MoU",
+    "talks": "talks",
+    "stalled": "stalled",
+    "cancelled": "cancelled",
+}
+CATEGORY_WORDS = {
+    "ucav": "armed drone (UCAV)",
+    "uav": "drone (UAV)",
+    "armoured_vehicle": "armoured vehicle",
+    "combat_aircraft": "combat aircraft",
+    "trainer_aircraft": "trainer aircraft",
+    "warship": "warship",
+    "sensor": "sensor / targeting pod",
+    "artillery": "artillery",
+    "upgrade": "upgrade",
+    "missile": "missile",
+    "helicopter": "helicopter",
+}
 # What each publisher's series counts, in the words of data/raw (publishers.csv scope_note, export_figures.yml
 # notes): beside every series wherever the publisher totals are drawn or listed.
 SERIES_DEFINITIONS = {
     ("ssb", "goods_services"): "goods + services (NATO and service exports included since 2023)",
     ("ssb", "goods"): "customs goods (its monthly and year-to-date releases; the Oct-2025 release says "
-                      "'excluding services')",
+    "'excluding services')",
     ("ssb", "survey"): "a company survey (its 2018 sector report)",
     ("tim", "goods"): "customs goods (the defence & aerospace sector's exports declared at customs)",
     ("ssi", "goods"): "customs goods, as TİM (SSİ is part of TİM)",
@@ -101,16 +137,21 @@ def _rounding_unit(value: float) -> float:
 def why_they_differ(row) -> str:
     """One sentence on why two figures of the same period differ (/quality's reconciliation): the scopes they
     count, the rounding of one of them, or a gap the sources leave unexplained."""
-    pa, sa, va, pb, sb, vb = (row[k] for k in ("publisher_a", "scope_a", "value_a_usd_m",
-                                                "publisher_b", "scope_b", "value_b_usd_m"))
+    pa, sa, va, pb, sb, vb = (
+        row[k] for k in ("publisher_a", "scope_a", "value_a_usd_m", "publisher_b", "scope_b", "value_b_usd_m")
+    )
     gap = vb - va
     if sa != sb:
         if pa == pb and {sa, sb} == {"goods", "goods_services"}:
-            return (f"{_who(pa)} publishes both: its goods + services total adds services to its goods total "
-                    f"({_usd(abs(gap))} here).")
+            return (
+                f"{_who(pa)} publishes both: its goods + services total adds services to its goods total "
+                f"({_usd(abs(gap))} here)."
+            )
         equal = ", though the numbers are equal here" if abs(gap) < 1e-9 else ""
-        return (f"They count different things{equal}: {_who(pa)}'s total is {series_definition(pa, sa)}, "
-                f"{_who(pb)}'s is {series_definition(pb, sb)}.")
+        return (
+            f"They count different things{equal}: {_who(pa)}'s total is {series_definition(pa, sa)}, "
+            f"{_who(pb)}'s is {series_definition(pb, sb)}."
+        )
     both = f"Both count {SCOPE_PLAIN.get(sa, sa)}"
     if abs(gap) < 1e-9:
         return f"{both} and give the same figure."
@@ -118,32 +159,73 @@ def why_they_differ(row) -> str:
     unit = _rounding_unit(rv)
     if abs(gap) < unit - 1e-9:
         nearest = "US$" + f"{unit:,.2f}".rstrip("0").rstrip(".") + " m"
-        return (f"{both}; {_who(rounder)}'s {_usd(rv)} is a round figure (to {nearest}), and "
-                f"{_who(other)}'s {_usd(ov)} is less than {nearest} from it.")
-    why = ("the press report names no official body, so it may be another publisher's figure or an earlier one"
-           if "press" in (pa, pb) else "a revision or a different count, which the sources do not explain")
-    return (f"{both} for the same months, yet differ by {_usd(abs(gap))} ({abs(gap) / va:.1%}), more than "
-            f"rounding: {why}.")
+        return (
+            f"{both}; {_who(rounder)}'s {_usd(rv)} is a round figure (to {nearest}), and "
+            f"{_who(other)}'s {_usd(ov)} is less than {nearest} from it."
+        )
+    why = (
+        "the press report names no official body, so it may be another publisher's figure or an earlier one"
+        if "press" in (pa, pb)
+        else "a revision or a different count, which the sources do not explain"
+    )
+    return (
+        f"{both} for the same months, yet differ by {_usd(abs(gap))} ({abs(gap) / va:.1%}), more than rounding: {why}."
+    )
 
 
 # Grid headers in words, for the tables that show warehouse fields (/quality, /compare): never a field name.
 COLUMN_WORDS = {
-    "quote_id": "Quote", "figure_id": "Figure", "deal_id": "Deal", "publisher": "Publisher", "scope": "Scope",
-    "year": "Year", "month_from": "From month", "month_to": "To month", "month": "Month", "status": "Status",
-    "quoted_pct": "Quoted growth, %", "computed_pct": "Growth from the totals, %", "gap_pp": "Gap, points",
-    "verdict": "Verdict", "source_link": "Source", "published": "Published", "label": "Period",
-    "value_usd_m": "US$ million as published", "calendar_usd_m": "Closest calendar total, US$ million",
-    "calendar_basis": "Calendar total it is set beside", "ytd_through_month": "Jan–month total published",
-    "publisher_a": "Publisher A", "scope_a": "Scope A", "value_a_usd_m": "A, US$ million",
-    "publisher_b": "Publisher B", "scope_b": "Scope B", "value_b_usd_m": "B, US$ million",
-    "difference_usd_m": "B − A, US$ million", "ratio_b_to_a": "B ÷ A", "why": "Why they differ",
-    "area": "Area", "measure": "Measure", "value": "Value", "run_id": "Run", "finished_utc": "Finished (UTC)",
-    "outcome": "Outcome", "data_as_of": "Data as of", "row_counts": "Rows per table",
-    "buyer": "Recipient", "platform": "Platform", "pairing": "Pairing", "sipri_record_no": "SIPRI record",
-    "curated_order_year": "Ordered (deals)", "sipri_order_year": "Ordered (SIPRI)",
-    "curated_quantity": "Quantity (deals)", "sipri_quantity": "Quantity (SIPRI)",
-    "curated_delivered": "Delivered (deals)", "sipri_delivered": "Delivered (SIPRI)", "match": "Same on both sides",
-    "curated_status": "Status (deals)", "sipri_designation": "SIPRI designation",
+    "quote_id": "Quote",
+    "figure_id": "Figure",
+    "deal_id": "Deal",
+    "publisher": "Publisher",
+    "scope": "Scope",
+    "year": "Year",
+    "month_from": "From month",
+    "month_to": "To month",
+    "month": "Month",
+    "status": "Status",
+    "quoted_pct": "Quoted growth, %",
+    "computed_pct": "Growth from the totals, %",
+    "gap_pp": "Gap, points",
+    "verdict": "Verdict",
+    "source_link": "Source",
+    "published": "Published",
+    "label": "Period",
+    "value_usd_m": "US$ million as published",
+    "calendar_usd_m": "Closest calendar total, US$ million",
+    "calendar_basis": "Calendar total it is set beside",
+    "ytd_through_month": "Jan–month total published",
+    "publisher_a": "Publisher A",
+    "scope_a": "Scope A",
+    "value_a_usd_m": "A, US$ million",
+    "publisher_b": "Publisher B",
+    "scope_b": "Scope B",
+    "value_b_usd_m": "B, US$ million",
+    "difference_usd_m": "B − A, US$ million",
+    "ratio_b_to_a": "B ÷ A",
+    "why": "Why they differ",
+    "area": "Area",
+    "measure": "Measure",
+    "value": "Value",
+    "run_id": "Run",
+    "finished_utc": "Finished (UTC)",
+    "outcome": "Outcome",
+    "data_as_of": "Data as of",
+    "row_counts": "Rows per table",
+    "buyer": "Recipient",
+    "platform": "Platform",
+    "pairing": "Pairing",
+    "sipri_record_no": "SIPRI record",
+    "curated_order_year": "Ordered (deals)",
+    "sipri_order_year": "Ordered (SIPRI)",
+    "curated_quantity": "Quantity (deals)",
+    "sipri_quantity": "Quantity (SIPRI)",
+    "curated_delivered": "Delivered (deals)",
+    "sipri_delivered": "Delivered (SIPRI)",
+    "match": "Same on both sides",
+    "curated_status": "Status (deals)",
+    "sipri_designation": "SIPRI designation",
 }
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 PROVENANCE = ["source_publisher", "source_title", "source_published", "source_url", "source_quote"]
@@ -186,7 +268,7 @@ def short_label(name: str, width: int = 16) -> str:
     """A name short enough to label a line's end: the abbreviation it ends with ('… A.Ş. (TUSAŞ)': TUSAŞ), else a
     first word in capitals ('ASELSAN Elektronik …': ASELSAN), else the name, cut at a word with '…'."""
     name = str(name)
-    if name.endswith(")") and "(" in name and len(abbr := name[name.rindex("(") + 1:-1]) <= width:
+    if name.endswith(")") and "(" in name and len(abbr := name[name.rindex("(") + 1 : -1]) <= width:
         return abbr
     first = name.split(" ")[0]
     if len(name) > width and first.isupper() and len(first) > 1:
@@ -217,8 +299,17 @@ def _label_line_ends(fig: go.Figure, *, reversed_y: bool = False) -> go.Figure:
         x, y, label, color = ends[i]
         at = up[i] if previous is None else max(up[i], previous + 14)
         previous = at
-        fig.add_annotation(x=x, y=y, text=label, showarrow=False, xanchor="left", xshift=6, yshift=at - up[i],
-                           font=dict(size=11, color=color or "#212529"), name="line-end")
+        fig.add_annotation(
+            x=x,
+            y=y,
+            text=label,
+            showarrow=False,
+            xanchor="left",
+            xshift=6,
+            yshift=at - up[i],
+            font=dict(size=11, color=color or "#212529"),
+            name="line-end",
+        )
     width = max(len(label) for _, _, label, _ in ends)
     fig.update_layout(margin=dict(r=max(fig.layout.margin.r or 20, 16 + 7 * width)))
     return fig
@@ -281,13 +372,19 @@ def whole_number_axes(fig: go.Figure) -> go.Figure:
                 if stacked:
                     other = pd.Series(getattr(trace, "y" if letter == "x" else "x"), dtype=object)
                     parts = pd.Series(list(getattr(trace, letter)), index=other.to_numpy(), dtype=float)
-                    stacks[axis] = parts.groupby(level=0).sum().add(stacks.get(axis, pd.Series(dtype=float)),
-                                                                    fill_value=0)
+                    stacks[axis] = (
+                        parts.groupby(level=0).sum().add(stacks.get(axis, pd.Series(dtype=float)), fill_value=0)
+                    )
             spans.setdefault(axis, []).append(numbers)
     for axis, parts in spans.items():
         layout_axis = fig.layout[axis]
-        if axis in mixed or layout_axis.type in ("category", "date", "log") or layout_axis.dtick is not None \
-                or layout_axis.tickvals is not None or layout_axis.visible is False:
+        if (
+            axis in mixed
+            or layout_axis.type in ("category", "date", "log")
+            or layout_axis.dtick is not None
+            or layout_axis.tickvals is not None
+            or layout_axis.visible is False
+        ):
             continue
         numbers = pd.concat(parts)
         hi = max(float(numbers.max()), float(stacks[axis].max()) if axis in stacks else float("-inf"))
@@ -312,8 +409,11 @@ def annual_totals(df: pd.DataFrame, *, events: pd.DataFrame | None = None) -> go
     if df.empty:
         return empty("No annual totals for this selection")
     span = int(df["year"].max()) - int(df["year"].min())
-    fig = _fig(yaxis_title="US$ million (current)", hovermode="closest",
-               xaxis=dict(tickformat="d", dtick=1 if span <= 12 else None))  # never "2,021.5"
+    fig = _fig(
+        yaxis_title="US$ million (current)",
+        hovermode="closest",
+        xaxis=dict(tickformat="d", dtick=1 if span <= 12 else None),
+    )  # never "2,021.5"
     for (publisher, scope), part in df.groupby(["publisher", "scope"], sort=True):
         label = series_label(publisher, scope)
         part = _with_gaps(part)
@@ -375,13 +475,16 @@ ELSEWHERE = "published by another body"
 def unpublished_months(coverage: pd.DataFrame, status: str = NOT_FOUND) -> str:
     """'2024: Jan, Apr; 2025: Jan' for the months of `coverage` (v_monthly_coverage rows) with that status."""
     missing = coverage[coverage["status"] == status] if not coverage.empty else coverage
-    years = [f"{year}: " + ", ".join(MONTHS[int(m) - 1] for m in part["month"])
-             for year, part in missing.groupby("year", sort=True)]
+    years = [
+        f"{year}: " + ", ".join(MONTHS[int(m) - 1] for m in part["month"])
+        for year, part in missing.groupby("year", sort=True)
+    ]
     return "; ".join(years)
 
 
-def monthly(df: pd.DataFrame, *, latest_period: tuple[int, int] | None = None,
-            coverage: pd.DataFrame | None = None) -> go.Figure:
+def monthly(
+    df: pd.DataFrame, *, latest_period: tuple[int, int] | None = None, coverage: pd.DataFrame | None = None
+) -> go.Figure:
     """Monthly values as bars and year-to-date totals as markers; an incomplete year is drawn hollow. Months with no
     published figure (`coverage`, from v_monthly_coverage) are marked with a grey cross on the axis and listed under
     the chart, so that a gap is never silent."""
@@ -425,8 +528,14 @@ def monthly(df: pd.DataFrame, *, latest_period: tuple[int, int] | None = None,
             )
     fig.update_layout(
         # tickmode auto: an overlaying axis is otherwise ticked in step with the left one ("630 · 2050 · 3470")
-        yaxis2=dict(title="year to date, US$ million", overlaying="y", side="right", showgrid=False, rangemode="tozero",
-                    tickmode="auto")
+        yaxis2=dict(
+            title="year to date, US$ million",
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            rangemode="tozero",
+            tickmode="auto",
+        )
     )
     if coverage is not None:
         _mark_unpublished(fig, coverage)
@@ -437,15 +546,19 @@ def _mark_unpublished(fig: go.Figure, coverage: pd.DataFrame) -> None:
     """A grey cross on the axis for each month no publisher's figure was found for, a hollow diamond where only a
     publisher not in view published one; both listed under the chart."""
     notes = []
-    for status, symbol, words in ((NOT_FOUND, "x-thin-open", "No published monthly figure found for"),
-                                  (ELSEWHERE, "diamond-open", "Published only by a body not shown (choose it in "
-                                   "Publisher)")):
+    for status, symbol, words in (
+        (NOT_FOUND, "x-thin-open", "No published monthly figure found for"),
+        (ELSEWHERE, "diamond-open", "Published only by a body not shown (choose it in Publisher)"),
+    ):
         part = coverage[coverage["status"] == status]
         if part.empty:
             continue
         who = part["publishers"].fillna("") if "publishers" in part else pd.Series("", index=part.index)
         fig.add_scatter(
-            x=part["month"], y=[0] * len(part), mode="markers", name=status,
+            x=part["month"],
+            y=[0] * len(part),
+            mode="markers",
+            name=status,
             marker=dict(symbol=symbol, size=10, color="#6c757d", line=dict(width=2)),
             text=part["label"] + who.map(lambda w: f" (published by {w})" if w else ""),
             hovertemplate="%{text}: " + status + "<extra></extra>",
@@ -453,8 +566,18 @@ def _mark_unpublished(fig: go.Figure, coverage: pd.DataFrame) -> None:
         notes.append(f"<i>{words}</i> " + unpublished_months(coverage, status))
     if notes:
         text = "<br>".join(_wrap(n, 150) for n in notes)
-        fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=-0.16, xanchor="left",
-                           yanchor="top", align="left", font=dict(size=11, color="#6c757d"))
+        fig.add_annotation(
+            text=text,
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.16,
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            font=dict(size=11, color="#6c757d"),
+        )
         fig.update_layout(margin=dict(b=70 + 16 * (text.count("<br>") + 1)))
 
 
@@ -471,9 +594,12 @@ def destinations(df: pd.DataFrame, *, top: int = 12, colors: dict[str, str] | No
     if valued.empty:
         return empty("No exports by destination in US$ published for this selection")
     valued = valued.assign(
-        span=["calendar year" if (a, b) == (1, 12) else "one month" if a == b else "part of a year"
-              for a, b in zip(valued["month_from"], valued["month_to"], strict=True)],
-        when=valued["period"] + " · " + valued["publisher"].map(lambda b: PUBLISHER_SHORT.get(b, b)))
+        span=[
+            "calendar year" if (a, b) == (1, 12) else "one month" if a == b else "part of a year"
+            for a, b in zip(valued["month_from"], valued["month_to"], strict=True)
+        ],
+        when=valued["period"] + " · " + valued["publisher"].map(lambda b: PUBLISHER_SHORT.get(b, b)),
+    )
     if valued["destination_name"].nunique() == 1:
         return _destination_periods(valued)
     years = valued[valued["span"] == "calendar year"]
@@ -481,14 +607,22 @@ def destinations(df: pd.DataFrame, *, top: int = 12, colors: dict[str, str] | No
     leaders = shown.groupby("destination_name")["value_usd_m"].max().sort_values(ascending=False).head(top).index
     shown = shown[shown["destination_name"].isin(leaders)]
     order = list(dict.fromkeys(shown.sort_values(["year", "month_to", "month_from"])["when"]))
-    fig = _fig(yaxis_title="US$ million, as published", barmode="group",
-               xaxis=dict(categoryorder="array", categoryarray=order, type="category"))
+    fig = _fig(
+        yaxis_title="US$ million, as published",
+        barmode="group",
+        xaxis=dict(categoryorder="array", categoryarray=order, type="category"),
+    )
     colors = _colors(colors, shown["destination_iso3"].dropna())
     for name in leaders:
         part = shown[shown["destination_name"] == name]
-        fig.add_bar(x=part["when"], y=part["value_usd_m"], name=name, customdata=_custom(part),
-                    marker_color=colors.get(part["destination_iso3"].iloc[0]),
-                    hovertemplate=f"<b>{name}</b> %{{x}}: $%{{y:,.1f}} m" + PROVENANCE_HOVER)
+        fig.add_bar(
+            x=part["when"],
+            y=part["value_usd_m"],
+            name=name,
+            customdata=_custom(part),
+            marker_color=colors.get(part["destination_iso3"].iloc[0]),
+            hovertemplate=f"<b>{name}</b> %{{x}}: $%{{y:,.1f}} m" + PROVENANCE_HOVER,
+        )
     return fig
 
 
@@ -498,15 +632,22 @@ SPAN_STYLE = {"calendar year": ("#2166ac", ""), "part of a year": ("#67a9cf", "/
 def _destination_periods(valued: pd.DataFrame) -> go.Figure:
     name = valued["destination_name"].iloc[0]
     order = list(dict.fromkeys(valued.sort_values(["year", "month_to", "month_from"])["when"]))
-    fig = _fig(yaxis_title=f"exports to {name}, US$ million as published",
-               xaxis=dict(categoryorder="array", categoryarray=order, type="category", tickangle=-45))
+    fig = _fig(
+        yaxis_title=f"exports to {name}, US$ million as published",
+        xaxis=dict(categoryorder="array", categoryarray=order, type="category", tickangle=-45),
+    )
     for span, (color, pattern) in SPAN_STYLE.items():
         part = valued[valued["span"] == span]
         if part.empty:
             continue
-        fig.add_bar(x=part["when"], y=part["value_usd_m"], name=span, customdata=_custom(part),
-                    marker=dict(color=color, pattern_shape=pattern, line=dict(color="#2166ac", width=1)),
-                    hovertemplate=f"<b>{name}</b> %{{x}} ({span}): $%{{y:,.1f}} m" + PROVENANCE_HOVER)
+        fig.add_bar(
+            x=part["when"],
+            y=part["value_usd_m"],
+            name=span,
+            customdata=_custom(part),
+            marker=dict(color=color, pattern_shape=pattern, line=dict(color="#2166ac", width=1)),
+            hovertemplate=f"<b>{name}</b> %{{x}} ({span}): $%{{y:,.1f}} m" + PROVENANCE_HOVER,
+        )
     return fig
 
 
@@ -515,24 +656,40 @@ def deal_timeline(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty("No dated deal steps for this selection")
     order = list(dict.fromkeys(df.sort_values(["date", "deal"])["deal"]))
-    fig = _fig(height=max(300, 36 * len(order) + 140), xaxis=dict(type="date", title="date of the step"),
-               yaxis=dict(categoryorder="array", categoryarray=order[::-1], type="category", automargin=True),
-               margin=dict(l=20, r=20, t=40, b=50))
+    fig = _fig(
+        height=max(300, 36 * len(order) + 140),
+        xaxis=dict(type="date", title="date of the step"),
+        yaxis=dict(categoryorder="array", categoryarray=order[::-1], type="category", automargin=True),
+        margin=dict(l=20, r=20, t=40, b=50),
+    )
     xs, ys = [], []  # every deal's line in one trace, broken between deals (one trace per deal is slow to build)
     for deal, part in df.sort_values("date").groupby("deal", sort=False):
         xs += [*part["date"], None]
         ys += [deal] * len(part) + [None]
-    fig.add_scatter(x=xs, y=ys, mode="lines", line=dict(color="#ced4da", width=2), name="steps of a deal",
-                    showlegend=False, hoverinfo="skip", connectgaps=False)
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        line=dict(color="#ced4da", width=2),
+        name="steps of a deal",
+        showlegend=False,
+        hoverinfo="skip",
+        connectgaps=False,
+    )
     for status in STATUS_ORDER:
         part = df[df["status"] == status]
         if part.empty:
             continue
         fig.add_scatter(
-            x=part["date"], y=part["deal"], mode="markers", name=STATUS_WORDS.get(status, status),
+            x=part["date"],
+            y=part["deal"],
+            mode="markers",
+            name=STATUS_WORDS.get(status, status),
             marker=dict(size=12, color=STATUS_COLORS[status], line=dict(color="white", width=1)),
-            customdata=_custom(part), text=part["date"] + " (" + part["date_precision"] + ")",
-            hovertemplate="%{y}<br><b>" + STATUS_WORDS.get(status, status) + "</b>: %{text}" + PROVENANCE_HOVER)
+            customdata=_custom(part),
+            text=part["date"] + " (" + part["date_precision"] + ")",
+            hovertemplate="%{y}<br><b>" + STATUS_WORDS.get(status, status) + "</b>: %{text}" + PROVENANCE_HOVER,
+        )
     return fig
 
 
@@ -542,21 +699,38 @@ def firm_ranks(df: pd.DataFrame, *, colors: dict[str, str] | None = None) -> go.
     if df.empty:
         return empty("No Top 100 ranks for this selection")
     colors = _colors(colors, df["firm_id"])
-    fig = _fig(yaxis=dict(title="rank (1 = largest)", autorange="reversed", tickformat="d"),
-               xaxis=dict(title="edition of the list", tickformat="d", dtick=1))
+    fig = _fig(
+        yaxis=dict(title="rank (1 = largest)", autorange="reversed", tickformat="d"),
+        xaxis=dict(title="edition of the list", tickformat="d", dtick=1),
+    )
     dashes = {"sipri": "solid", "defense_news": "dot"}
     for (publisher, firm, firm_id), part in df.groupby(["publisher", "firm", "firm_id"], sort=True):
         part = _with_gaps(part.assign(year=part["edition"]))  # x is the edition; its figures are the year before
         who = PUBLISHER_SHORT.get(publisher, publisher)
         revenue = part["revenue_usd_m"].map(lambda v: f"${v:,.0f} m" if pd.notna(v) else "revenue n/a")
-        fig.add_scatter(x=part["year"], y=part["rank"], name=f"{firm} ({who})", mode="lines+markers",
-                        meta=short_label(firm),
-                        line=dict(dash=dashes.get(publisher, "dash"), color=colors.get(firm_id)), text=revenue,
-                        customdata=_custom(part),
-                        hovertemplate=f"<b>{firm}</b>, {who} Top 100 %{{x}}: #%{{y}} (%{{text}})" + PROVENANCE_HOVER)
-    fig.add_annotation(text="solid: SIPRI · dotted: Defense News", showarrow=False, xref="paper",
-                       yref="paper", x=0, y=1.02, xanchor="left", yanchor="bottom", font=dict(size=11, color="#6c757d"),
-                       name="line-key")
+        fig.add_scatter(
+            x=part["year"],
+            y=part["rank"],
+            name=f"{firm} ({who})",
+            mode="lines+markers",
+            meta=short_label(firm),
+            line=dict(dash=dashes.get(publisher, "dash"), color=colors.get(firm_id)),
+            text=revenue,
+            customdata=_custom(part),
+            hovertemplate=f"<b>{firm}</b>, {who} Top 100 %{{x}}: #%{{y}} (%{{text}})" + PROVENANCE_HOVER,
+        )
+    fig.add_annotation(
+        text="solid: SIPRI · dotted: Defense News",
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1.02,
+        xanchor="left",
+        yanchor="bottom",
+        font=dict(size=11, color="#6c757d"),
+        name="line-key",
+    )
     return _label_line_ends(fig, reversed_y=True)
 
 
@@ -606,13 +780,16 @@ def recipients_map(df: pd.DataFrame, *, measure: str) -> go.Figure:
         locations=data["iso3"],
         z=data[column],
         text=data["country"],
-        customdata=list(zip(data["deals"], converted, strict=True)) if column == USD_TOTAL
+        customdata=list(zip(data["deals"], converted, strict=True))
+        if column == USD_TOTAL
         else data[["deals"]].to_numpy().tolist(),
         colorscale="Blues",
         zmin=0,  # the smallest recipient is drawn pale, not as none
         marker_line_color="white",
         colorbar=dict(title=dict(text="US$ million" if column == USD_TOTAL else label, side="right")),
-        hovertemplate="<b>%{text}</b><br>" + label + ": %{z:,.0f}<br>deals: %{customdata[0]}"
+        hovertemplate="<b>%{text}</b><br>"
+        + label
+        + ": %{z:,.0f}<br>deals: %{customdata[0]}"
         + ("<br>of which converted at ECB rates: %{customdata[1]:,.0f}" if column == USD_TOTAL else "")
         + "<extra></extra>",
     )
@@ -667,7 +844,9 @@ def recipients_bar(df: pd.DataFrame, *, measure: str, top: int = 25) -> go.Figur
         )
         if converted.gt(0).any():
             fig.add_bar(
-                y=part["country"], x=converted, orientation="h",
+                y=part["country"],
+                x=converted,
+                orientation="h",
                 name=name + " (converted to US$ at ECB rates)",
                 marker=dict(color="#92c5de" if confirmed else "#e7d4e8", pattern_shape="x"),
                 customdata=part[["iso3", "deals"]].to_numpy().tolist(),
@@ -820,13 +999,23 @@ def caption_layout(fig: go.Figure, *, title: str, source_line: str, subtitle: st
     heading = dict(text=title, x=0, xanchor="left", y=0.98, yref="container", yanchor="top", font=dict(size=16))
     if subtitle:
         heading["subtitle"] = dict(text=subtitle, font=dict(size=12, color="#495057"))
-    note = dict(text="<br>".join(lines), showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 8),
-                xanchor="left", yanchor="bottom", font=dict(size=11, color="#6c757d"), align="left")
+    note = dict(
+        text="<br>".join(lines),
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-(bottom - 8),
+        xanchor="left",
+        yanchor="bottom",
+        font=dict(size=11, color="#6c757d"),
+        align="left",
+    )
     return {"title": heading, "margin": {"t": top, "b": bottom}, "annotation": note}
 
 
-def with_caption(fig: go.Figure, *, title: str, source_line: str, subtitle: str = "",
-                 permalink: str = "") -> go.Figure:
+def with_caption(fig: go.Figure, *, title: str, source_line: str, subtitle: str = "", permalink: str = "") -> go.Figure:
     """The figure with its title, subtitle, source line and permalink on it, so it carries them wherever it goes."""
     fig = go.Figure(fig)
     caption = caption_layout(fig, title=title, source_line=source_line, subtitle=subtitle, permalink=permalink)
@@ -835,8 +1024,9 @@ def with_caption(fig: go.Figure, *, title: str, source_line: str, subtitle: str 
     return fig
 
 
-def sipri_exporters(df: pd.DataFrame, *, highlight: tuple[str, ...] = ("TUR",), top: int = 25,
-                    colors: dict[str, str] | None = None) -> go.Figure:
+def sipri_exporters(
+    df: pd.DataFrame, *, highlight: tuple[str, ...] = ("TUR",), top: int = 25, colors: dict[str, str] | None = None
+) -> go.Figure:
     """Exporters ranked by SIPRI TIV over a period, with their share of the world; Türkiye in its red, the
     exporters in `highlight` in their own colours (as in sipri_trend), the others pale."""
     if df.empty:

@@ -32,4 +32,5 @@ def image_id(chart: str, image_format: str) -> dict:
 def caption_id(chart: str) -> dict:
     return {"type": "caption", "chart": chart}
 
+
 PAGE_LOADING = "page-loading"  # the spinner over the page while it redraws

@@ -11,9 +11,18 @@ YEAR_MIN, YEAR_MAX = 1950, 2100
 STATUSES = ("confirmed", "all")
 # The stages of a deal, in the order a deal moves through them; `status` takes any of them, comma-separated.
 STAGES = ("talks", "mou", "signed", "in_production", "delivering", "delivered", "stalled", "cancelled")
-STATUS_LABELS = {"confirmed": "confirmed", "all": "all (incl. talks)", "talks": "talks", "mou": "MoU",
-                 "signed": "signed", "in_production": "in production", "delivering": "delivering",
-                 "delivered": "delivered", "stalled": "stalled", "cancelled": "cancelled"}
+STATUS_LABELS = {
+    "confirmed": "confirmed",
+    "all": "all (incl. talks)",
+    "talks": "talks",
+    "mou": "MoU",
+    "signed": "signed",
+    "in_production": "in production",
+    "delivering": "delivering",
+    "delivered": "delivered",
+    "stalled": "stalled",
+    "cancelled": "cancelled",
+}
 STATUS_MEANINGS = {
     "confirmed": "signed, in production, delivering or delivered, and not low-confidence",
     "all": "every deal, including talks, MoUs, stalled and cancelled ones",
@@ -31,11 +40,23 @@ MEASURE_LABELS = {"deals": "deals (count)", "usd": "US$ million", "tiv": "SIPRI 
 LIST_PARAMS = ("country", "firm", "platform", "publisher")
 MAX_MESSAGES = 20  # a URL with thousands of bad parameters gets twenty messages, not a page of thousands
 # The deal grid's view (issue 12, item 6): quick search, sort and column filters, by the column's URL name.
-GRID_COLUMNS = {"deal": "deal_id", "recipient": "buyer_link", "platform": "platform_link", "firm": "firm_link",
-                "status": "stage", "ordered": "order", "quantity": "quantity", "delivered": "delivered",
-                "delivery_years": "delivery_years", "value": "value", "currency": "currency",
-                "value_usd_m": "value_usd_m", "confidence": "confidence_words", "category": "category_words",
-                "note": "note_link"}
+GRID_COLUMNS = {
+    "deal": "deal_id",
+    "recipient": "buyer_link",
+    "platform": "platform_link",
+    "firm": "firm_link",
+    "status": "stage",
+    "ordered": "order",
+    "quantity": "quantity",
+    "delivered": "delivered",
+    "delivery_years": "delivery_years",
+    "value": "value",
+    "currency": "currency",
+    "value_usd_m": "value_usd_m",
+    "confidence": "confidence_words",
+    "category": "category_words",
+    "note": "note_link",
+}
 GRID_FIELDS = {v: k for k, v in GRID_COLUMNS.items()}
 MAX_TEXT = 100  # characters of a quick search or a column filter
 NAMES = ("from", "to", *LIST_PARAMS, "status", "measure")  # of every page, embed and API route
@@ -72,9 +93,13 @@ class Params:
         p = replace(self, **changes)
         pairs: list[tuple[str, str | int | None]] = [("from", p.from_), ("to", p.to)]
         pairs += [(n, ",".join(getattr(p, n))) for n in LIST_PARAMS]
-        pairs += [("status", p.status if p.status != "confirmed" else None),
-                  ("measure", p.measure if p.measure != "deals" else None), ("q", p.q), ("sort", p.sort),
-                  ("filter", ";".join(f"{k}:{v}" for k, v in p.filter))]
+        pairs += [
+            ("status", p.status if p.status != "confirmed" else None),
+            ("measure", p.measure if p.measure != "deals" else None),
+            ("q", p.q),
+            ("sort", p.sort),
+            ("filter", ";".join(f"{k}:{v}" for k, v in p.filter)),
+        ]
         text = urlencode([(k, v) for k, v in pairs if v not in (None, "")], safe=",:;")
         return f"?{text}" if text else ""
 
@@ -82,6 +107,7 @@ class Params:
 @dataclass(frozen=True)
 class Known:
     """What exists in the warehouse, to check ids against."""
+
     countries: frozenset = frozenset()
     firms: frozenset = frozenset()
     platforms: frozenset = frozenset()
@@ -181,8 +207,11 @@ def _filters(value, messages: list[str]) -> tuple[tuple[str, str], ...]:
 def parse(query: dict, known: Known = Known()) -> Params:
     """Params from a query mapping (values may be strings or lists of strings)."""
     messages = [f"unknown parameter {k[:40]!r} ignored" for k in query if k not in NAMES + GRID_NAMES]
-    messages += [f"parameter {k!r} given {len(v)} times; the last value is used" for k, v in query.items()
-                 if k in NAMES + GRID_NAMES and isinstance(v, (list, tuple)) and len(set(map(str, v))) > 1]
+    messages += [
+        f"parameter {k!r} given {len(v)} times; the last value is used"
+        for k, v in query.items()
+        if k in NAMES + GRID_NAMES and isinstance(v, (list, tuple)) and len(set(map(str, v))) > 1
+    ]
     from_, to = _year("from", query.get("from"), messages), _year("to", query.get("to"), messages)
     if from_ and to and from_ > to:
         messages.append(f"'from' ({from_}) is after 'to' ({to}); both ignored")
@@ -193,14 +222,23 @@ def parse(query: dict, known: Known = Known()) -> Params:
         messages.append(f"'measure' must be one of {', '.join(MEASURES)}; ignored {measure[:16]!r}")
         measure = "deals"
     return Params(
-        from_=from_, to=to, status=status, measure=measure,
+        from_=from_,
+        to=to,
+        status=status,
+        measure=measure,
         country=_ids("country", query.get("country", ""), ISO3, known.countries, messages, upper=True),
         firm=_ids("firm", query.get("firm", ""), ID, known.firms, messages),
         platform=_ids("platform", query.get("platform", ""), ID, known.platforms, messages),
         publisher=_ids("publisher", query.get("publisher", ""), ID, known.publishers, messages),
-        q=_text("q", str((query.get("q") or [""])[-1] if isinstance(query.get("q"), (list, tuple))
-                         else query.get("q") or "").strip(), messages),
-        sort=_sort(query.get("sort"), messages), filter=_filters(query.get("filter"), messages),
+        q=_text(
+            "q",
+            str(
+                (query.get("q") or [""])[-1] if isinstance(query.get("q"), (list, tuple)) else query.get("q") or ""
+            ).strip(),
+            messages,
+        ),
+        sort=_sort(query.get("sort"), messages),
+        filter=_filters(query.get("filter"), messages),
         messages=_capped(list(dict.fromkeys(messages))),  # each message once
     )
 

@@ -42,10 +42,19 @@ def main() -> int:
         print(f"error: no warehouse at {db}: run `make etl` first", file=sys.stderr)
         return 2
     OUT.mkdir(exist_ok=True)
-    listing = ["# Screenshots", "", "Taken by `make screenshots` from the real app; each reopens at its link.", "",
-               "| file | link | what it shows |", "|---|---|---|"]
-    with tempfile.TemporaryDirectory() as tmp, serving.dashboard(db, Path(tmp) / "server.log") as base, \
-            sync_playwright() as pw:
+    listing = [
+        "# Screenshots",
+        "",
+        "Taken by `make screenshots` from the real app; each reopens at its link.",
+        "",
+        "| file | link | what it shows |",
+        "|---|---|---|",
+    ]
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        serving.dashboard(db, Path(tmp) / "server.log") as base,
+        sync_playwright() as pw,
+    ):
         browser = pw.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
         for name, path, viewport, what in VIEWS:
             context = browser.new_context(viewport=viewport, device_scale_factor=1)

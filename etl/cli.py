@@ -18,14 +18,24 @@ INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("run", "validate data/raw and rebuild the warehouse"),
-                       ("check", "validate only; writes nothing")):
+    for name, text in (
+        ("run", "validate data/raw and rebuild the warehouse"),
+        ("check", "validate only; writes nothing"),
+    ):
         sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument("--raw-dir", type=Path, default=config.RAW_DIR, help="curated CSVs (default: data/raw)")
-        sub.add_argument("--sipri-dir", type=Path, default=None,
-                         help="SIPRI CSV exports (default: $DEFEX_SIPRI_DIR or data/raw/sipri)")
-        sub.add_argument("--db", type=Path, default=None, help="warehouse path (default: $DEFEX_DB or "
-                         "data/warehouse/defence_exports.duckdb)")
+        sub.add_argument(
+            "--sipri-dir",
+            type=Path,
+            default=None,
+            help="SIPRI CSV exports (default: $DEFEX_SIPRI_DIR or data/raw/sipri)",
+        )
+        sub.add_argument(
+            "--db",
+            type=Path,
+            default=None,
+            help="warehouse path (default: $DEFEX_DB or data/warehouse/defence_exports.duckdb)",
+        )
     status = commands.add_parser("status", help="runs, row counts and data as of")
     status.add_argument("--db", type=Path, default=None)
     return parser
@@ -93,13 +103,16 @@ def status(db: Path) -> int:
     try:
         con = duckdb.connect(str(db), read_only=True)
         try:
-            runs = con.execute("SELECT run_id, started_at, finished_at, outcome, row_counts, data_as_of "
-                               "FROM etl_runs ORDER BY started_at DESC").fetchall()
+            runs = con.execute(
+                "SELECT run_id, started_at, finished_at, outcome, row_counts, data_as_of "
+                "FROM etl_runs ORDER BY started_at DESC"
+            ).fetchall()
         finally:
             con.close()
     except duckdb.Error as exc:
-        print(f"error: {db}: not a readable warehouse ({type(exc).__name__}); rebuild it with `make etl`",
-              file=sys.stderr)
+        print(
+            f"error: {db}: not a readable warehouse ({type(exc).__name__}); rebuild it with `make etl`", file=sys.stderr
+        )
         return 2
     print(f"warehouse: {db} -> {db.resolve().name}")
     latest = runs[0]

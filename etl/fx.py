@@ -35,7 +35,7 @@ def usd_rate(currency: str, on: date) -> tuple[float, date] | None:
     """US$ per one unit of `currency` on the last ECB business day ≤ `on` (EUR cross rates), and that day; None when
     the ECB publishes no rate for the currency in the ten days before `on`."""
     rates = _rates(currency)
-    window = rates.loc[pd.Timestamp(on - timedelta(days=LOOK_BACK_DAYS - 1)):pd.Timestamp(on)]
+    window = rates.loc[pd.Timestamp(on - timedelta(days=LOOK_BACK_DAYS - 1)) : pd.Timestamp(on)]
     if window.empty:
         return None
     return float(window.iloc[-1]), window.index[-1].date()

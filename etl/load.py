@@ -1,8 +1,8 @@
 """The ETL run: extract -> parse -> validate (every failure at once) -> build a new file -> publish.
 
-    load inputs   read every curated file (and SIPRI exports), type each column
-    validate      pandera models, references, names; raise ValidationFailed with every failure
-    save          write a new versioned DuckDB file, run the views, then swap it in atomically
+load inputs   read every curated file (and SIPRI exports), type each column
+validate      pandera models, references, names; raise ValidationFailed with every failure
+save          write a new versioned DuckDB file, run the views, then swap it in atomically
 """
 
 import contextlib
@@ -29,9 +29,24 @@ from etl.validate import check, parse, references
 
 CONFIRMED_STATUSES = ("signed", "in_production", "delivering", "delivered")
 TABLE_ORDER = [
-    "publishers", "sources", "export_figures", "growth_quotes", "countries", "firms", "platforms", "aliases",
-    "firm_figures", "deals", "deal_deliveries", "deal_steps", "events", "destination_figures", "sipri_register",
-    "sipri_deliveries", "sipri_tiv", "raw_files",
+    "publishers",
+    "sources",
+    "export_figures",
+    "growth_quotes",
+    "countries",
+    "firms",
+    "platforms",
+    "aliases",
+    "firm_figures",
+    "deals",
+    "deal_deliveries",
+    "deal_steps",
+    "events",
+    "destination_figures",
+    "sipri_register",
+    "sipri_deliveries",
+    "sipri_tiv",
+    "raw_files",
 ]
 ORDER_KEYS = {"sipri_tiv": "vintage, direction, country, year"}
 STAGED = ("sipri_register", "sipri_deliveries")  # written by the register's importer as its files pass, not from frames
@@ -55,8 +70,9 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
-def extract_all(raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConnection,
-                target: str | None = None) -> Inputs:
+def extract_all(
+    raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConnection, target: str | None = None
+) -> Inputs:
     """Read, type and check every curated file and SIPRI export; InputError (exit 2) stops at an unreadable file.
     SIPRI registers are staged in `con` (its in-memory database) and, once they pass, written into the warehouse
     being built (`target`), in a second thread: DuckDB works there while pandas and pandera check the curated
@@ -107,8 +123,9 @@ def _extract_curated(raw_dir: Path, inputs: Inputs, platforms: Future | None = N
         inputs.checksums[name] = sha256(path)
         provenance, failures = sidecar.read(path)
         inputs.failures += failures
-        inputs.provenance.append({"file": name, "sha256": inputs.checksums[name],
-                                  "sidecar": display(sidecar.path_of(path)), **provenance})
+        inputs.provenance.append(
+            {"file": name, "sha256": inputs.checksums[name], "sidecar": display(sidecar.path_of(path)), **provenance}
+        )
         if spec.table == "platforms":
             inputs.platform_aliases = harmonise.aliases(typed, "platform", "platform_id", name)
             if platforms is not None:
@@ -124,7 +141,8 @@ def _harmonise(inputs: Inputs) -> None:
     t["events"]["countries"], failures = harmonise.country_lists(t["events"], f["events"])
     inputs.failures += failures
     t["destination_figures"]["destination_iso3"], failures = harmonise.destinations(
-        t["destination_figures"], f["destination_figures"])
+        t["destination_figures"], f["destination_figures"]
+    )
     inputs.failures += failures
     inputs.failures += steps.check(t["deal_steps"], t["deals"], f["deal_steps"], f["deals"])
     inputs.failures += harmonise.iso_codes(t["firms"], "country", f["firms"])
@@ -146,9 +164,12 @@ def prepare(inputs: Inputs, con: duckdb.DuckDBPyConnection) -> dict[str, pd.Data
     converted = _converted(deals, t["deal_steps"], t["sources"])
     deals[["value_usd_m_converted", "fx_rate", "fx_date", "fx_basis"]] = converted
     t["deal_deliveries"] = (
-        deals[["deal_id", "delivery_years"]].dropna()
+        deals[["deal_id", "delivery_years"]]
+        .dropna()
         .assign(year=lambda d: d["delivery_years"].str.split(";"))
-        .explode("year").astype({"year": int})[["deal_id", "year"]].drop_duplicates()
+        .explode("year")
+        .astype({"year": int})[["deal_id", "year"]]
+        .drop_duplicates()
     )
     t |= sipri.tables(inputs.sipri_inputs)
     t["raw_files"] = pd.DataFrame(inputs.provenance, columns=sidecar.COLUMNS)
@@ -217,8 +238,10 @@ def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> Non
 
 def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool = False) -> dict:
     if not check_only and db.is_dir():
-        raise WarehouseUnwritable(f"--db {display(db)}: a folder, not a warehouse file; give the file's path, "
-                                  f"e.g. {display(db / DEFAULT_DB.name)}")
+        raise WarehouseUnwritable(
+            f"--db {display(db)}: a folder, not a warehouse file; give the file's path, "
+            f"e.g. {display(db / DEFAULT_DB.name)}"
+        )
     started = datetime.now(UTC).replace(tzinfo=None)
     run_id = started.strftime("%Y%m%dT%H%M%S%fZ")
     # DuckDB creates its spill folder only when it needs it (a large register): nothing is left in the temporary
@@ -241,8 +264,9 @@ def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool
         reason = warehouse.unwritable(db.parent)
         if reason:  # nothing can be built there; the data is checked all the same, and a report comes first
             _validated(raw_dir, sipri_dir, con, None)
-            raise WarehouseUnwritable(f"{display(db.parent)}: cannot write the warehouse there ({reason}); "
-                                      f"{unchanged(db)}")
+            raise WarehouseUnwritable(
+                f"{display(db.parent)}: cannot write the warehouse there ({reason}); {unchanged(db)}"
+            )
         with warehouse.lock(db):
             return _build(con, db, run_id, started, raw_dir, sipri_dir)
     finally:
@@ -272,8 +296,9 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
             con.execute(f"USE {BUILDING}")
             create_tables(con)
             con.execute(f"USE {STAGE}")
-            inputs = _validated(raw_dir, sipri_dir, con, BUILDING,
-                                lambda failures: log_failure(db, run_id, started, failures))
+            inputs = _validated(
+                raw_dir, sipri_dir, con, BUILDING, lambda failures: log_failure(db, run_id, started, failures)
+            )
             interrupt.check()
             tables = prepare(inputs, con)
             con.execute(f"USE {BUILDING}")
@@ -282,9 +307,16 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
             as_of = con.execute("SELECT max(published) FROM export_figures").fetchone()[0]
             con.execute(
                 "INSERT INTO etl_runs VALUES (?, ?, ?, 'success', ?, ?, ?, ?, ?)",
-                [run_id, started, datetime.now(UTC).replace(tzinfo=None), display(raw_dir),
-                 _shown(inputs.sipri_inputs.directory), json.dumps(inputs.checksums, sort_keys=True),
-                 json.dumps(counts), as_of],
+                [
+                    run_id,
+                    started,
+                    datetime.now(UTC).replace(tzinfo=None),
+                    display(raw_dir),
+                    _shown(inputs.sipri_inputs.directory),
+                    json.dumps(inputs.checksums, sort_keys=True),
+                    json.dumps(counts),
+                    as_of,
+                ],
             )
             con.execute(f"CHECKPOINT {BUILDING}")
         except BaseException:
@@ -306,8 +338,9 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
             leftover.unlink(missing_ok=True)
         reason = cannot_write(exc, db.parent)
         if reason:
-            raise WarehouseUnwritable(f"{display(db.parent)}: cannot write the new warehouse ({reason}); "
-                                      f"{unchanged(db)}") from None
+            raise WarehouseUnwritable(
+                f"{display(db.parent)}: cannot write the new warehouse ({reason}); {unchanged(db)}"
+            ) from None
         raise
     warehouse.prune(db)
     interrupt.check()  # Ctrl-C after the swap: etl.cli says the new version is published
@@ -337,7 +370,12 @@ def _shown(directory: Path | None) -> str | None:
 def log_failure(db: Path, run_id: str, started: datetime, failures: list[Failure]) -> None:
     """Failed runs leave the warehouse alone, so they are recorded beside it, in runs.jsonl (when the folder takes
     a write: a full disk must not keep the report from being printed)."""
-    entry = {"run_id": run_id, "started_at": started.isoformat(), "outcome": "failed validation",
-             "failures": len(failures), "first": [str(f) for f in sorted(failures)[:5]]}
+    entry = {
+        "run_id": run_id,
+        "started_at": started.isoformat(),
+        "outcome": "failed validation",
+        "failures": len(failures),
+        "first": [str(f) for f in sorted(failures)[:5]],
+    }
     with contextlib.suppress(OSError), open(db.with_name("runs.jsonl"), "a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False) + "\n")

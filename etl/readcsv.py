@@ -24,8 +24,10 @@ EXTRA_COLUMNS = 10  # columns beyond a file's schema that are each reported (exi
 LINE = "_line"  # column holding the physical line number of each record
 UTF8_BOM = "\ufeff"
 WIDE_BOMS = {  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
-    codecs.BOM_UTF32_LE: "UTF-32", codecs.BOM_UTF32_BE: "UTF-32",
-    codecs.BOM_UTF16_LE: "UTF-16", codecs.BOM_UTF16_BE: "UTF-16",
+    codecs.BOM_UTF32_LE: "UTF-32",
+    codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16",
+    codecs.BOM_UTF16_BE: "UTF-16",
 }
 # The csv module refuses fields over 131,072 characters with an error that names no line. The file is in memory
 # already, so read any field and let the length rule (etl/validate.py, MAX_TEXT) report it with its line.
@@ -40,8 +42,13 @@ def display(path: Path) -> str:
         return str(path)
 
 
-KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-         stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket"}
+KINDS = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFDIR: "a folder",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def regular(path: Path, limit: int = MAX_BYTES) -> os.stat_result:
@@ -57,8 +64,10 @@ def regular(path: Path, limit: int = MAX_BYTES) -> os.stat_result:
         raise InputError(f"{name}: cannot read ({exc.strerror})") from None
     refuse_irregular(path, status)
     if status.st_size > limit:
-        raise InputError(f"{name}: {status.st_size:,} bytes, over the limit of {limit:,} bytes "
-                         f"({limit // 1024**2} MiB) for a raw file")
+        raise InputError(
+            f"{name}: {status.st_size:,} bytes, over the limit of {limit:,} bytes "
+            f"({limit // 1024**2} MiB) for a raw file"
+        )
     return status
 
 
@@ -67,8 +76,9 @@ def refuse_irregular(path: Path, status: os.stat_result) -> None:
         return
     kind = KINDS.get(stat.S_IFMT(status.st_mode), "not a file")
     target = f", {path.resolve()}" if path.is_symlink() else ""
-    raise InputError(f"{display(path)}: not a regular file ({kind}{target}); raw files are read from regular "
-                     "files only")
+    raise InputError(
+        f"{display(path)}: not a regular file ({kind}{target}); raw files are read from regular files only"
+    )
 
 
 def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
@@ -86,8 +96,7 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
         except OSError as exc:
             raise InputError(f"{display(path)}: cannot read ({exc.strerror})") from None
     if len(data) > limit:
-        raise InputError(f"{display(path)}: over the limit of {limit:,} bytes ({limit // 1024**2} MiB) for a raw "
-                         "file")
+        raise InputError(f"{display(path)}: over the limit of {limit:,} bytes ({limit // 1024**2} MiB) for a raw file")
     return data
 
 
@@ -95,13 +104,16 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     data = read_bytes(path)
     for bom, name in WIDE_BOMS.items():
         if data.startswith(bom):
-            raise InputError(f"{display(path)}: {name} text (byte-order mark {bom.hex(' ').upper()}); "
-                             f"save the file as {encoding.upper()}")
+            raise InputError(
+                f"{display(path)}: {name} text (byte-order mark {bom.hex(' ').upper()}); "
+                f"save the file as {encoding.upper()}"
+            )
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data[:nul].count(b"\n") + 1
-        raise InputError(f"{display(path)}: binary content (NUL byte on line {line}, offset {nul}); "
-                         "expected a CSV text file")
+        raise InputError(
+            f"{display(path)}: binary content (NUL byte on line {line}, offset {nul}); expected a CSV text file"
+        )
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -126,8 +138,10 @@ def read_csv(path: Path, columns: int | None = None) -> tuple[pd.DataFrame, list
     try:
         header = [h.strip() for h in next(reader)]
         if columns is not None and len(header) > columns + EXTRA_COLUMNS:
-            raise InputError(f"{name}:1: the header has {len(header):,} columns; this file has {columns}, and at "
-                             f"most {EXTRA_COLUMNS} more are reported one by one: refused before its rows are read")
+            raise InputError(
+                f"{name}:1: the header has {len(header):,} columns; this file has {columns}, and at "
+                f"most {EXTRA_COLUMNS} more are reported one by one: refused before its rows are read"
+            )
         start = reader.line_num
         for row in reader:
             if not any(cell.strip() for cell in row):
@@ -142,14 +156,19 @@ def read_csv(path: Path, columns: int | None = None) -> tuple[pd.DataFrame, list
                 lines.append(line)
             start = reader.line_num
     except csv.Error as exc:
-        raise InputError(f"{name}:{reader.line_num}: malformed CSV ({exc}); a quoted field must end with a quote "
-                         "followed by a comma or the end of the line (a file cut short ends inside one)") from None
+        raise InputError(
+            f"{name}:{reader.line_num}: malformed CSV ({exc}); a quoted field must end with a quote "
+            "followed by a comma or the end of the line (a file cut short ends inside one)"
+        ) from None
     if not records and not failures:
         failures.append(Failure(name, 1, "*", "(no rows)", "a curated file has at least one data row after the header"))
     frame = pd.DataFrame(records, columns=range(len(header)), dtype=object)
     keep = _first_of_each_name(header)
-    failures += [Failure(name, 1, header[i], "(twice)", "each column appears once in the header")
-                 for i in range(len(header)) if i not in keep]
+    failures += [
+        Failure(name, 1, header[i], "(twice)", "each column appears once in the header")
+        for i in range(len(header))
+        if i not in keep
+    ]
     frame = frame[keep].set_axis([header[i] for i in keep], axis=1)
     frame[LINE] = lines
     return frame, failures

@@ -15,8 +15,19 @@ CONFIDENCE = ["H", "M", "L"]
 DEAL_STATUSES = ["talks", "mou", "signed", "in_production", "delivering", "delivered", "stalled", "cancelled"]
 EVENT_STATUSES = DEAL_STATUSES + ["reported", "confirmed"]
 CATEGORIES = [
-    "uav", "ucav", "combat_aircraft", "trainer_aircraft", "transport_aircraft", "helicopter",
-    "armoured_vehicle", "warship", "missile", "artillery", "sensor", "upgrade", "other",
+    "uav",
+    "ucav",
+    "combat_aircraft",
+    "trainer_aircraft",
+    "transport_aircraft",
+    "helicopter",
+    "armoured_vehicle",
+    "warship",
+    "missile",
+    "artillery",
+    "sensor",
+    "upgrade",
+    "other",
 ]
 EVENT_TYPES = ["contract", "mou", "talks", "first_delivery", "delivery", "record", "ranking", "other"]
 FIRM_METRICS = ["export_usd_m", "arms_revenue_usd_m", "defence_revenue_usd_m", "total_revenue_usd_m", "top100_rank"]

@@ -42,8 +42,10 @@ def read(csv_path: Path) -> tuple[dict, list[Failure]]:
     path = path_of(csv_path)
     name = display(path)
     if not path.exists() and not path.is_symlink():
-        raise InputError(f"{name}: file not found; every raw file has a provenance sidecar <file>.yml beside it "
-                         f"({', '.join(REQUIRED)})")
+        raise InputError(
+            f"{name}: file not found; every raw file has a provenance sidecar <file>.yml beside it "
+            f"({', '.join(REQUIRED)})"
+        )
     data = read_bytes(path, MAX_BYTES)
     try:
         text = data.decode("utf-8")
@@ -60,13 +62,23 @@ def read(csv_path: Path) -> tuple[dict, list[Failure]]:
         shown = type(document).__name__ if document is not None else "(empty)"
         return {}, [Failure(name, 1, "*", shown, f"a mapping of {', '.join(REQUIRED)}")]
     lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value} if node is not None else {}
-    items = {str(key.value): [item.start_mark.line + 1 for item in value.value]
-             for key, value in (node.value if node is not None else []) if isinstance(value, yaml.SequenceNode)}
-    failures = [Failure(name, 1, key, "(missing)", "a required key of a provenance sidecar")
-                for key in REQUIRED if key not in document]
-    failures += [Failure(name, lines.get(str(key), 1), str(key), "(extra)",
-                         f"a sidecar's keys are {', '.join(REQUIRED + OPTIONAL)}")
-                 for key in document if key not in REQUIRED + OPTIONAL]
+    items = {
+        str(key.value): [item.start_mark.line + 1 for item in value.value]
+        for key, value in (node.value if node is not None else [])
+        if isinstance(value, yaml.SequenceNode)
+    }
+    failures = [
+        Failure(name, 1, key, "(missing)", "a required key of a provenance sidecar")
+        for key in REQUIRED
+        if key not in document
+    ]
+    failures += [
+        Failure(
+            name, lines.get(str(key), 1), str(key), "(extra)", f"a sidecar's keys are {', '.join(REQUIRED + OPTIONAL)}"
+        )
+        for key in document
+        if key not in REQUIRED + OPTIONAL
+    ]
 
     def fail(key: str, value, rule: str, item: int | None = None) -> None:
         line = items[key][item] if item is not None and key in items else lines.get(key, 1)
@@ -84,15 +96,21 @@ def read(csv_path: Path) -> tuple[dict, list[Failure]]:
             urls = [urls]
         elif not isinstance(urls, list) or not urls:
             fail("urls", urls, RULES["urls"])
-        elif (bad := next((i for i, u in enumerate(urls) if not (isinstance(u, str) and URL.match(u))), None)) \
-                is not None:
+        elif (
+            bad := next((i for i, u in enumerate(urls) if not (isinstance(u, str) and URL.match(u))), None)
+        ) is not None:
             fail("urls", urls[bad], RULES["urls"], bad)
     retrieved = document.get("retrieved")
     if "retrieved" in document and not _retrieved_ok(retrieved):
         fail("retrieved", retrieved, RULES["retrieved"])
-    provenance = {"producer": document.get("producer"), "title": document.get("title"),
-                  "licence": document.get("licence"), "urls": urls if isinstance(urls, list) else None,
-                  "retrieved": _written(retrieved), "notes": document.get("notes")}
+    provenance = {
+        "producer": document.get("producer"),
+        "title": document.get("title"),
+        "licence": document.get("licence"),
+        "urls": urls if isinstance(urls, list) else None,
+        "retrieved": _written(retrieved),
+        "notes": document.get("notes"),
+    }
     return provenance, failures
 
 

@@ -42,8 +42,13 @@ REGISTERS = ("register", None)  # a file that is no SIPRI export goes with the r
 TIV_TABLES = ("exports", "imports")
 
 
-def extract_dir(directory: Path | None, con: duckdb.DuckDBPyConnection | None,
-                kinds: tuple = REGISTERS + TIV_TABLES, target: str | None = None, platforms=None) -> SipriInputs:
+def extract_dir(
+    directory: Path | None,
+    con: duckdb.DuckDBPyConnection | None,
+    kinds: tuple = REGISTERS + TIV_TABLES,
+    target: str | None = None,
+    platforms=None,
+) -> SipriInputs:
     """Extract every SIPRI export in the folder (of the given kinds: sipri_file.kind_of); InputError (exit 2) at
     the first file that is not readable. Registers are staged in `con` (views register_<n>…) and, with `target`
     (the catalog of the warehouse being built), written into its sipri_register once they pass; TIV tables are
@@ -57,8 +62,13 @@ def scan(directory: Path | None, kinds: tuple) -> list[sipri_file.Export]:
     return [sipri_file.read(path) for path in files(directory) if sipri_file.kind_of(path) in kinds]
 
 
-def extract(exports: list[sipri_file.Export], directory: Path | None, con: duckdb.DuckDBPyConnection | None,
-            target: str | None = None, platforms=None) -> SipriInputs:
+def extract(
+    exports: list[sipri_file.Export],
+    directory: Path | None,
+    con: duckdb.DuckDBPyConnection | None,
+    target: str | None = None,
+    platforms=None,
+) -> SipriInputs:
     """The exports of a folder (scan()) extracted by their source modules, checked across files."""
     inputs = SipriInputs()
     seen: dict = {}
@@ -67,8 +77,9 @@ def extract(exports: list[sipri_file.Export], directory: Path | None, con: duckd
         if export.kind == "register":
             if con is None:  # extract_dir(…, None, TIV_TABLES) reads no register: a register needs its stage
                 raise ValueError(f"{export.name}: a SIPRI register is staged in DuckDB; no connection was given")
-            frame, vintage, failures = sipri_register.parse(export, con, f"register_{len(inputs.register)}",
-                                                              target, platforms)
+            frame, vintage, failures = sipri_register.parse(
+                export, con, f"register_{len(inputs.register)}", target, platforms
+            )
         else:
             frame, vintage, failures = sipri_tiv.parse(export)
         key = (export.kind, vintage)
@@ -85,8 +96,13 @@ def extract(exports: list[sipri_file.Export], directory: Path | None, con: duckd
 
 def merge(first: SipriInputs, second: SipriInputs) -> SipriInputs:
     """The inputs of two extract_dir calls on the same folder (of different kinds) as one."""
-    return SipriInputs(first.directory or second.directory, first.register + second.register, first.tiv + second.tiv,
-                       first.checksums | second.checksums, first.failures + second.failures)
+    return SipriInputs(
+        first.directory or second.directory,
+        first.register + second.register,
+        first.tiv + second.tiv,
+        first.checksums | second.checksums,
+        first.failures + second.failures,
+    )
 
 
 def tables(inputs: SipriInputs) -> dict[str, pd.DataFrame]:

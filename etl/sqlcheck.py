@@ -38,8 +38,9 @@ def same_columns(con, table: str, written, where: str) -> None:
     if missing or extra:
         said = [f"in the table but not written: {', '.join(missing)}"] if missing else []
         said += [f"written but not in the table: {', '.join(extra)}"] if extra else []
-        raise ModelMismatch(f"{table.rsplit('.', 1)[-1]}: the columns of etl/sql/ and of {where} differ; "
-                            + "; ".join(said))
+        raise ModelMismatch(
+            f"{table.rsplit('.', 1)[-1]}: the columns of etl/sql/ and of {where} differ; " + "; ".join(said)
+        )
 
 
 def literal(value) -> str:
@@ -71,7 +72,8 @@ def _condition(column: str, check: pa.Check) -> str:
         case "str_length":
             low, high = stats.get("min_value"), stats.get("max_value")
             parts = ([f"length({c}) < {int(low)}"] if low is not None else []) + (
-                [f"length({c}) > {int(high)}"] if high is not None else [])
+                [f"length({c}) > {int(high)}"] if high is not None else []
+            )
             return " OR ".join(parts) or "false"
     raise NotImplementedError(f"pandera check {check.name!r} on {column!r} has no SQL translation")
 
@@ -87,8 +89,10 @@ def rules(model: type[pa.DataFrameModel], values: dict[str, str] | None = None) 
         value = values.get(name, f'CAST("{name}" AS VARCHAR)')
         if not column.nullable:
             out.append(Rule(name, f'"{name}" IS NULL', "''", NOT_NULL))
-        out += [Rule(name, f"coalesce({_condition(name, check)}, false)", value, readable(check.error))
-                for check in column.checks]
+        out += [
+            Rule(name, f"coalesce({_condition(name, check)}, false)", value, readable(check.error))
+            for check in column.checks
+        ]
     return out
 
 
@@ -100,14 +104,21 @@ def failing_rows(relation: str, line: str, rules_: list[Rule], anywhere: str | N
     """One scan of `relation`: (line, list of failures as {column, value, rule, kind}) for each row breaking a
     rule, in the order of `rules_`. `anywhere`: a cheaper condition true on every row that breaks a rule (and
     few others), to select the rows first; by default the rules' conditions joined by OR."""
-    cells = ", ".join(f"CASE WHEN {r.failing} THEN {{'column': {literal(r.column)}, 'value': {r.value}, "
-                      f"'rule': {literal(r.rule)}, 'kind': {literal(r.kind)}}} END" for r in rules_)
+    cells = ", ".join(
+        f"CASE WHEN {r.failing} THEN {{'column': {literal(r.column)}, 'value': {r.value}, "
+        f"'rule': {literal(r.rule)}, 'kind': {literal(r.kind)}}} END"
+        for r in rules_
+    )
     anywhere = anywhere or " OR ".join(f"({r.failing})" for r in rules_) or "false"
-    return (f"SELECT {line} AS line, list_filter([{cells}], lambda f: f IS NOT NULL) AS failures "
-            f"FROM {relation} WHERE {anywhere}")
+    return (
+        f"SELECT {line} AS line, list_filter([{cells}], lambda f: f IS NOT NULL) AS failures "
+        f"FROM {relation} WHERE {anywhere}"
+    )
 
 
 def duplicates(relation: str, line: str, column: str) -> str:
     """(line, value) of every row whose value in `column` occurs more than once."""
-    return (f'SELECT {line} AS line, CAST("{column}" AS VARCHAR) AS value FROM {relation} WHERE "{column}" IN '
-            f'(SELECT "{column}" FROM {relation} GROUP BY ALL HAVING count(*) > 1)')
+    return (
+        f'SELECT {line} AS line, CAST("{column}" AS VARCHAR) AS value FROM {relation} WHERE "{column}" IN '
+        f'(SELECT "{column}" FROM {relation} GROUP BY ALL HAVING count(*) > 1)'
+    )

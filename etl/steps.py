@@ -42,6 +42,13 @@ def check(steps: pd.DataFrame, deals: pd.DataFrame, steps_file: str, deals_file:
     for deal_id, step in latest(known).iterrows():
         deal = by_id.loc[deal_id]
         if deal["status"] != step["status"]:
-            failures.append(Failure(deals_file, int(deal[LINE]), "status", str(deal["status"]),
-                                    f"{RULE_LATEST} ('{step['status']}' on {step['date']:%Y-%m-%d})"))
+            failures.append(
+                Failure(
+                    deals_file,
+                    int(deal[LINE]),
+                    "status",
+                    str(deal["status"]),
+                    f"{RULE_LATEST} ('{step['status']}' on {step['date']:%Y-%m-%d})",
+                )
+            )
     return failures

@@ -49,8 +49,9 @@ def _ranges(codes: list[int]) -> str:
 # character (Unicode category Cf: zero-width and bidi controls such as U+061C, U+200E/F, U+202A-202E, U+2066-2069,
 # the byte-order mark, the invisible tag characters U+E0001 and U+E0020-E007F ...).
 FORMAT_CHARACTERS = [c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
-INVISIBLE = ("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
-             + _ranges([c for c in FORMAT_CHARACTERS if c > 0x9f]) + "]")
+INVISIBLE = (
+    "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029" + _ranges([c for c in FORMAT_CHARACTERS if c > 0x9F]) + "]"
+)
 TAG = "<[A-Za-z!/?]"  # the start of an HTML/XML tag, comment or declaration
 # What a spreadsheet runs: '=…', or '+', '-', '@' before a function call or a DDE link ('+HYPERLINK(', '-cmd|').
 # '-12.4% (bianet)' and '+41%' stay: notes and quotes start with signed percentages.
@@ -103,8 +104,9 @@ def parse(frame: pd.DataFrame, model: type[pa.DataFrameModel], file: str) -> tup
             continue
         digits = raw.map(_foreign_digit, na_action="ignore")
         foreign = digits.notna()
-        failures += [Failure(file, int(out.at[i, LINE]), name, str(raw[i]), digit_rule(digits[i]))
-                     for i in raw.index[foreign]]
+        failures += [
+            Failure(file, int(out.at[i, LINE]), name, str(raw[i]), digit_rule(digits[i])) for i in raw.index[foreign]
+        ]
         if kind == "text":
             out[name] = raw.where(~foreign, None)
             continue
@@ -113,8 +115,7 @@ def parse(frame: pd.DataFrame, model: type[pa.DataFrameModel], file: str) -> tup
             written = raw.map(lambda v: bool(DATE.match(v)) if isinstance(v, str) else False)
             parsed = pd.to_datetime(raw.where(written), format="%Y-%m-%d", errors="coerce")
             late = parsed > LAST_DAY  # past what a datetime64[ns] holds: in the future, whatever today is
-            failures += [Failure(file, int(out.at[i, LINE]), name, str(raw[i]), future_date())
-                         for i in raw.index[late]]
+            failures += [Failure(file, int(out.at[i, LINE]), name, str(raw[i]), future_date()) for i in raw.index[late]]
             raw = raw.where(~late, None)
             parsed = parsed.where((parsed >= FIRST_DAY) & ~late).astype("datetime64[ns]")
             bad = raw.notna() & parsed.isna()
@@ -127,8 +128,9 @@ def parse(frame: pd.DataFrame, model: type[pa.DataFrameModel], file: str) -> tup
         rule = f"must be {NUMBER_KINDS[kind]} ({NUMBER_HINT})"
         if kind == "i":
             huge = parsed.abs() > SAFE_INTEGER
-            failures += [Failure(file, int(out.at[i, LINE]), name, str(raw[i]), range_rule(column))
-                         for i in raw.index[huge]]
+            failures += [
+                Failure(file, int(out.at[i, LINE]), name, str(raw[i]), range_rule(column)) for i in raw.index[huge]
+            ]
             raw = raw.where(~huge, None)
             parsed = parsed.where(~huge)
             fractional = parsed.notna() & (parsed % 1 != 0)
@@ -152,14 +154,19 @@ def digit_rule(digit: str) -> str:
 
 def range_rule(column) -> str:
     """A whole number's range in words, from the column's checks: 'must be ≥ 1950 and ≤ 2100'."""
-    bounds = {"greater_than_or_equal_to": ("≥", "min_value"), "greater_than": (">", "min_value"),
-              "less_than_or_equal_to": ("≤", "max_value"), "less_than": ("<", "max_value")}
+    bounds = {
+        "greater_than_or_equal_to": ("≥", "min_value"),
+        "greater_than": (">", "min_value"),
+        "less_than_or_equal_to": ("≤", "max_value"),
+        "less_than": ("<", "max_value"),
+    }
     words = [f"{bounds[c.name][0]} {c.statistics[bounds[c.name][1]]}" for c in column.checks if c.name in bounds]
     return "must be " + " and ".join(words) if words else f"a whole number within ±{SAFE_INTEGER:,}"
 
 
-def check(frame: pd.DataFrame, raw: pd.DataFrame, model: type[pa.DataFrameModel], file: str,
-          already: list[Failure]) -> list[Failure]:
+def check(
+    frame: pd.DataFrame, raw: pd.DataFrame, model: type[pa.DataFrameModel], file: str, already: list[Failure]
+) -> list[Failure]:
     """Run the pandera model lazily, then the rules every table shares (cell_rules); report each failure with its
     line and the value as written in the file, once per cell: skipping cells already reported by parse(), and
     the shared rules on cells the model's own, more specific rules reported."""
@@ -332,6 +339,8 @@ def references(tables: dict, files: dict, rules: list[tuple[str, str, str, str]]
         frame = tables[table]
         bad = frame[column].notna() & ~frame[column].isin(known)
         rule = f"must exist in {target}.{key}"
-        failures += [Failure(files[table], int(frame.at[i, LINE]), column, str(frame.at[i, column]), rule)
-                     for i in frame.index[bad]]
+        failures += [
+            Failure(files[table], int(frame.at[i, LINE]), column, str(frame.at[i, column]), rule)
+            for i in frame.index[bad]
+        ]
     return failures

@@ -89,4 +89,3 @@ def prune(db: Path) -> list[Path]:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
     return removed
-

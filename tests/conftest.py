@@ -15,9 +15,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # the tests on them skip, saying why (the register's file decides whether they are here).
 SHARED_SIPRI = Path(os.environ.get("DEFEX_TEST_SIPRI_DIR") or ROOT.parent / "shared" / "data" / "sipri")
 HAVE_SIPRI = (SHARED_SIPRI / "trade-register_2025-03-13.csv").is_file()
-NO_SIPRI = (f"SIPRI's real exports are not in {SHARED_SIPRI} (SIPRI's terms keep them out of the repository; "
-            "set DEFEX_TEST_SIPRI_DIR to a folder holding trade-register_2025-03-13.csv and the TIV tables "
-            "of 2024-10-13)")
+NO_SIPRI = (
+    f"SIPRI's real exports are not in {SHARED_SIPRI} (SIPRI's terms keep them out of the repository; "
+    "set DEFEX_TEST_SIPRI_DIR to a folder holding trade-register_2025-03-13.csv and the TIV tables "
+    "of 2024-10-13)"
+)
 needs_sipri = pytest.mark.skipif(not HAVE_SIPRI, reason=NO_SIPRI)
 SIPRI_FIXTURES = FIXTURES / "sipri"  # tiny invented files in SIPRI's layouts
 

@@ -24,13 +24,16 @@ def test_unknown_chart_is_a_json_404(client):
         assert response.json["error"].startswith("unknown chart") and "annual_totals" in response.json["charts"]
 
 
-@pytest.mark.parametrize("query, message", [
-    ("from=abc", "'from' must be a year between 1950 and 2100; ignored 'abc'"),
-    ("country=ZZZ", "unknown country 'ZZZ' ignored"),
-    ("measure=gbp", "'measure' must be one of deals, usd, tiv, units; ignored 'gbp'"),
-    ("from=2025&to=2020", "'from' (2025) is after 'to' (2020); both ignored"),
-    ("evil=1", "unknown parameter 'evil' ignored"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("from=abc", "'from' must be a year between 1950 and 2100; ignored 'abc'"),
+        ("country=ZZZ", "unknown country 'ZZZ' ignored"),
+        ("measure=gbp", "'measure' must be one of deals, usd, tiv, units; ignored 'gbp'"),
+        ("from=2025&to=2020", "'from' (2025) is after 'to' (2020); both ignored"),
+        ("evil=1", "unknown parameter 'evil' ignored"),
+    ],
+)
 def test_bad_parameters_are_a_json_400(client, query, message):
     response = client.get(f"/api/v1/charts/recipients_bar.csv?{query}")
     assert response.status_code == 400
@@ -56,7 +59,8 @@ def test_csv_carries_the_figures_their_sources_and_a_citation(client):
     rows = list(csv.DictReader(io.StringIO(response.data.decode())))
     assert [(r["year"], r["scope"], r["value_usd_m"], r["source_url"]) for r in rows] == [
         ("2024", "goods_services", "7154.0", "https://example.org/a"),
-        ("2025", "goods_services", "10054.0", "https://example.org/a")]
+        ("2025", "goods_services", "10054.0", "https://example.org/a"),
+    ]
     assert rows[0]["citation"].startswith("Source: SSB figures, as reported by Outlet A · compiled by defex")
     assert "data as of 2026-01-03" in rows[0]["citation"]
 
@@ -66,7 +70,10 @@ def test_json_equals_the_registry_frame(client, built):
     frame = charts.frame("recipients_bar", parse({"status": "all", "measure": "units"}))
     assert body["columns"] == list(frame.columns)
     assert [(r["iso3"], r["confirmed"], r["deals"], r["units"]) for r in body["rows"]] == [
-        ("PAK", True, 2, 9), ("PAK", False, 1, None), ("POL", True, 1, 24)]
+        ("PAK", True, 2, 9),
+        ("PAK", False, 1, None),
+        ("POL", True, 1, 24),
+    ]
     assert body["params"] == "status=all&measure=units" and body["data_as_of"] == "2026-01-03"
 
 
@@ -74,13 +81,16 @@ def test_json_carries_subtitle_permalink_and_the_cite_sentence(client, monkeypat
     monkeypatch.delenv("DEFEX_PUBLIC_URL", raising=False)
     body = client.get("/api/v1/charts/recipients_bar.json?country=POL").json
     assert (body["title"], body["subtitle"], body["permalink"]) == (
-        "Recipients of Türkiye's defence exports, ranked", "2021 · recipient: Poland · confirmed deals · "
-        "measure: deals (count)", "/countries?country=POL")
+        "Recipients of Türkiye's defence exports, ranked",
+        "2021 · recipient: Poland · confirmed deals · measure: deals (count)",
+        "/countries?country=POL",
+    )
     assert body["citation"].startswith("Source: Outlet A · measure: deals (count) · compiled by defex")  # kept
     assert body["cite"] == (
         "“Recipients of Türkiye's defence exports, ranked”, 2021 · recipient: Poland · confirmed deals · measure: "
         "deals (count); source: Outlet A, published 2026-01-03, https://example.org/a; data as of 2026-01-03; "
-        "/countries?country=POL (relative to where the dashboard is served); compiled by defex.")
+        "/countries?country=POL (relative to where the dashboard is served); compiled by defex."
+    )
 
 
 def test_csv_neutralises_formulas_but_keeps_negative_numbers(client):
@@ -88,8 +98,8 @@ def test_csv_neutralises_formulas_but_keeps_negative_numbers(client):
 
     from dashboard.api import neutralise
 
-    frame = neutralise(pd.DataFrame({"text": ["=HYPERLINK(\"x\")", "+1", "ok"], "number": [-16.8, 1.0, 2.0]}))
-    assert frame["text"].tolist() == ["'=HYPERLINK(\"x\")", "'+1", "ok"]
+    frame = neutralise(pd.DataFrame({"text": ['=HYPERLINK("x")', "+1", "ok"], "number": [-16.8, 1.0, 2.0]}))
+    assert frame["text"].tolist() == ['\'=HYPERLINK("x")', "'+1", "ok"]
     assert frame["number"].tolist() == [-16.8, 1.0, 2.0]
 
 

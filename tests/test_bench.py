@@ -31,8 +31,9 @@ def test_a_1k_synthetic_register_imports_through_the_projects_importer(tmp_path)
     synth.write(1000, out=folder)
     db = tmp_path / "wh" / "w.duckdb"
     assert etl("run", "--sipri-dir", str(folder), "--db", str(db)) == 0
-    assert rows(db, "SELECT count(*), min(record_no), max(record_no), count(DISTINCT source_file) "
-                    "FROM sipri_register") == [(1000, 1, 1000, 1)]
+    assert rows(
+        db, "SELECT count(*), min(record_no), max(record_no), count(DISTINCT source_file) FROM sipri_register"
+    ) == [(1000, 1, 1000, 1)]
     assert rows(db, "SELECT count(*) > 0 FROM sipri_deliveries") == [(True,)]
 
 
@@ -43,8 +44,10 @@ def test_broken_records_are_written_and_joined_again(tmp_path):
     path = synth.write(20_000, seed=1, out=folder)
     db = tmp_path / "wh" / "w.duckdb"
     assert etl("run", "--sipri-dir", str(folder), "--db", str(db)) == 0
-    assert rows(db, "SELECT count(*), count(*) FILTER (comments = 'synthetic row broken over two lines') > 0 "
-                    "FROM sipri_register") == [(20_000, True)]
+    assert rows(
+        db,
+        "SELECT count(*), count(*) FILTER (comments = 'synthetic row broken over two lines') > 0 FROM sipri_register",
+    ) == [(20_000, True)]
     assert path.exists()
 
 
@@ -53,8 +56,13 @@ def test_each_etl_pipeline_of_the_benchmark_runs_on_tiny_input(tmp_path, kind):
     folder = tmp_path / "sipri"
     path = synth.write(1000, out=folder)
     source = folder if kind == "project" else path
-    out = subprocess.run([sys.executable, "-m", "bench.pipelines", kind, str(source), str(tmp_path / "w.duckdb")],
-                         cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.pipelines", kind, str(source), str(tmp_path / "w.duckdb")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result = json.loads(out.stdout)
     assert result["rows"] == 1000 and result["peak_mb"] > 0 and result["seconds"] > 0
 
@@ -65,9 +73,11 @@ def test_the_load_generator_refuses_anything_but_loopback():
 
 
 def test_the_table_has_every_column_and_says_when_a_target_is_missed():
-    table = [Row("query x", "p95 3 ms", "SELECT 1: 1 ms", "3.00×", "≤ 20 ms", True),
-             Row("page /", "1.9 s", "embed 0.4 s", "4.75×", "≤ 1.5 s", False),
-             Row("static file", "900 req/s", "—", "—", "—", None)]
+    table = [
+        Row("query x", "p95 3 ms", "SELECT 1: 1 ms", "3.00×", "≤ 20 ms", True),
+        Row("page /", "1.9 s", "embed 0.4 s", "4.75×", "≤ 1.5 s", False),
+        Row("static file", "900 req/s", "—", "—", "—", None),
+    ]
     text = text_table(table)
     assert text.splitlines()[0].split() == ["figure", "value", "baseline", "ratio", "target", "met?"]
     assert [line.split()[-1] for line in text.splitlines()[2:]] == ["yes", "NO", "—"]

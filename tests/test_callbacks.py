@@ -11,8 +11,13 @@ from dash._utils import AttributeDict
 from dashboard import ids
 from dashboard.callbacks import open_country_page, update_provenance_panel, update_url_search
 
-PROVENANCE = ["Outlet A", "Annual totals", "2026-01-03", "https://example.org/a",
-              "2025 exports $10.054 bn, up 48% from $7.154 bn."]
+PROVENANCE = [
+    "Outlet A",
+    "Annual totals",
+    "2026-01-03",
+    "https://example.org/a",
+    "2025 exports $10.054 bn, up 48% from $7.154 bn.",
+]
 
 
 @pytest.fixture
@@ -48,6 +53,7 @@ def click(chart: str, point: dict | None, search: str = ""):
 
 # --- update_url_search --------------------------------------------------------------------------------------------
 
+
 def test_update_url_search_drops_bad_values_already_in_the_url(warehouse):
     assert search_after({"status": "all"}, "?from=abc&colour=red&country=PAK,ARE") == "?country=PAK&status=all"
 
@@ -67,8 +73,16 @@ def test_update_url_search_leaves_a_typed_url_alone_when_the_filters_show_what_i
 
 
 def test_update_url_search_writes_the_filters_into_the_query_string(warehouse):
-    filters = {"from": 2015, "to": 2024, "publisher": [], "country": ["POL", "PAK"], "firm": ["baykar"],
-               "platform": [], "status": "all", "measure": "units"}
+    filters = {
+        "from": 2015,
+        "to": 2024,
+        "publisher": [],
+        "country": ["POL", "PAK"],
+        "firm": ["baykar"],
+        "platform": [],
+        "status": "all",
+        "measure": "units",
+    }
     assert search_after(filters, "") == "?from=2015&to=2024&country=POL,PAK&firm=baykar&status=all&measure=units"
 
 
@@ -81,6 +95,7 @@ def test_update_url_search_clears_a_filter_set_to_nothing(warehouse):
 
 
 # --- open_country_page --------------------------------------------------------------------------------------------
+
 
 def test_a_click_on_another_chart_opens_nothing():
     assert click("annual_totals", {"x": 2024, "y": 7154.0, "customdata": PROVENANCE}, "?from=2020") is no_update
@@ -110,12 +125,17 @@ def test_a_click_on_a_ranking_bar_opens_the_country_of_its_customdata():
 
 # --- update_provenance_panel --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("clicked", [
-    None,
-    {"points": [{"x": 2023, "y": None, "customdata": ["", "", "", "", ""]}]},  # the gap of a broken line
-    {"points": [{"location": "PAK", "z": 9, "customdata": [2]}]},  # a map point: deals, no provenance
-    {"points": [{"x": 2024, "y": 2}]},  # a bar without customdata
-], ids=["no_click", "gap", "map_point", "no_customdata"])
+
+@pytest.mark.parametrize(
+    "clicked",
+    [
+        None,
+        {"points": [{"x": 2023, "y": None, "customdata": ["", "", "", "", ""]}]},  # the gap of a broken line
+        {"points": [{"location": "PAK", "z": 9, "customdata": [2]}]},  # a map point: deals, no provenance
+        {"points": [{"x": 2024, "y": 2}]},  # a bar without customdata
+    ],
+    ids=["no_click", "gap", "map_point", "no_customdata"],
+)
 def test_a_point_without_provenance_leaves_the_panel_alone(clicked):
     assert update_provenance_panel(clicked) is no_update
 
@@ -127,7 +147,11 @@ def test_a_point_with_provenance_shows_publisher_date_link_and_quote():
     assert text == "Outlet A, 2026-01-03 — "
     assert isinstance(link, html.A)
     assert (link.children, link.href, link.target, link.rel) == (
-        "Annual totals", "https://example.org/a", "_blank", "noopener noreferrer")
+        "Annual totals",
+        "https://example.org/a",
+        "_blank",
+        "noopener noreferrer",
+    )
     assert isinstance(quote, html.Blockquote) and quote.children == "2025 exports $10.054 bn, up 48% from $7.154 bn."
 
 

@@ -28,6 +28,7 @@ def plain(seq) -> list:
 
 # --- failures first -----------------------------------------------------------------------------------------------
 
+
 def test_an_unknown_chart_raises_unknown_chart():
     with pytest.raises(charts.UnknownChart):
         charts.get("nope")
@@ -38,13 +39,17 @@ def test_figure_of_an_unknown_chart_raises_unknown_chart(warehouse):
         charts.figure("nope")
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"colour": "red"}, "unknown parameter 'colour' ignored"),
-    ({"from_": "abc"}, "'from' must be a year between 1950 and 2100; ignored 'abc'"),
-    ({"country": ["PAK", "ARE"]}, "unknown country 'ARE' ignored"),
-    ({"publisher": "sipri"}, "unknown publisher 'sipri' ignored"),
-    ({"status": "maybe"}, "unknown status 'maybe' ignored"),
-], ids=["unknown_name", "bad_year", "unknown_country", "unknown_publisher", "bad_status"])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"colour": "red"}, "unknown parameter 'colour' ignored"),
+        ({"from_": "abc"}, "'from' must be a year between 1950 and 2100; ignored 'abc'"),
+        ({"country": ["PAK", "ARE"]}, "unknown country 'ARE' ignored"),
+        ({"publisher": "sipri"}, "unknown publisher 'sipri' ignored"),
+        ({"status": "maybe"}, "unknown status 'maybe' ignored"),
+    ],
+    ids=["unknown_name", "bad_year", "unknown_country", "unknown_publisher", "bad_status"],
+)
 def test_figure_with_a_bad_parameter_raises_value_error_naming_it(warehouse, params, message):
     with pytest.raises(ValueError) as raised:
         charts.figure("annual_totals", **params)
@@ -52,6 +57,7 @@ def test_figure_with_a_bad_parameter_raises_value_error_naming_it(warehouse, par
 
 
 # --- every chart builds -------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("chart_id", list(charts.CHARTS))
 def test_every_chart_builds_for_default_and_all_statuses(warehouse, chart_id):
@@ -71,21 +77,42 @@ def test_recipient_charts_build_for_measure_tiv(warehouse, chart_id):
 
 
 def test_the_registry_lists_the_charts_of_the_design():
-    assert list(charts.CHARTS) == ["annual_totals", "yoy_growth", "monthly", "destinations", "deal_timeline",
-                                   "recipients_map", "recipients_bar", "firm_exports", "top100", "top100_ranks",
-                                   "platform_matrix", "deliveries", "status_mix",
-                                   "sipri_exporters", "sipri_trend", "sipri_recipients"]
+    assert list(charts.CHARTS) == [
+        "annual_totals",
+        "yoy_growth",
+        "monthly",
+        "destinations",
+        "deal_timeline",
+        "recipients_map",
+        "recipients_bar",
+        "firm_exports",
+        "top100",
+        "top100_ranks",
+        "platform_matrix",
+        "deliveries",
+        "status_mix",
+        "sipri_exporters",
+        "sipri_trend",
+        "sipri_recipients",
+    ]
     assert [c for c, chart in charts.CHARTS.items() if chart.deal_based] == [
-        "recipients_map", "recipients_bar", "platform_matrix", "deliveries", "status_mix"]
+        "recipients_map",
+        "recipients_bar",
+        "platform_matrix",
+        "deliveries",
+        "status_mix",
+    ]
 
 
 # --- figure() and frame() agree -----------------------------------------------------------------------------------
+
 
 def test_figure_shows_the_rows_of_frame(warehouse):
     fig = charts.figure("annual_totals", publisher="ssb", from_=2025)
     df = charts.frame("annual_totals", parse({"publisher": "ssb", "from": "2025"}))
     assert list(df[["year", "publisher", "scope", "value_usd_m"]].itertuples(index=False, name=None)) == [
-        (2025, "ssb", "goods_services", 10054.0)]
+        (2025, "ssb", "goods_services", 10054.0)
+    ]
     assert [t.name for t in fig.data] == ["SSB — goods + services", "events"]
     assert (plain(fig.data[0].x), plain(fig.data[0].y)) == ([2025], [10054.0])
     assert (plain(fig.data[0].x), plain(fig.data[0].y)) == (df["year"].tolist(), df["value_usd_m"].tolist())
@@ -102,7 +129,8 @@ def test_figure_takes_lists_and_start_like_the_url(warehouse):
 def test_frame_carries_the_source_columns(warehouse):
     df = charts.frame("annual_totals", Params(from_=2025))
     assert df[["source_publisher", "source_title", "source_published", "source_url"]].values.tolist() == [
-        ["Outlet A", "Annual totals", "2026-01-03", "https://example.org/a"]]
+        ["Outlet A", "Annual totals", "2026-01-03", "https://example.org/a"]
+    ]
 
 
 def test_monthly_defaults_to_ssb_and_marks_2025_incomplete(warehouse):
@@ -115,8 +143,9 @@ def test_monthly_defaults_to_ssb_and_marks_2025_incomplete(warehouse):
         ("no published figure found", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12], [0] * 11),
     ]
     assert fig.data[2].marker.symbol == "circle-open"
-    assert [a.text for a in fig.layout.annotations if a.text.startswith("<i>No published")] == [(
-        "<i>No published monthly figure found for</i> 2025: Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Dec")]
+    assert [a.text for a in fig.layout.annotations if a.text.startswith("<i>No published")] == [
+        ("<i>No published monthly figure found for</i> 2025: Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Dec")
+    ]
 
 
 def test_monthly_asks_for_ssb_unless_a_publisher_is_given(monkeypatch):
@@ -132,17 +161,22 @@ EMPTY_MONTHLY = pd.DataFrame(columns=["year", "month_to", "period_kind", "value_
 
 # --- source line --------------------------------------------------------------------------------------------------
 
+
 def test_source_line_names_figure_publishers_sources_and_data_as_of(warehouse):
     _, _, line = charts.build("annual_totals", Params())
-    assert line == ("Source: SSB, TİM figures, as reported by Outlet A; Outlet C · compiled by defex · "
-                    f"data as of 2026-01-03 (ETL run {run_id(warehouse)})")
+    assert line == (
+        "Source: SSB, TİM figures, as reported by Outlet A; Outlet C · compiled by defex · "
+        f"data as of 2026-01-03 (ETL run {run_id(warehouse)})"
+    )
 
 
 def test_source_line_of_a_deal_chart_names_the_deal_sources_and_the_measure(warehouse):
     _, _, line = charts.build("recipients_map", Params(measure="units"))
-    assert line == ("Source: Outlet A · measure: units (summed across categories: drones, vehicles, ships and pods "
-                    "counted alike) · compiled by defex · "
-                    f"data as of 2026-01-03 (ETL run {run_id(warehouse)})")
+    assert line == (
+        "Source: Outlet A · measure: units (summed across categories: drones, vehicles, ships and pods "
+        "counted alike) · compiled by defex · "
+        f"data as of 2026-01-03 (ETL run {run_id(warehouse)})"
+    )
 
 
 def test_source_line_of_an_empty_selection_says_so(warehouse):
@@ -157,31 +191,42 @@ def test_meta_reports_the_run_and_data_as_of(warehouse):
 
 # --- status -------------------------------------------------------------------------------------------------------
 
+
 def test_the_talks_stage_deal_is_left_out_by_default_and_counted(warehouse):
     assert data.excluded_by_status(Params()) == 1
     assert data.excluded_by_status(Params(country=("POL",))) == 0
     assert rows(warehouse, "SELECT deal_id, buyer_iso3, status FROM deals WHERE NOT confirmed") == [
-        ("D0004", "PAK", "talks")]
+        ("D0004", "PAK", "talks")
+    ]
 
 
 def test_recipients_respect_status(warehouse):
     columns = ["iso3", "confirmed", "deals"]
     assert charts.frame("recipients_map", Params())[columns].values.tolist() == [["PAK", True, 2], ["POL", True, 1]]
     assert charts.frame("recipients_map", Params(status="all"))[columns].values.tolist() == [
-        ["PAK", True, 2], ["PAK", False, 1], ["POL", True, 1]]
+        ["PAK", True, 2],
+        ["PAK", False, 1],
+        ["POL", True, 1],
+    ]
 
 
 def test_status_mix_shows_talks_only_with_status_all(warehouse):
     assert [t.name for t in charts.build("status_mix", Params())[0].data] == ["delivered", "delivering"]
     assert [t.name for t in charts.build("status_mix", Params(status="all"))[0].data] == [
-        "delivered", "delivering", "talks"]
+        "delivered",
+        "delivering",
+        "talks",
+    ]
 
 
 def test_recipients_map_counts_the_talks_deal_only_with_status_all(warehouse):
     by_default = charts.build("recipients_map", Params(measure="units"))[0].data[0]
     everything = charts.build("recipients_map", Params(measure="units", status="all"))[0].data[0]
     assert (list(by_default.locations), plain(by_default.z), list(map(list, by_default.customdata))) == (
-        ["PAK", "POL"], [9, 24], [[2], [1]])
+        ["PAK", "POL"],
+        [9, 24],
+        [[2], [1]],
+    )
     assert list(map(list, everything.customdata)) == [[3], [1]]
 
 
@@ -193,11 +238,13 @@ def test_deal_source_line_counts_follow_status(warehouse):
 def test_annual_event_markers_respect_status(warehouse):
     def events(p):
         return [t for t in charts.build("annual_totals", p)[0].data if t.name == "events"][0]
+
     assert (plain(events(Params()).x), events(Params()).text) == ([2026], ("2025 exports pass $10 bn",))
     assert plain(events(Params(status="all")).x) == [2025, 2026]
 
 
 # --- context: title, subtitle in words, permalink, citation (issue 12, item 7) ------------------------------------
+
 
 def test_titles_say_turkiye_where_the_chart_is_about_its_exports():
     assert charts.get("annual_totals").title == "Türkiye's defence & aerospace exports by publisher"
@@ -210,35 +257,39 @@ def test_titles_say_turkiye_where_the_chart_is_about_its_exports():
 def test_subtitle_says_the_range_and_filters_in_words(warehouse):
     p = Params(from_=2015, to=2025, country=("PAK",), firm=("baykar",), measure="units")
     assert charts.context("recipients_map", p).subtitle == (
-        "2015–2025 · recipient: Pakistan · firm: Baykar · confirmed deals · measure: units")
+        "2015–2025 · recipient: Pakistan · firm: Baykar · confirmed deals · measure: units"
+    )
     assert charts.context("recipients_map", Params(status="talks,delivered", platform=("tb2", "akinci"))).subtitle == (
-        "2021 · platforms: Bayraktar TB2, Akıncı · deals at stage: talks, delivered · measure: deals (count)")
+        "2021 · platforms: Bayraktar TB2, Akıncı · deals at stage: talks, delivered · measure: deals (count)"
+    )
     assert charts.context("recipients_map", Params(status="talks")).subtitle == (
-        "years not known · deals at stage: talks · measure: deals (count)")  # its only deal has no order year
+        "years not known · deals at stage: talks · measure: deals (count)"
+    )  # its only deal has no order year
 
 
 def test_subtitle_says_the_defaults_too_with_the_years_the_chart_covers(warehouse):
     assert charts.context("recipients_map", Params()).subtitle == (
-        "2021–2022 · confirmed deals · measure: deals (count)")
+        "2021–2022 · confirmed deals · measure: deals (count)"
+    )
     assert charts.context("recipients_map", Params(status="all")).subtitle == (
-        "2021–2022 · all deals, incl. talks · measure: deals (count)")
-    assert charts.context("annual_totals", Params()).subtitle == (
-        "2024–2025 · publishers: SSB, TİM · confirmed events")
+        "2021–2022 · all deals, incl. talks · measure: deals (count)"
+    )
+    assert charts.context("annual_totals", Params()).subtitle == ("2024–2025 · publishers: SSB, TİM · confirmed events")
     assert charts.context("monthly", Params()).subtitle == "2024–2025 · publisher: SSB (default)"
 
 
 def test_permalink_is_relative_unless_a_public_url_is_configured(warehouse, monkeypatch):
     p = Params(from_=2015, country=("PAK",))
     monkeypatch.delenv("DEFEX_PUBLIC_URL", raising=False)
-    assert (charts.context("recipients_map", p).permalink,
-            charts.context("recipients_map", p).permalink_text) == (
+    assert (charts.context("recipients_map", p).permalink, charts.context("recipients_map", p).permalink_text) == (
         "/countries?from=2015&country=PAK",
-        "/countries?from=2015&country=PAK (relative to where the dashboard is served)")
+        "/countries?from=2015&country=PAK (relative to where the dashboard is served)",
+    )
     monkeypatch.setenv("DEFEX_PUBLIC_URL", "https://defex.example.org/")
-    assert (charts.context("recipients_map", p).permalink,
-            charts.context("recipients_map", p).permalink_text) == (
+    assert (charts.context("recipients_map", p).permalink, charts.context("recipients_map", p).permalink_text) == (
         "https://defex.example.org/countries?from=2015&country=PAK",
-        "https://defex.example.org/countries?from=2015&country=PAK")
+        "https://defex.example.org/countries?from=2015&country=PAK",
+    )
 
 
 def test_figure_carries_title_subtitle_source_line_and_permalink(warehouse, monkeypatch):
@@ -246,7 +297,8 @@ def test_figure_carries_title_subtitle_source_line_and_permalink(warehouse, monk
     fig = charts.figure("recipients_map", from_=2015, country="PAK")
     assert fig.layout.title.text == "Where Türkiye's defence exports go"
     assert fig.layout.title.subtitle.text == (
-        "2015–2022 · recipient: Pakistan · confirmed deals · measure: deals (count)")
+        "2015–2022 · recipient: Pakistan · confirmed deals · measure: deals (count)"
+    )
     caption = fig.layout.annotations[-1].text
     assert "compiled by defex" in caption
     assert caption.endswith("View: /countries?from=2015&country=PAK (relative to where the dashboard is served)")
@@ -257,15 +309,18 @@ def test_citation_is_one_sentence_with_title_publishers_dates_url_and_permalink(
     assert charts.context("recipients_map", Params(country=("POL",))).citation == (
         "“Where Türkiye's defence exports go”, 2021 · recipient: Poland · confirmed deals · measure: deals (count); "
         "source: Outlet A, published 2026-01-03, https://example.org/a; data as of 2026-01-03; "
-        "https://defex.example.org/countries?country=POL; compiled by defex.")
+        "https://defex.example.org/countries?country=POL; compiled by defex."
+    )
     assert charts.context("annual_totals", Params()).citation == (
         "“Türkiye's defence & aerospace exports by publisher”, 2024–2025 · publishers: SSB, TİM · confirmed events; "
         "source: SSB, TİM figures, as reported by Outlet A; Outlet C, published 2025-01-03 to 2026-01-03; "
-        "data as of 2026-01-03; https://defex.example.org/; compiled by defex.")
+        "data as of 2026-01-03; https://defex.example.org/; compiled by defex."
+    )
 
 
 def test_export_refuses_an_unknown_chart_id_before_writing_anything(warehouse, tmp_path):
     from dashboard import export
+
     with pytest.raises(SystemExit) as raised:
         export.main(["--out", str(tmp_path / "out"), "--charts", "annual_totals,nope"])
     assert str(raised.value).startswith("error: unknown chart(s) nope; charts: annual_totals, yoy_growth, ")

@@ -85,48 +85,76 @@ def test_every_source_has_url_date_and_quote():
 
 # --- issue 11: the published record, as a user checks it ------------------------------------------------------------
 
+
 def test_every_month_of_2021_to_2025_is_published_or_listed_as_not_found(real_db):
-    assert rows(real_db, "SELECT status, count(*) FROM v_monthly_coverage WHERE year BETWEEN 2021 AND 2025 "
-                         "GROUP BY ALL ORDER BY 1") == [("no published figure found", 17), ("published", 43)]
-    assert rows(real_db, "SELECT label FROM v_monthly_coverage WHERE year = 2024 AND status <> 'published' "
-                         "ORDER BY month") == [("Jan 2024",), ("Apr 2024",), ("Sep 2024",), ("Dec 2024",)]
+    assert rows(
+        real_db,
+        "SELECT status, count(*) FROM v_monthly_coverage WHERE year BETWEEN 2021 AND 2025 GROUP BY ALL ORDER BY 1",
+    ) == [("no published figure found", 17), ("published", 43)]
+    assert rows(
+        real_db, "SELECT label FROM v_monthly_coverage WHERE year = 2024 AND status <> 'published' ORDER BY month"
+    ) == [("Jan 2024",), ("Apr 2024",), ("Sep 2024",), ("Dec 2024",)]
 
 
 def test_the_figures_the_issue_named_are_there_with_their_sources(real_db):
-    assert rows(real_db, """SELECT year, month_from, month_to, value_usd_m, f.source_id FROM export_figures AS f
+    assert rows(
+        real_db,
+        """SELECT year, month_from, month_to, value_usd_m, f.source_id FROM export_figures AS f
                             WHERE publisher = 'ssb' AND kind = 'period' AND year = 2024
                               AND (month_from, month_to) IN ((1, 2), (7, 7), (1, 7))
-                            ORDER BY month_to, month_from""") == [
-        (2024, 1, 2, 632.783, "anews_2024_03_02"), (2024, 1, 7, 3335.0, "yeniakit_2024_08"),
-        (2024, 7, 7, 431.0, "yeniakit_2024_08")]
-    assert rows(real_db, "SELECT kind, strftime(as_of, '%Y-%m-%d'), value_usd_m FROM export_figures "
-                         "WHERE kind = 'running_total' AND year = 2025") == [("running_total", "2025-12-20", 8600.0)]
-    assert rows(real_db, "SELECT value_usd_m, share_pct FROM destination_figures "
-                         "WHERE destination = 'EU, NATO and US' AND year = 2025") == [(5600.0, 56.0)]
+                            ORDER BY month_to, month_from""",
+    ) == [
+        (2024, 1, 2, 632.783, "anews_2024_03_02"),
+        (2024, 1, 7, 3335.0, "yeniakit_2024_08"),
+        (2024, 7, 7, 431.0, "yeniakit_2024_08"),
+    ]
+    assert rows(
+        real_db,
+        "SELECT kind, strftime(as_of, '%Y-%m-%d'), value_usd_m FROM export_figures "
+        "WHERE kind = 'running_total' AND year = 2025",
+    ) == [("running_total", "2025-12-20", 8600.0)]
+    assert rows(
+        real_db,
+        "SELECT value_usd_m, share_pct FROM destination_figures WHERE destination = 'EU, NATO and US' AND year = 2025",
+    ) == [(5600.0, 56.0)]
 
 
 def test_exports_to_the_united_states_by_year_as_tim_published_them(real_db):
-    assert rows(real_db, "SELECT year, value_usd_m FROM v_destinations WHERE destination_iso3 = 'USA' "
-                         "AND month_from = 1 AND month_to = 12 AND value_usd_m IS NOT NULL ORDER BY year") == [
-        (2014, 547.678), (2016, 587.24), (2018, 726.7), (2019, 816.5), (2020, 784.2), (2021, 1127.861)]
+    assert rows(
+        real_db,
+        "SELECT year, value_usd_m FROM v_destinations WHERE destination_iso3 = 'USA' "
+        "AND month_from = 1 AND month_to = 12 AND value_usd_m IS NOT NULL ORDER BY year",
+    ) == [(2014, 547.678), (2016, 587.24), (2018, 726.7), (2019, 816.5), (2020, 784.2), (2021, 1127.861)]
 
 
 def test_pakistan_reads_as_a_timeline(real_db):
-    assert rows(real_db, "SELECT deal_id, platform_id, string_agg(DISTINCT status, '>' ORDER BY status) FROM "
-                         "v_deal_timeline WHERE buyer_iso3 = 'PAK' AND deal_id IN ('D0150', 'D0154', 'D0161', 'D0242') "
-                         "GROUP BY ALL ORDER BY deal_id") == [
-        ("D0150", "akinci", "delivering>signed"), ("D0154", "milgem", "delivering>in_production>signed"),
-        ("D0161", "tb2", "delivered>delivering>signed"), ("D0242", "drone_plant", "talks")]
-    assert rows(real_db, "SELECT strftime(date, '%Y-%m-%d'), status FROM v_deal_timeline WHERE deal_id = 'D0154' "
-                         "AND is_latest") == [("2025-12-21", "delivering")]  # PNS Khaibar commissioned
+    assert rows(
+        real_db,
+        "SELECT deal_id, platform_id, string_agg(DISTINCT status, '>' ORDER BY status) FROM "
+        "v_deal_timeline WHERE buyer_iso3 = 'PAK' AND deal_id IN ('D0150', 'D0154', 'D0161', 'D0242') "
+        "GROUP BY ALL ORDER BY deal_id",
+    ) == [
+        ("D0150", "akinci", "delivering>signed"),
+        ("D0154", "milgem", "delivering>in_production>signed"),
+        ("D0161", "tb2", "delivered>delivering>signed"),
+        ("D0242", "drone_plant", "talks"),
+    ]
+    assert rows(
+        real_db, "SELECT strftime(date, '%Y-%m-%d'), status FROM v_deal_timeline WHERE deal_id = 'D0154' AND is_latest"
+    ) == [("2025-12-21", "delivering")]  # PNS Khaibar commissioned
 
 
 def test_hurjet_for_spain_is_converted_at_the_signing_day_and_marked(real_db):
-    assert rows(real_db, "SELECT value, currency, value_usd_m, value_usd_m_converted, fx_rate, "
-                         "strftime(fx_date, '%Y-%m-%d'), fx_basis FROM deals WHERE deal_id = 'D0244'") == [
-        (2600.0, "EUR", None, 3059.16, 1.1766, "2025-12-29", "signed step")]
+    assert rows(
+        real_db,
+        "SELECT value, currency, value_usd_m, value_usd_m_converted, fx_rate, "
+        "strftime(fx_date, '%Y-%m-%d'), fx_basis FROM deals WHERE deal_id = 'D0244'",
+    ) == [(2600.0, "EUR", None, 3059.16, 1.1766, "2025-12-29", "signed step")]
 
 
 def test_press_deals_of_2015_to_2026_beyond_the_register(real_db):
-    assert rows(real_db, "SELECT count(*) FROM deals WHERE source_id <> 'sipri_trade_register_2025_03_13' "
-                         "AND (order_year >= 2015 OR order_year IS NULL)") == [(56,)]  # 51 new, 5 from before
+    assert rows(
+        real_db,
+        "SELECT count(*) FROM deals WHERE source_id <> 'sipri_trade_register_2025_03_13' "
+        "AND (order_year >= 2015 OR order_year IS NULL)",
+    ) == [(56,)]  # 51 new, 5 from before

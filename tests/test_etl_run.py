@@ -140,21 +140,38 @@ def test_each_raw_files_provenance_is_in_the_warehouse(built, raw):
 
     assert rows(built, "SELECT count(*) FROM raw_files") == [(11,)]
     deals = hashlib.sha256((raw / "deals.csv").read_bytes()).hexdigest()
-    assert rows(built, "SELECT file, sha256, sidecar, producer, title, licence, urls, retrieved, notes FROM raw_files "
-                       "WHERE file LIKE '%/deals.csv' OR file LIKE '%/sources.csv' ORDER BY file") == [
-        (f"{raw}/deals.csv", deals, f"{raw}/deals.yml", "defex tests", "deals, a tiny hand-written test fixture",
-         "Invented test rows in the curated layout, MIT-licensed with the project",
-         ["https://example.org/a", "https://example.org/b"], "2026-11-22",
-         "Not data; the tests mutate these files to check what the ETL refuses."),
-        (f"{raw}/sources.csv", hashlib.sha256((raw / "sources.csv").read_bytes()).hexdigest(), f"{raw}/sources.yml",
-         "defex tests", "sources, a tiny hand-written test fixture",
-         "Invented test rows in the curated layout, MIT-licensed with the project",
-         ["see the url column of sources.csv"], "2026-11-22",
-         "Not data; the tests mutate these files to check what the ETL refuses."),
+    assert rows(
+        built,
+        "SELECT file, sha256, sidecar, producer, title, licence, urls, retrieved, notes FROM raw_files "
+        "WHERE file LIKE '%/deals.csv' OR file LIKE '%/sources.csv' ORDER BY file",
+    ) == [
+        (
+            f"{raw}/deals.csv",
+            deals,
+            f"{raw}/deals.yml",
+            "defex tests",
+            "deals, a tiny hand-written test fixture",
+            "Invented test rows in the curated layout, MIT-licensed with the project",
+            ["https://example.org/a", "https://example.org/b"],
+            "2026-11-22",
+            "Not data; the tests mutate these files to check what the ETL refuses.",
+        ),
+        (
+            f"{raw}/sources.csv",
+            hashlib.sha256((raw / "sources.csv").read_bytes()).hexdigest(),
+            f"{raw}/sources.yml",
+            "defex tests",
+            "sources, a tiny hand-written test fixture",
+            "Invented test rows in the curated layout, MIT-licensed with the project",
+            ["see the url column of sources.csv"],
+            "2026-11-22",
+            "Not data; the tests mutate these files to check what the ETL refuses.",
+        ),
     ]
 
 
 def test_the_projects_own_sidecars_are_in_the_warehouse(real_db):
     assert rows(real_db, "SELECT count(*), count(DISTINCT licence) > 1 FROM raw_files") == [(11, True)]
     assert rows(real_db, "SELECT urls[1], retrieved FROM raw_files WHERE file = 'data/raw/deals.csv'") == [
-        ("https://www.sipri.org/databases/armstransfers", "2026-11-22")]
+        ("https://www.sipri.org/databases/armstransfers", "2026-11-22")
+    ]

@@ -52,8 +52,7 @@ def test_requests_for_a_key_being_computed_wait_for_it_instead_of_computing_it_a
         return len(calls)
 
     results = []
-    threads = [threading.Thread(target=lambda: results.append(cache.cached("test", ("key",), slow)))
-               for _ in range(8)]
+    threads = [threading.Thread(target=lambda: results.append(cache.cached("test", ("key",), slow))) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -21,8 +21,14 @@ def test_each_worker_is_set_up_before_its_first_request(built):
     threads, answering the page's scripts meanwhile, found them unregistered and answered 404 (a blank page;
     seen in the browser tests: dash/deps/polyfill...js, 404, JSON). load() now makes that first request itself,
     before gunicorn hands the worker any."""
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", "DEFEX_DB": str(built)})
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "DEFEX_DB": str(built)},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     state = json.loads(done.stdout.strip().splitlines()[-1])
     assert state["set up"] is True

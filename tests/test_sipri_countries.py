@@ -110,26 +110,46 @@ def test_user_assigned_codes_are_unique_and_in_the_user_ranges():
     assert all("QMA" <= code <= "QZZ" for code in non_state)
 
 
-@pytest.mark.parametrize("name, rule", [
-    ("Atlantis", "a SIPRI name known to pycountry (ISO 3166) or to etl/countries.py"),
-    ("Hezbollah (Lebanon)**", "SIPRI marks it '**' (organisation); etl/countries.py gives QMQ kind 'non_state'"),
-    ("Poland*", "SIPRI marks it '*' (non_state); etl/countries.py gives POL kind 'country'"),
-])
+@pytest.mark.parametrize(
+    "name, rule",
+    [
+        ("Atlantis", "a SIPRI name known to pycountry (ISO 3166) or to etl/countries.py"),
+        ("Hezbollah (Lebanon)**", "SIPRI marks it '**' (organisation); etl/countries.py gives QMQ kind 'non_state'"),
+        ("Poland*", "SIPRI marks it '*' (non_state); etl/countries.py gives POL kind 'country'"),
+    ],
+)
 def test_unknown_names_and_disagreeing_markers_are_failures(name, rule):
     assert sipri_code(name) == (None, rule)
 
 
 def test_names_shown_for_codes():
     assert [iso3_name(c) for c in ("QMR", "XUR", "DEU", "TUR", "YMN", "SUN")] == [
-        "Houthi rebels (Yemen)", "unknown recipient(s)", "Germany", "Türkiye", "North Yemen", "Soviet Union"]
+        "Houthi rebels (Yemen)",
+        "unknown recipient(s)",
+        "Germany",
+        "Türkiye",
+        "North Yemen",
+        "Soviet Union",
+    ]
 
 
 def test_every_sipri_code_is_in_the_countries_table(sipri_db):
     assert rows(sipri_db, "SELECT kind, count(*) FROM countries GROUP BY ALL ORDER BY ALL") == [
-        ("country", 190), ("former_country", 7), ("non_state", 58), ("organisation", 6), ("unknown", 2)]
-    assert rows(sipri_db, "SELECT iso3, name, kind FROM countries WHERE iso3 IN ('QMY', 'QMR', 'XUR') "
-                          "ORDER BY iso3") == [
-        ("QMR", "Houthi rebels (Yemen)", "non_state"), ("QMY", "Libya GNC", "non_state"),
-        ("XUR", "unknown recipient(s)", "unknown")]
-    assert rows(sipri_db, "SELECT count(*) FROM sipri_register AS r "
-                          "LEFT JOIN countries AS c ON c.iso3 = r.recipient_iso3 WHERE c.iso3 IS NULL") == [(0,)]
+        ("country", 190),
+        ("former_country", 7),
+        ("non_state", 58),
+        ("organisation", 6),
+        ("unknown", 2),
+    ]
+    assert rows(
+        sipri_db, "SELECT iso3, name, kind FROM countries WHERE iso3 IN ('QMY', 'QMR', 'XUR') ORDER BY iso3"
+    ) == [
+        ("QMR", "Houthi rebels (Yemen)", "non_state"),
+        ("QMY", "Libya GNC", "non_state"),
+        ("XUR", "unknown recipient(s)", "unknown"),
+    ]
+    assert rows(
+        sipri_db,
+        "SELECT count(*) FROM sipri_register AS r "
+        "LEFT JOIN countries AS c ON c.iso3 = r.recipient_iso3 WHERE c.iso3 IS NULL",
+    ) == [(0,)]

@@ -36,15 +36,27 @@ def test_truncated_register_exits_2_naming_file_and_line(built, tmp_path, capsys
     assert digest(built) == before and os.readlink(built) == target
 
 
-@pytest.mark.parametrize("mangle, words", [
-    (lambda text: text.encode("utf-16"), "register.csv: UTF-16 text; SIPRI exports are Latin-1"),
-    (lambda text: "\n".join(line for line in text.split("\n") if not line.startswith("Recipient,")).encode("latin-1"),
-     "register.csv: no SIPRI header line in its first 51 lines"),
-    (lambda text: text[: text.index("Pakistan")].encode("latin-1"),
-     "register.csv: no records after the header on line 5"),
-    (lambda text: text.rsplit("\n", 3)[0].encode("latin-1"),
-     "register.csv:9: truncated file: the last record has 13 of the header's 16 fields"),
-], ids=["utf-16", "no header", "no rows", "truncated in a broken record"])
+@pytest.mark.parametrize(
+    "mangle, words",
+    [
+        (lambda text: text.encode("utf-16"), "register.csv: UTF-16 text; SIPRI exports are Latin-1"),
+        (
+            lambda text: "\n".join(line for line in text.split("\n") if not line.startswith("Recipient,")).encode(
+                "latin-1"
+            ),
+            "register.csv: no SIPRI header line in its first 51 lines",
+        ),
+        (
+            lambda text: text[: text.index("Pakistan")].encode("latin-1"),
+            "register.csv: no records after the header on line 5",
+        ),
+        (
+            lambda text: text.rsplit("\n", 3)[0].encode("latin-1"),
+            "register.csv:9: truncated file: the last record has 13 of the header's 16 fields",
+        ),
+    ],
+    ids=["utf-16", "no header", "no rows", "truncated in a broken record"],
+)
 def test_unreadable_register_exits_2_and_keeps_the_warehouse(built, sipri_dir, capsys, mangle, words):
     before, target = digest(built), os.readlink(built)
     (sipri_dir / "register.csv").write_bytes(mangle(fixture_text(sipri_dir)))
@@ -69,10 +81,14 @@ def test_bad_cells_exit_1_naming_file_line_column_value_and_rule(built, sipri_di
     err = capsys.readouterr().err
     assert "validation failed: 3 problem(s)" in err
     assert "trade-register_test.csv:7: column \"' ' after Year of order\", value 'x': '?' (uncertain) or empty" in err
-    assert ("trade-register_test.csv:7: column 'Number ordered', value '24?)': a whole number, or one marked "
-            "uncertain: 12? or (12)") in err
-    assert ("trade-register_test.csv:11: column 'Year(s) of delivery', value '2011; 20l2': years separated by '; ', "
-            "each a year, or one marked uncertain: 2022? or (2025)") in err
+    assert (
+        "trade-register_test.csv:7: column 'Number ordered', value '24?)': a whole number, or one marked "
+        "uncertain: 12? or (12)"
+    ) in err
+    assert (
+        "trade-register_test.csv:11: column 'Year(s) of delivery', value '2011; 20l2': years separated by '; ', "
+        "each a year, or one marked uncertain: 2022? or (2025)"
+    ) in err
     assert digest(built) == before
 
 
@@ -81,35 +97,46 @@ def test_a_row_of_the_wrong_width_exits_1(built, sipri_dir, capsys):
     (sipri_dir / "trade-register_test.csv").write_bytes(text.encode("latin-1"))
     assert run_sipri(built, sipri_dir) == 1
     assert "trade-register_test.csv:8: column '*', value '17 fields': every record has the header's 16 fields" in (
-        capsys.readouterr().err)
+        capsys.readouterr().err
+    )
 
 
 def test_uncertain_flags_and_years_written_with_marks(built, sipri_dir):
     assert run_sipri(built, sipri_dir) == 0
-    assert rows(built, "SELECT record_no, line, order_year, order_year_uncertain, quantity, quantity_uncertain, "
-                       "delivered, delivered_uncertain, delivery_years FROM sipri_register ORDER BY record_no") == [
+    assert rows(
+        built,
+        "SELECT record_no, line, order_year, order_year_uncertain, quantity, quantity_uncertain, "
+        "delivered, delivered_uncertain, delivery_years FROM sipri_register ORDER BY record_no",
+    ) == [
         (1, 6, 2021, True, 9, True, 9, False, "2022; 2023"),  # the ' ' columns hold '?'
         (2, 7, 2022, True, 24, False, 12, True, "2023; (2025)"),  # written 2022?
         (3, 8, 2025, True, 6, False, None, False, None),  # written (2025)
         (4, 9, 2015, True, None, False, 10, True, "2016"),
         (5, 11, 2010, False, 2, False, 2, False, "2011; 2012"),
     ]
-    assert rows(built, "SELECT record_no, year, year_uncertain FROM sipri_deliveries WHERE record_no <= 2 "
-                       "ORDER BY ALL") == [(1, 2022, False), (1, 2023, False), (2, 2023, False), (2, 2025, True)]
+    assert rows(
+        built, "SELECT record_no, year, year_uncertain FROM sipri_deliveries WHERE record_no <= 2 ORDER BY ALL"
+    ) == [(1, 2022, False), (1, 2023, False), (2, 2023, False), (2, 2025, True)]
 
 
 def test_a_record_broken_over_two_lines_is_joined(built, sipri_dir):
     assert run_sipri(built, sipri_dir) == 0
-    assert rows(built, "SELECT line, recipient, recipient_iso3, supplier_iso3, status, comments, tiv_per_unit, "
-                       "tiv_total_order, tiv_delivered FROM sipri_register WHERE record_no = 4") == [
-        (9, "Houthi rebels (Yemen)*", "QMR", "XUS", "Second hand", "test row: broken over two lines", 0.1, None, 1.0)]
+    assert rows(
+        built,
+        "SELECT line, recipient, recipient_iso3, supplier_iso3, status, comments, tiv_per_unit, "
+        "tiv_total_order, tiv_delivered FROM sipri_register WHERE record_no = 4",
+    ) == [(9, "Houthi rebels (Yemen)*", "QMR", "XUS", "Second hand", "test row: broken over two lines", 0.1, None, 1.0)]
 
 
 def test_designations_link_to_platforms_of_turkish_exports_only(built, sipri_dir):
     assert run_sipri(built, sipri_dir) == 0
     assert rows(built, "SELECT record_no, designation, platform_id FROM sipri_register ORDER BY record_no") == [
-        (1, "Bayraktar TB2", "tb2"), (2, "TB2", "tb2"), (3, "Akinci", "akinci"), (4, "Test-1", None),
-        (5, "Test-2", None)]
+        (1, "Bayraktar TB2", "tb2"),
+        (2, "TB2", "tb2"),
+        (3, "Akinci", "akinci"),
+        (4, "Test-1", None),
+        (5, "Test-2", None),
+    ]
 
 
 def test_empty_lines_mixed_line_ends_and_spaces_at_cell_edges(built, sipri_dir, capsys):
@@ -122,11 +149,17 @@ def test_empty_lines_mixed_line_ends_and_spaces_at_cell_edges(built, sipri_dir, 
     (sipri_dir / "trade-register_test.csv").write_bytes(text.encode("latin-1"))
 
     assert run_sipri(built, sipri_dir) == 0
-    assert rows(built, "SELECT record_no, line, recipient, recipient_iso3, order_year, quantity, tiv_delivered "
-                       "FROM sipri_register ORDER BY record_no") == [
-        (1, 6, "Pakistan", "PAK", 2021, 9, 45.0), (2, 9, "Poland", "POL", 2022, 24, 60.0),
-        (3, 10, "Qatar", "QAT", 2025, 6, None), (4, 11, "Houthi rebels (Yemen)*", "QMR", 2015, None, 1.0),
-        (5, 13, "NATO**", "XNA", 2010, 2, 6.0)]
+    assert rows(
+        built,
+        "SELECT record_no, line, recipient, recipient_iso3, order_year, quantity, tiv_delivered "
+        "FROM sipri_register ORDER BY record_no",
+    ) == [
+        (1, 6, "Pakistan", "PAK", 2021, 9, 45.0),
+        (2, 9, "Poland", "POL", 2022, 24, 60.0),
+        (3, 10, "Qatar", "QAT", 2025, 6, None),
+        (4, 11, "Houthi rebels (Yemen)*", "QMR", 2015, None, 1.0),
+        (5, 13, "NATO**", "XNA", 2010, 2, 6.0),
+    ]
 
     (sipri_dir / "trade-register_test.csv").write_bytes(text.replace("2011; 2012,", "2011; 20l2,").encode("latin-1"))
     capsys.readouterr()
@@ -145,11 +178,12 @@ def test_latin_1_as_sipri_writes_it_or_the_file_saved_again_as_utf_8(built, sipr
 def test_every_record_of_the_real_register_is_in_the_warehouse(sipri_db):
     lines = REGISTER.read_bytes().split(b"\n")
     header = next(i for i, line in enumerate(lines) if line.startswith(b"Recipient,Supplier,Year of order"))
-    data_lines = [line for line in lines[header + 1:] if line.strip()]
+    data_lines = [line for line in lines[header + 1 :] if line.strip()]
     continuations = [line for line in data_lines if not RECORD_START.match(line)]
     assert (header + 1, len(data_lines), len(continuations)) == (12, 29519, 4)
     assert rows(sipri_db, "SELECT count(*), count(DISTINCT line), min(line), max(line) FROM sipri_register") == [
-        (29519 - 4, 29515, 13, 29531)]
+        (29519 - 4, 29515, 13, 29531)
+    ]
 
 
 def test_turkiye_supplies_244_records(sipri_db):
@@ -158,21 +192,40 @@ def test_turkiye_supplies_244_records(sipri_db):
 
 
 def test_the_four_broken_records_of_the_real_register_are_joined(sipri_db):
-    assert rows(sipri_db, "SELECT line FROM sipri_register WHERE line IN (5432, 5433, 21488, 21489, 25178, 25179, "
-                          "27955, 27956) ORDER BY line") == [
-        (5432,), (21488,), (25178,), (27955,)]
-    assert rows(sipri_db, "SELECT recipient, supplier, order_year, quantity, designation, delivered, status, comments, "
-                          "tiv_per_unit, tiv_total_order, tiv_delivered FROM sipri_register WHERE line = 5432") == [
-        ("Cote d'Ivoire", "United States", 2024, 12, "vehicle engine", 0, "New",
-         "Cummins (275hp) diesel engine for 12 Puma M-36 APC from South Africa", 0.03, 0.36, 0.0)]
+    assert rows(
+        sipri_db,
+        "SELECT line FROM sipri_register WHERE line IN (5432, 5433, 21488, 21489, 25178, 25179, "
+        "27955, 27956) ORDER BY line",
+    ) == [(5432,), (21488,), (25178,), (27955,)]
+    assert rows(
+        sipri_db,
+        "SELECT recipient, supplier, order_year, quantity, designation, delivered, status, comments, "
+        "tiv_per_unit, tiv_total_order, tiv_delivered FROM sipri_register WHERE line = 5432",
+    ) == [
+        (
+            "Cote d'Ivoire",
+            "United States",
+            2024,
+            12,
+            "vehicle engine",
+            0,
+            "New",
+            "Cummins (275hp) diesel engine for 12 Puma M-36 APC from South Africa",
+            0.03,
+            0.36,
+            0.0,
+        )
+    ]
 
 
 def test_vintage_flags_and_deliveries_of_the_real_register(sipri_db):
     assert rows(sipri_db, "SELECT DISTINCT vintage::VARCHAR FROM sipri_register") == [("2025-03-13 10:02:49",)]
-    assert rows(sipri_db, "SELECT count(*) FILTER (order_year_uncertain), count(*) FILTER (quantity_uncertain), "
-                          "count(*) FILTER (delivered_uncertain), count(*) FILTER (quantity IS NULL) "
-                          "FROM sipri_register") == [
-        (15581, 12310, 2595, 280)]
+    assert rows(
+        sipri_db,
+        "SELECT count(*) FILTER (order_year_uncertain), count(*) FILTER (quantity_uncertain), "
+        "count(*) FILTER (delivered_uncertain), count(*) FILTER (quantity IS NULL) "
+        "FROM sipri_register",
+    ) == [(15581, 12310, 2595, 280)]
     assert rows(sipri_db, "SELECT count(*), min(year), max(year) FROM sipri_deliveries") == [(60066, 1950, 2024)]
 
 
@@ -190,11 +243,18 @@ def test_python_csv_reads_the_file_when_duckdb_rows_are_not_its_lines(sipri_dir)
     con = duckdb.connect()
     fast, _ = sipri_register.stage(export, con, "fast")
     slow, _ = sipri_register.stage(dataclasses.replace(export, data_lines=7), con, "slow")
-    records = [con.execute(f"SELECT * EXCLUDE (source_file) FROM {s.records} ORDER BY record_no").fetchall()
-               for s in (fast, slow)]
+    records = [
+        con.execute(f"SELECT * EXCLUDE (source_file) FROM {s.records} ORDER BY record_no").fetchall()
+        for s in (fast, slow)
+    ]
     assert records[0] == records[1] and [r[1:3] for r in records[0]] == [(1, 6), (2, 7), (3, 8), (4, 9), (5, 11)]
-    stored = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE suffix(table_name, "
-                                              "'_lines') OR suffix(table_name, '_src') ORDER BY 1").fetchall()]
+    stored = [
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE suffix(table_name, "
+            "'_lines') OR suffix(table_name, '_src') ORDER BY 1"
+        ).fetchall()
+    ]
     assert stored == ["fast_lines", "slow_lines", "slow_src"]
     # DuckDB read both files' lines; only the second went on to the csv module's rows (slow_src)
 
@@ -222,8 +282,13 @@ def test_the_register_is_read_by_one_thread_when_the_parallel_reader_refuses(sip
     staged, failures = sipri_register.stage(sipri_file.read(sipri_dir / "trade-register_test.csv"), con, "r")
     assert failures == [] and staged.count == 5
     assert sum("parallel = false" in sql for sql in con.statements) == 1
-    tables = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE suffix(table_name, "
-                                              "'_lines') OR suffix(table_name, '_src') ORDER BY 1").fetchall()]
+    tables = [
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE suffix(table_name, "
+            "'_lines') OR suffix(table_name, '_src') ORDER BY 1"
+        ).fetchall()
+    ]
     assert tables == ["r_lines"]  # DuckDB's lines, not the csv module's rows (r_src)
 
 
@@ -260,8 +325,15 @@ def test_a_bad_cell_stops_the_write_and_the_full_check_reports_every_failure(sip
         assert staged.written is None
         if target:
             assert con.execute("SELECT count(*) FROM w.sipri_register").fetchall() == [(0,)]
-    assert reported[0] == reported[1] == [(7, "' ' after Year of order", "x"), (7, "Number ordered", "24?)"),
-                                          (11, "Year(s) of delivery", "2011; 20l2")]
+    assert (
+        reported[0]
+        == reported[1]
+        == [
+            (7, "' ' after Year of order", "x"),
+            (7, "Number ordered", "24?)"),
+            (11, "Year(s) of delivery", "2011; 20l2"),
+        ]
+    )
 
 
 @needs_sipri
@@ -276,19 +348,24 @@ def test_the_real_register_is_written_as_it_is_checked_and_equals_its_checked_re
     assert failures == [] and written.written == "w" and written.count == 29515
     checked, failures = sipri_register.stage(export, checked_con, "r")
     assert failures == [] and checked.written is None and checked.count == 29515
-    in_warehouse = written_con.execute("SELECT * EXCLUDE (platform_id) FROM w.sipri_register "
-                                       "ORDER BY record_no").fetchall()
-    as_checked = checked_con.execute(f"SELECT * EXCLUDE (platform_id) FROM ({sipri_register.records_sql('r_records')}) "
-                                     "ORDER BY record_no").fetchall()
+    in_warehouse = written_con.execute(
+        "SELECT * EXCLUDE (platform_id) FROM w.sipri_register ORDER BY record_no"
+    ).fetchall()
+    as_checked = checked_con.execute(
+        f"SELECT * EXCLUDE (platform_id) FROM ({sipri_register.records_sql('r_records')}) ORDER BY record_no"
+    ).fetchall()
     assert len(in_warehouse) == 29515 and in_warehouse == as_checked
     # the first broken record (lines 5432-5433) and the one after it: number and line, as before this import
     assert [r[1:3] for r in in_warehouse[5419:5421]] == [(5420, 5432), (5421, 5434)]
-    deliveries = [con.execute(f"SELECT count(*), sum(year), count(DISTINCT record_no) FROM {s.deliveries}").fetchall()
-                  for con, s in ((written_con, written), (checked_con, checked))]
+    deliveries = [
+        con.execute(f"SELECT count(*), sum(year), count(DISTINCT record_no) FROM {s.deliveries}").fetchall()
+        for con, s in ((written_con, written), (checked_con, checked))
+    ]
     assert deliveries[0] == deliveries[1] == [(60066, 119527046, 28349)]
 
 
 # --- the register's columns written by name (issue 14, item 2) ------------------------------------------------
+
 
 def _sql_dir(tmp_path, monkeypatch, edit):
     """etl/sql/ copied, sipri.sql edited as a contributor would, and the ETL pointed at the copy."""
@@ -306,39 +383,58 @@ def _sql_dir(tmp_path, monkeypatch, edit):
     monkeypatch.setattr(load, "SQL_DIR", target)
 
 
-def test_the_register_is_written_by_column_name_whatever_the_order_of_its_declaration(built, sipri_dir, tmp_path,
-                                                                                      monkeypatch):
+def test_the_register_is_written_by_column_name_whatever_the_order_of_its_declaration(
+    built, sipri_dir, tmp_path, monkeypatch
+):
     """The insert matched columns by position: with designation_key and platform_id declared the other way round
     (both text) it exited 0 with each written into the other's column."""
-    key = ("    designation_key VARCHAR,             -- designation folded like aliases.alias_key "
-           "(etl.harmonise.alias_key)\n")
-    _sql_dir(tmp_path, monkeypatch, lambda t: t.replace(key, "", 1).replace(
-        "    platform_id VARCHAR                  -- curated platform", "    platform_id VARCHAR,\n"
-        "    designation_key VARCHAR              -- curated platform", 1))
+    key = (
+        "    designation_key VARCHAR,             -- designation folded like aliases.alias_key "
+        "(etl.harmonise.alias_key)\n"
+    )
+    _sql_dir(
+        tmp_path,
+        monkeypatch,
+        lambda t: t.replace(key, "", 1).replace(
+            "    platform_id VARCHAR                  -- curated platform",
+            "    platform_id VARCHAR,\n    designation_key VARCHAR              -- curated platform",
+            1,
+        ),
+    )
 
     assert run_sipri(built, sipri_dir) == 0
 
     register = str(sipri_dir / "trade-register_test.csv")
     assert rows(built, "SELECT DISTINCT source_file FROM sipri_register") == [(register,)]
-    assert rows(built, "SELECT record_no, recipient_iso3, designation, designation_key, platform_id "
-                       "FROM sipri_register ORDER BY record_no LIMIT 1") == [
-        (1, "PAK", "Bayraktar TB2", "bayraktartb2", "tb2")]
+    assert rows(
+        built,
+        "SELECT record_no, recipient_iso3, designation, designation_key, platform_id "
+        "FROM sipri_register ORDER BY record_no LIMIT 1",
+    ) == [(1, "PAK", "Bayraktar TB2", "bayraktartb2", "tb2")]
 
 
-def test_a_register_column_declared_but_never_written_stops_the_run_and_publishes_nothing(built, sipri_dir, tmp_path,
-                                                                                          monkeypatch):
+def test_a_register_column_declared_but_never_written_stops_the_run_and_publishes_nothing(
+    built, sipri_dir, tmp_path, monkeypatch
+):
     """A column added after platform_id in sipri.sql and nowhere else would be left empty in every row."""
     from etl.sqlcheck import ModelMismatch
 
     before, target = digest(built), os.readlink(built)
-    _sql_dir(tmp_path, monkeypatch, lambda t: t.replace(
-        "    platform_id VARCHAR                  -- curated platform",
-        "    platform_id VARCHAR,\n    armament_category VARCHAR  -- curated platform", 1))
+    _sql_dir(
+        tmp_path,
+        monkeypatch,
+        lambda t: t.replace(
+            "    platform_id VARCHAR                  -- curated platform",
+            "    platform_id VARCHAR,\n    armament_category VARCHAR  -- curated platform",
+            1,
+        ),
+    )
 
     with pytest.raises(ModelMismatch) as raised:
         run_sipri(built, sipri_dir)
 
     assert str(raised.value) == (
         "sipri_register: the columns of etl/sql/ and of etl/schemas.py's SipriRegister (with line, designation_key, "
-        "platform_id: records_sql) differ; in the table but not written: armament_category")
+        "platform_id: records_sql) differ; in the table but not written: armament_category"
+    )
     assert digest(built) == before and os.readlink(built) == target

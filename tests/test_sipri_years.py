@@ -61,6 +61,14 @@ def test_a_tiv_chart_asked_for_2025_is_drawn_through_2023(real):
 @needs_sipri
 def test_the_entity_tiv_card_follows_the_years_and_stops_where_the_tables_end(real):
     assert data.entity_tiv("country", "PAK", parse({})) == {
-        "tiv": pytest.approx(497.03), "through": 2023, "from": 1995, "to": 2023}
+        "tiv": pytest.approx(497.03),
+        "through": 2023,
+        "from": 1995,
+        "to": 2023,
+    }
     assert data.entity_tiv("country", "PAK", parse({"from": "2020", "to": "2025"})) == {
-        "tiv": pytest.approx(226.15), "through": 2023, "from": 2020, "to": 2023}
+        "tiv": pytest.approx(226.15),
+        "through": 2023,
+        "from": 2020,
+        "to": 2023,
+    }

@@ -19,13 +19,15 @@ class Tiny(pa.DataFrameModel):
     note: Series[str] = pa.Field(nullable=True, str_length={"max_value": 5})
 
 
-FRAME = pd.DataFrame({
-    "code": ["TUR", "tur", "PAK", "PAK"],
-    "year": pd.array([2020, 1949, None, 2101], dtype="Int64"),
-    "share": [50.0, 0.0, None, 100.0],
-    "status": ["New", "new", "Second hand", "Old"],
-    "note": ["ok", None, "too long", "fine"],
-})
+FRAME = pd.DataFrame(
+    {
+        "code": ["TUR", "tur", "PAK", "PAK"],
+        "year": pd.array([2020, 1949, None, 2101], dtype="Int64"),
+        "share": [50.0, 0.0, None, 100.0],
+        "status": ["New", "new", "Second hand", "Old"],
+        "note": ["ok", None, "too long", "fine"],
+    }
+)
 
 
 def pandera_failures(frame: pd.DataFrame) -> set[tuple[int, str, str]]:
@@ -45,12 +47,15 @@ def pandera_failures(frame: pd.DataFrame) -> set[tuple[int, str, str]]:
 def sql_failures(frame: pd.DataFrame) -> set[tuple[int, str, str]]:
     con = duckdb.connect()
     con.register("t", frame.assign(i=range(len(frame))))
-    out = {(line, f["column"], f["rule"])
-           for line, failures in con.execute(sqlcheck.failing_rows("t", "i", sqlcheck.rules(Tiny))).fetchall()
-           for f in failures}
+    out = {
+        (line, f["column"], f["rule"])
+        for line, failures in con.execute(sqlcheck.failing_rows("t", "i", sqlcheck.rules(Tiny))).fetchall()
+        for f in failures
+    }
     for column in sqlcheck.unique_columns(Tiny):
-        out |= {(line, column, sqlcheck.UNIQUE) for line, _ in con.execute(sqlcheck.duplicates("t", "i", column))
-                .fetchall()}
+        out |= {
+            (line, column, sqlcheck.UNIQUE) for line, _ in con.execute(sqlcheck.duplicates("t", "i", column)).fetchall()
+        }
     return out
 
 

@@ -21,17 +21,33 @@ def layout(**query):
     mismatches = int((~reconciliation["match"]).sum()) if not reconciliation.empty else 0
     reconciliation = reconciliation.assign(  # in words: "in production", "no", not in_production / false
         match=reconciliation["match"].map({True: "yes", False: "no"}),
-        curated_status=reconciliation["curated_status"].map(lambda s: STATUS_LABELS.get(s, s)))
+        curated_status=reconciliation["curated_status"].map(lambda s: STATUS_LABELS.get(s, s)),
+    )
     body = [ui.chart_card(c, p, page_path=PATH) for c in ("sipri_exporters", "sipri_trend", "sipri_recipients")]
     body += [
         html.H2("Curated deals against SIPRI's register", className="h5 mt-4"),
-        html.P(f"{len(reconciliation)} pairs by buyer and platform; {mismatches} differ in order year, quantity "
-               "or deliveries, or exist on one side only.", className="small", id="reconciliation-summary"),
-        ui.grid(reconciliation, "sipri-reconciliation-grid",
-                ui.word_columns(reconciliation, hide=("buyer_iso3", "platform_id")), height=420),
+        html.P(
+            f"{len(reconciliation)} pairs by buyer and platform; {mismatches} differ in order year, quantity "
+            "or deliveries, or exist on one side only.",
+            className="small",
+            id="reconciliation-summary",
+        ),
+        ui.grid(
+            reconciliation,
+            "sipri-reconciliation-grid",
+            ui.word_columns(reconciliation, hide=("buyer_iso3", "platform_id")),
+            height=420,
+        ),
     ]
-    return ui.page(PATH, p, "Türkiye among the world's exporters", body, filters=("years", "country"),
-                   years=data.sipri_years(), source="SIPRI",
-                   intro=f"SIPRI Arms Transfers Database, {start}–{end}. 'Recipient country' here picks "
-                         "exporters to compare with Türkiye. TIV is SIPRI's volume unit, never added to US$.",
-                   glossary=("tiv", "what TIV measures"))
+    return ui.page(
+        PATH,
+        p,
+        "Türkiye among the world's exporters",
+        body,
+        filters=("years", "country"),
+        years=data.sipri_years(),
+        source="SIPRI",
+        intro=f"SIPRI Arms Transfers Database, {start}–{end}. 'Recipient country' here picks "
+        "exporters to compare with Türkiye. TIV is SIPRI's volume unit, never added to US$.",
+        glossary=("tiv", "what TIV measures"),
+    )

@@ -9,7 +9,18 @@ dash.register_page(__name__, path="/404", title="Not found · defex")
 
 
 def layout(**query):
-    return html.Div([ui.navbar(Params(), ""), dbc.Container(dbc.Alert([
-        html.H1("Page not found", className="h4"),
-        html.P(["There is no such page. Start from the ", dcc.Link("overview", href="/"), "."]),
-    ], color="warning", id="not-found"))])
+    return html.Div(
+        [
+            ui.navbar(Params(), ""),
+            dbc.Container(
+                dbc.Alert(
+                    [
+                        html.H1("Page not found", className="h4"),
+                        html.P(["There is no such page. Start from the ", dcc.Link("overview", href="/"), "."]),
+                    ],
+                    color="warning",
+                    id="not-found",
+                )
+            ),
+        ]
+    )

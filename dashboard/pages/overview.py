@@ -7,9 +7,11 @@ from dashboard import data
 from dashboard import layout as ui
 from dashboard.figures import MONTHS, PUBLISHER_SHORT, SCOPE_LABEL
 
-YTD_NOTE = ("Each Jan–month total as published, beside the same months a year earlier from the same publisher and "
-            "scope (like for like); growth is derived from the two. Quoted growth is what the publisher said; a gap "
-            "of more than 1.5 points is worth a look on /quality.")
+YTD_NOTE = (
+    "Each Jan–month total as published, beside the same months a year earlier from the same publisher and "
+    "scope (like for like); growth is derived from the two. Quoted growth is what the publisher said; a gap "
+    "of more than 1.5 points is worth a look on /quality."
+)
 
 PATH = "/"
 dash.register_page(__name__, path=PATH, title="Overview · defex", name="Overview")
@@ -43,8 +45,12 @@ def _contradicted(publisher: str, scope: str, year: int, through_month: int) -> 
     """' · SSB said +48.0%, which its totals do not support' where a quoted growth for the card's period is more
     than 1.5 points from the growth its totals give (v_growth_check); empty otherwise."""
     quoted = data.inconsistent_quotes()
-    hit = quoted[(quoted["publisher"] == publisher) & (quoted["scope"] == scope) & (quoted["year"] == year)
-                 & (quoted["month_to"] == through_month)]
+    hit = quoted[
+        (quoted["publisher"] == publisher)
+        & (quoted["scope"] == scope)
+        & (quoted["year"] == year)
+        & (quoted["month_to"] == through_month)
+    ]
     if hit.empty:
         return ""
     said = ", ".join(f"{q:+.1f}%" for q in sorted(set(hit["quoted_pct"])))
@@ -60,18 +66,29 @@ def _year_card(p) -> dbc.Col | None:
         return None
     latest = totals[totals["year"] == totals["year"].max()]
     yoy = data.yoy_growth(p)
-    compared = latest.merge(yoy[["year", "publisher", "scope", "base_value_usd_m", "growth_pct"]],
-                            on=["year", "publisher", "scope"], how="left")
-    last = compared.sort_values(["year", "publisher", "scope"]).iloc[-1] if compared["growth_pct"].isna().all() \
+    compared = latest.merge(
+        yoy[["year", "publisher", "scope", "base_value_usd_m", "growth_pct"]],
+        on=["year", "publisher", "scope"],
+        how="left",
+    )
+    last = (
+        compared.sort_values(["year", "publisher", "scope"]).iloc[-1]
+        if compared["growth_pct"].isna().all()
         else compared.dropna(subset=["growth_pct"]).sort_values(["year", "publisher"]).iloc[-1]
+    )
     year = int(last.year)
     if pd.isna(last.growth_pct):
         detail = f"no {year - 1} base: no {year - 1} total from {_who(last.publisher, last.scope)} to compare with"
     else:
-        detail = (f"{last.growth_pct:+.1f}% on {year - 1} (${last.base_value_usd_m / 1000:,.3f} bn)"
-                  + _contradicted(last.publisher, last.scope, year, 12))
-    return _card(f"Latest full year ({_who(last.publisher, last.scope)})",
-                 f"{year}: ${last.value_usd_m / 1000:,.3f} bn", detail, "kpi-year")
+        detail = f"{last.growth_pct:+.1f}% on {year - 1} (${last.base_value_usd_m / 1000:,.3f} bn)" + _contradicted(
+            last.publisher, last.scope, year, 12
+        )
+    return _card(
+        f"Latest full year ({_who(last.publisher, last.scope)})",
+        f"{year}: ${last.value_usd_m / 1000:,.3f} bn",
+        detail,
+        "kpi-year",
+    )
 
 
 def headline_cards(p) -> dbc.Row:
@@ -125,9 +142,13 @@ def _quoted(row) -> str:
     if row.quoted_pct != row.quoted_pct or row.quoted_pct is None:
         return ""
     quoted = data.inconsistent_quotes()
-    hit = quoted[(quoted["publisher"] == row.publisher) & (quoted["scope"] == row.scope)
-                 & (quoted["year"] == row.year) & (quoted["month_to"] == row.through_month)
-                 & (quoted["quoted_pct"] == row.quoted_pct)]
+    hit = quoted[
+        (quoted["publisher"] == row.publisher)
+        & (quoted["scope"] == row.scope)
+        & (quoted["year"] == row.year)
+        & (quoted["month_to"] == row.through_month)
+        & (quoted["quoted_pct"] == row.quoted_pct)
+    ]
     text = f"{row.quoted_pct:+.1f}%"
     return text + (f": its totals give {hit['computed_pct'].iloc[0]:+.1f}%" if not hit.empty else "")
 
@@ -143,27 +164,41 @@ def ytd_table(p) -> html.Div:
         growth=frame["growth_pct"].map(lambda g: f"{g:+.1f}%" if g == g and g is not None else "—"),
         quoted=[_quoted(r) for r in frame.itertuples()],
         source=[ui.md_link(t, u) for t, u in zip(frame["source_title"], frame["source_url"], strict=True)],
-        base_source=[ui.md_link(t, u) for t, u in zip(frame["base_source_title"], frame["base_source_url"],
-                                                     strict=True)],
+        base_source=[
+            ui.md_link(t, u) for t, u in zip(frame["base_source_title"], frame["base_source_url"], strict=True)
+        ],
     )
-    columns = [{"field": "period", "headerName": "Period", "width": 130},
-               {"field": "who", "headerName": "Publisher, scope", "width": 150},
-               {"field": "total", "headerName": "Total", "width": 110},
-               {"field": "base", "headerName": "Same months a year earlier", "width": 190},
-               {"field": "growth", "headerName": "Growth (derived)", "width": 130},
-               {"field": "quoted", "headerName": "Growth quoted", "width": 210},
-               {"field": "published", "headerName": "Published", "width": 110},
-               ui.link_column("source", "Source", width=260, external=True),
-               ui.link_column("base_source", "Source of the base", width=260, external=True)]
-    return html.Div([html.H2("Year to date, like for like", className="h5 mt-2"),
-                     html.P(YTD_NOTE, className="small text-muted mb-1"),
-                     ui.grid(rows, "ytd-grid", columns, height=300)], className="mb-3", id="ytd-table")
+    columns = [
+        {"field": "period", "headerName": "Period", "width": 130},
+        {"field": "who", "headerName": "Publisher, scope", "width": 150},
+        {"field": "total", "headerName": "Total", "width": 110},
+        {"field": "base", "headerName": "Same months a year earlier", "width": 190},
+        {"field": "growth", "headerName": "Growth (derived)", "width": 130},
+        {"field": "quoted", "headerName": "Growth quoted", "width": 210},
+        {"field": "published", "headerName": "Published", "width": 110},
+        ui.link_column("source", "Source", width=260, external=True),
+        ui.link_column("base_source", "Source of the base", width=260, external=True),
+    ]
+    return html.Div(
+        [
+            html.H2("Year to date, like for like", className="h5 mt-2"),
+            html.P(YTD_NOTE, className="small text-muted mb-1"),
+            ui.grid(rows, "ytd-grid", columns, height=300),
+        ],
+        className="mb-3",
+        id="ytd-table",
+    )
 
 
 # How often each publisher of totals releases them: with the latest period, how current the page is (item 9).
-CADENCE = {"ssb": "monthly, early in the next month", "tim": "monthly, in the first days of the next month",
-           "trade_ministry": "monthly, with the foreign-trade figures", "sasad": "yearly, a company survey",
-           "ssi": "yearly", "press": "when reported"}
+CADENCE = {
+    "ssb": "monthly, early in the next month",
+    "tim": "monthly, in the first days of the next month",
+    "trade_ministry": "monthly, with the foreign-trade figures",
+    "sasad": "yearly, a company survey",
+    "ssi": "yearly",
+    "press": "when reported",
+}
 
 
 def _period(year: int, month_from: int, month_to: int) -> str:
@@ -176,15 +211,23 @@ def _period(year: int, month_from: int, month_to: int) -> str:
 
 def freshness() -> html.Details:
     """One line per series: its latest published period, when, and the publisher's usual cadence; SIPRI's too."""
-    items = [html.Li(f"{PUBLISHER_SHORT.get(r.publisher, r.publisher)}: latest "
-                     f"{_period(r.year, r.month_from, r.month_to)} (published {r.published}); "
-                     f"{CADENCE.get(r.publisher, 'irregular')}")
-             for r in data.freshness().itertuples()]
+    items = [
+        html.Li(
+            f"{PUBLISHER_SHORT.get(r.publisher, r.publisher)}: latest "
+            f"{_period(r.year, r.month_from, r.month_to)} (published {r.published}); "
+            f"{CADENCE.get(r.publisher, 'irregular')}"
+        )
+        for r in data.freshness().itertuples()
+    ]
     last = data.sipri_last_year()
     if last is not None:
         items.append(html.Li(f"SIPRI TIV: data through {last}; yearly, in spring"))
-    return html.Details([html.Summary("How current is this page", className="small"),
-                         html.Ul(items, className="small mb-0")], id="freshness", className="mb-2", open=True)
+    return html.Details(
+        [html.Summary("How current is this page", className="small"), html.Ul(items, className="small mb-0")],
+        id="freshness",
+        className="mb-2",
+        open=True,
+    )
 
 
 @ui.guarded

@@ -32,8 +32,10 @@ VINTAGE_FORMAT = "%d %b %Y %I:%M:%S %p"  # 13 Mar 2025 10:02:49 AM
 MARKS = {"**": "organisation", "*": "non_state"}  # SIPRI's marker after a name -> the kind it must have here
 MISSING_VINTAGE = "the preamble says when SIPRI generated the file ('Data generated: 13 Mar 2025 10:02:49 AM')"
 UNKNOWN_NAME = "a SIPRI name known to pycountry (ISO 3166) or to etl/countries.py"
-EXPECTED = ("a SIPRI CSV export: a trade register (header 'Recipient,Supplier,Year of order,…') or a TIV "
-            "table (header 'Exports by,1950,…' or 'Recipient,1950,…')")
+EXPECTED = (
+    "a SIPRI CSV export: a trade register (header 'Recipient,Supplier,Year of order,…') or a TIV "
+    "table (header 'Exports by,1950,…' or 'Recipient,1950,…')"
+)
 
 
 CHUNK = 8 << 20  # bytes read at a time when scanning a file (a 5M-record register is ~650 MB)
@@ -58,13 +60,14 @@ class Export:
         TIV tables are small; the register is read by DuckDB (sipri_register.stage) unless it is not plain."""
         data = self.path.read_bytes()
         if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
+            data = data[len(codecs.BOM_UTF8) :]
         return data.decode(self.encoding).split("\n")
 
 
 @dataclass
 class _Scan:
     """What one pass over the bytes finds: checksum, encoding, quotes, line ends."""
+
     sha256: str = ""
     utf8: bool = True
     quotes: bool = False
@@ -120,8 +123,10 @@ def _head(path: Path, name: str) -> bytes:
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror})") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data[:200].count(0) > 20:
-        raise InputError(f"{name}: UTF-16 text; SIPRI exports are Latin-1 (ISO-8859-1): download the file again "
-                         "or save it as Latin-1 or UTF-8")
+        raise InputError(
+            f"{name}: UTF-16 text; SIPRI exports are Latin-1 (ISO-8859-1): download the file again "
+            "or save it as Latin-1 or UTF-8"
+        )
     return data
 
 
@@ -174,18 +179,24 @@ def vintage(export: Export) -> tuple[pd.Timestamp | None, list[Failure]]:
             try:
                 generated = pd.Timestamp(datetime.strptime(match[1], VINTAGE_FORMAT))
             except ValueError:
-                return None, [Failure(export.name, index + 1, "Data generated", match[1],
-                                      "a date and time like '13 Mar 2025 10:02:49 AM'")]
+                return None, [
+                    Failure(
+                        export.name,
+                        index + 1,
+                        "Data generated",
+                        match[1],
+                        "a date and time like '13 Mar 2025 10:02:49 AM'",
+                    )
+                ]
             if generated.date() > validate.today():
-                return generated, [Failure(export.name, index + 1, "Data generated", match[1],
-                                           validate.future_date())]
+                return generated, [Failure(export.name, index + 1, "Data generated", match[1], validate.future_date())]
             return generated, []
     return None, [Failure(export.name, 0, "Data generated", "(missing)", MISSING_VINTAGE)]
 
 
 def rows(export: Export) -> tuple[list[list[str]], list[int]]:
     """The rows after the header, each with the physical line it starts on; empty lines are skipped."""
-    reader = csv.reader(export.lines[export.header + 1:])
+    reader = csv.reader(export.lines[export.header + 1 :])
     first = export.header + 2
     records, starts, start = [], [], first
     for row in reader:
@@ -200,7 +211,7 @@ def sipri_code(name: str) -> tuple[str | None, str]:
     """(code, '') for a SIPRI name, or (None, the rule it breaks). SIPRI's markers '*' (non-state party) and
     '**' (international organisation) are not part of the name; the kind etl/countries.py gives must agree."""
     base = name.rstrip("*")
-    mark = name[len(base):]
+    mark = name[len(base) :]
     code = to_iso3(base.strip())
     if code is None:
         return None, UNKNOWN_NAME

@@ -25,18 +25,52 @@ from etl.errors import Failure, InputError
 from etl.schemas import SipriRegister
 from etl.sources import sipri_file
 
-HEADER = ["Recipient", "Supplier", "Year of order", " ", "Number ordered", " ", "Weapon designation",
-          "Weapon description", "Number delivered", " ", "Year(s) of delivery", "status", "Comments",
-          "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons"]
-COLUMNS = ["recipient", "supplier", "order_year", "order_year_flag", "quantity", "quantity_flag", "designation",
-           "description", "delivered", "delivered_flag", "delivery_years", "status", "comments", "tiv_per_unit",
-           "tiv_total_order", "tiv_delivered"]
+HEADER = [
+    "Recipient",
+    "Supplier",
+    "Year of order",
+    " ",
+    "Number ordered",
+    " ",
+    "Weapon designation",
+    "Weapon description",
+    "Number delivered",
+    " ",
+    "Year(s) of delivery",
+    "status",
+    "Comments",
+    "SIPRI TIV per unit",
+    "SIPRI TIV for total order",
+    "SIPRI TIV of delivered weapons",
+]
+COLUMNS = [
+    "recipient",
+    "supplier",
+    "order_year",
+    "order_year_flag",
+    "quantity",
+    "quantity_flag",
+    "designation",
+    "description",
+    "delivered",
+    "delivered_flag",
+    "delivery_years",
+    "status",
+    "comments",
+    "tiv_per_unit",
+    "tiv_total_order",
+    "tiv_delivered",
+]
 # The file's name of each column, for error messages; the flags are named after the column they qualify.
 IN_FILE = dict(zip(COLUMNS, HEADER, strict=True)) | {
-    "order_year_flag": "' ' after Year of order", "quantity_flag": "' ' after Number ordered",
+    "order_year_flag": "' ' after Year of order",
+    "quantity_flag": "' ' after Number ordered",
     "delivered_flag": "' ' after Number delivered",
-    "order_year_uncertain": "Year of order", "quantity_uncertain": "Number ordered",
-    "delivered_uncertain": "Number delivered", "recipient_iso3": "Recipient", "supplier_iso3": "Supplier",
+    "order_year_uncertain": "Year of order",
+    "quantity_uncertain": "Number ordered",
+    "delivered_uncertain": "Number delivered",
+    "recipient_iso3": "Recipient",
+    "supplier_iso3": "Supplier",
 }
 UNCERTAIN = "?"  # SIPRI's mark of an uncertain value, in a flag column or after a year
 FLAGGED = {"order_year": "order_year_flag", "quantity": "quantity_flag", "delivered": "delivered_flag"}
@@ -49,12 +83,22 @@ WRITTEN_YEAR = "a year, or one marked uncertain: 2022? or (2025)"
 WRITTEN_COUNT = "a whole number, or one marked uncertain: 12? or (12)"
 TIV = ["tiv_per_unit", "tiv_total_order", "tiv_delivered"]
 STEPS = 4  # read, join broken records, type, validate: the progress bar's steps
-BROKEN = ("every record has the header's 16 fields (a record broken over lines by a line break in Comments "
-          "is joined when its parts add up to 16)")
+BROKEN = (
+    "every record has the header's 16 fields (a record broken over lines by a line break in Comments "
+    "is joined when its parts add up to 16)"
+)
 DELIVERY_RULE = f"years separated by '; ', each {WRITTEN_YEAR}"
 # Columns with few distinct values (names, codes, status): their value-only rules are checked once per value
-FEW_VALUES = ("recipient", "recipient_iso3", "supplier", "supplier_iso3", "designation", "description", "status",
-              "source_file")
+FEW_VALUES = (
+    "recipient",
+    "recipient_iso3",
+    "supplier",
+    "supplier_iso3",
+    "designation",
+    "description",
+    "status",
+    "source_file",
+)
 EXTRA = "extra"  # a 17th column: set only on a row with more fields than the header
 IRREGULAR = "_irregular"  # a row's column: it has fewer or more fields than the header
 KEPT = "rid, _line"  # the columns of a raw row that typed() keeps beside its cells
@@ -81,6 +125,7 @@ class Staged:
     """One register file typed and checked in DuckDB: `records` (a view, the sipri_register columns, in file order)
     and `deliveries` (a view: one row per record and delivery year). `written`: the catalog whose sipri_register
     holds the records already (stage() with a target), or None."""
+
     name: str
     vintage: pd.Timestamp | None
     records: str
@@ -94,12 +139,14 @@ class Staged:
 class Survey:
     """What one scan of every row finds: the rows of the wrong width, and each column's distinct values (of the
     rows of the header's width: the records but the broken ones)."""
+
     irregular: list[dict]
     values: dict[str, set[str]]
 
 
-def extract(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> tuple[pd.DataFrame, pd.Timestamp | None,
-                                                                                   list[Failure]]:
+def extract(
+    path: Path, con: duckdb.DuckDBPyConnection | None = None
+) -> tuple[pd.DataFrame, pd.Timestamp | None, list[Failure]]:
     """Every record typed (as a frame: for small files and tests), the file's vintage, and every failure."""
     export = sipri_file.read(path)
     if export.kind != "register":
@@ -109,14 +156,16 @@ def extract(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> tuple[p
     return con.execute(f"SELECT * FROM {staged.records}").df(), staged.vintage, failures
 
 
-def parse(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str, target: str | None = None,
-          platforms=None) -> tuple[Staged, pd.Timestamp | None, list[Failure]]:
+def parse(
+    export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str, target: str | None = None, platforms=None
+) -> tuple[Staged, pd.Timestamp | None, list[Failure]]:
     staged, failures = stage(export, con, table, target, platforms)
     return staged, staged.vintage, failures
 
 
-def stage(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str,
-          target: str | None = None, platforms=None) -> tuple[Staged, list[Failure]]:
+def stage(
+    export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str, target: str | None = None, platforms=None
+) -> tuple[Staged, list[Failure]]:
     """Read the file's rows (views named after `table`), join broken records, type every column, check every rule;
     returns the staged relations and every failure, in the file's terms. With `target` (an attached catalog with
     the warehouse's tables) a file that passes is written into target.sipri_register, in the pass that checks it.
@@ -161,11 +210,14 @@ def stage(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str,
 def _check_header(export: sipri_file.Export) -> None:
     found = sipri_file.header(export)
     if found != HEADER:
-        raise InputError(f"{export.name}:{export.header + 1}: not the trade register's header: expected "
-                         f"{','.join(HEADER)!r}, found {','.join(found)!r}")
+        raise InputError(
+            f"{export.name}:{export.header + 1}: not the trade register's header: expected "
+            f"{','.join(HEADER)!r}, found {','.join(found)!r}"
+        )
 
 
 # -- read: every physical row, a view of its cells stripped and typed ------------------------------------------
+
 
 def _read(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str) -> int:
     """{table}_src: every physical row after the header as raw cells c01…c17, its place `rid` (from 0), its line
@@ -180,13 +232,17 @@ def _read(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str)
         # 5M-record file without any "\r"); if it refuses, it reads alone.
         for parallel in ("true", "false"):
             try:
-                lines = con.execute(f"CREATE OR REPLACE TABLE {table}_lines AS SELECT l FROM "
-                                    f"{_lines(export, parallel)}; SELECT count(*) FROM {table}_lines").fetchall()[0][0]
+                lines = con.execute(
+                    f"CREATE OR REPLACE TABLE {table}_lines AS SELECT l FROM "
+                    f"{_lines(export, parallel)}; SELECT count(*) FROM {table}_lines"
+                ).fetchall()[0][0]
             except duckdb.NotImplementedException:
                 continue
             if lines == export.data_lines:
-                con.execute(f"CREATE OR REPLACE VIEW {table}_src AS {_cells(export, f'{table}_lines')}; "
-                            f"CREATE OR REPLACE VIEW {table}_raw AS {typed(f'{table}_src', keep=KEPT, edge='_edge')}")
+                con.execute(
+                    f"CREATE OR REPLACE VIEW {table}_src AS {_cells(export, f'{table}_lines')}; "
+                    f"CREATE OR REPLACE VIEW {table}_raw AS {typed(f'{table}_src', keep=KEPT, edge='_edge')}"
+                )
                 return export.data_lines
             break
         # not one row per line (not seen in any test): read the file again with Python's csv module, slower but exact
@@ -203,10 +259,12 @@ def _read(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str)
 def _lines(export: sipri_file.Export, parallel: str) -> str:
     """DuckDB's reader of the file's lines after the header, one column `l`."""
     line_end = "\\r\\n" if export.crlf else "\\n"
-    return (f"read_csv({sqlcheck.literal(str(export.path))}, columns = {{'l': 'VARCHAR'}}, header = false, "
-            f"skip = {export.header + 1}, delim = '\\0', quote = '', escape = '', new_line = '{line_end}', "
-            f"auto_detect = false, strict_mode = false, encoding = {sqlcheck.literal(export.encoding)}, "
-            f"parallel = {parallel})")
+    return (
+        f"read_csv({sqlcheck.literal(str(export.path))}, columns = {{'l': 'VARCHAR'}}, header = false, "
+        f"skip = {export.header + 1}, delim = '\\0', quote = '', escape = '', new_line = '{line_end}', "
+        f"auto_detect = false, strict_mode = false, encoding = {sqlcheck.literal(export.encoding)}, "
+        f"parallel = {parallel})"
+    )
 
 
 def _cells(export: sipri_file.Export, lines: str) -> str:
@@ -214,10 +272,12 @@ def _cells(export: sipri_file.Export, lines: str) -> str:
     line has whitespace at a cell's edge."""
     width = len(HEADER)
     cells = ", ".join(f"f[{i}] AS c{i:02d}" for i in range(1, width + 1))
-    return (f"SELECT {cells}, CASE WHEN len(f) > {width} THEN array_to_string(f[{width + 1}:], ',') END "
-            f"AS c{width + 1:02d}, rowid AS rid, {export.header + 2} + rowid AS _line, "
-            f"len(f) <> {width} AS {IRREGULAR}, regexp_matches(l, {sqlcheck.literal(EDGE)}) AS _edge "
-            f"FROM (SELECT rowid, l, string_split(coalesce(l, ''), ',') AS f FROM {lines})")
+    return (
+        f"SELECT {cells}, CASE WHEN len(f) > {width} THEN array_to_string(f[{width + 1}:], ',') END "
+        f"AS c{width + 1:02d}, rowid AS rid, {export.header + 2} + rowid AS _line, "
+        f"len(f) <> {width} AS {IRREGULAR}, regexp_matches(l, {sqlcheck.literal(EDGE)}) AS _edge "
+        f"FROM (SELECT rowid, l, string_split(coalesce(l, ''), ',') AS f FROM {lines})"
+    )
 
 
 def _frame(rows: list[list[str]], rids, lines) -> pd.DataFrame:
@@ -226,8 +286,9 @@ def _frame(rows: list[list[str]], rids, lines) -> pd.DataFrame:
     width = len(HEADER)
     cells = {f"c{i + 1:02d}": [row[i] if i < len(row) else None for row in rows] for i in range(width)}
     cells[f"c{width + 1:02d}"] = [",".join(row[width:]) if len(row) > width else None for row in rows]
-    return pd.DataFrame(cells, dtype=object).assign(rid=list(rids), _line=list(lines),
-                                                    **{IRREGULAR: [len(row) != width for row in rows]})
+    return pd.DataFrame(cells, dtype=object).assign(
+        rid=list(rids), _line=list(lines), **{IRREGULAR: [len(row) != width for row in rows]}
+    )
 
 
 def step(expr: str, thresholds: list[int]) -> str:
@@ -237,8 +298,10 @@ def step(expr: str, thresholds: list[int]) -> str:
     if len(thresholds) == 1:
         return f"(CASE WHEN {expr} >= {thresholds[0]} THEN 1 ELSE 0 END)"
     middle = len(thresholds) // 2
-    return (f"(CASE WHEN {expr} >= {thresholds[middle]} THEN {middle} + {step(expr, thresholds[middle:])} "
-            f"ELSE {step(expr, thresholds[:middle])} END)")
+    return (
+        f"(CASE WHEN {expr} >= {thresholds[middle]} THEN {middle} + {step(expr, thresholds[middle:])} "
+        f"ELSE {step(expr, thresholds[:middle])} END)"
+    )
 
 
 def _strip(column: str, edge: str | None = None) -> str:
@@ -253,11 +316,15 @@ def written(text: str, value: str) -> tuple[str, str]:
     parse (or is empty). Plain digits take a fast path; the rest goes through the pattern."""
     parts = f"regexp_extract({text}, {sqlcheck.literal(WRITTEN.format(value=value))}, {PARTS})"
     plain = f"regexp_full_match({text}, {sqlcheck.literal(value)})"
-    number = (f"CASE WHEN {plain} THEN TRY_CAST({text} AS BIGINT) WHEN {text} = '' THEN NULL "
-              f"WHEN ({parts}.open = '') = ({parts}.close = '') AND {parts}.value <> '' "
-              f"THEN TRY_CAST({parts}.value AS BIGINT) END")
-    uncertain = (f"CASE WHEN {plain} OR {text} = '' THEN false "
-                 f"ELSE {parts}.open <> '' OR {parts}.mark <> '' OR {parts}.after <> '' END")
+    number = (
+        f"CASE WHEN {plain} THEN TRY_CAST({text} AS BIGINT) WHEN {text} = '' THEN NULL "
+        f"WHEN ({parts}.open = '') = ({parts}.close = '') AND {parts}.value <> '' "
+        f"THEN TRY_CAST({parts}.value AS BIGINT) END"
+    )
+    uncertain = (
+        f"CASE WHEN {plain} OR {text} = '' THEN false "
+        f"ELSE {parts}.open <> '' OR {parts}.mark <> '' OR {parts}.after <> '' END"
+    )
     return number, uncertain
 
 
@@ -279,11 +346,14 @@ def typed(source: str, keep: str = "", edge: str | None = None) -> str:
         number, uncertain = written(column, YEARS if column == "order_year" else COUNT)
         parsed += [f"{number} AS v_{column}", f"{uncertain} AS w_{column}"]
     parsed += [f"{_number(column)} AS v_{column}" for column in TIV]
-    return (f"SELECT *, {', '.join(parsed)} FROM (SELECT {stripped}, c{width + 1:02d} AS {EXTRA}"
-            f"{', ' + keep if keep else ''} FROM {source})")
+    return (
+        f"SELECT *, {', '.join(parsed)} FROM (SELECT {stripped}, c{width + 1:02d} AS {EXTRA}"
+        f"{', ' + keep if keep else ''} FROM {source})"
+    )
 
 
 # -- survey and join: records broken over two lines -----------------------------------------------------------
+
 
 def _survey(con, table: str) -> Survey:
     """One scan of the raw cells ({table}_src): the rows of the wrong width (few), and the distinct values of the
@@ -295,13 +365,17 @@ def _survey(con, table: str) -> Survey:
         "SELECT list(r) FILTER (WHERE r IS NOT NULL), "
         + ", ".join(f"list(DISTINCT {c}) FILTER (WHERE NOT {IRREGULAR})" for c in columns.values())
         + f" FROM (SELECT *, CASE WHEN {IRREGULAR} THEN {{'rid': rid, 'line': _line, 'cells': [{cells}], "
-        f"'extra': c{width + 1:02d}}} END AS r FROM {table}_src)").fetchall()[0]
-    return Survey(sorted(found[0] or [], key=lambda r: r["rid"]),
-                  {c: {v.strip() for v in vs or []} for c, vs in zip(columns, found[1:], strict=True)})
+        f"'extra': c{width + 1:02d}}} END AS r FROM {table}_src)"
+    ).fetchall()[0]
+    return Survey(
+        sorted(found[0] or [], key=lambda r: r["rid"]),
+        {c: {v.strip() for v in vs or []} for c, vs in zip(columns, found[1:], strict=True)},
+    )
 
 
-def _join(export, irregular: list[dict], count: int) -> tuple[dict[int, tuple[int, list[str]]], set[int],
-                                                                list[Failure]]:
+def _join(
+    export, irregular: list[dict], count: int
+) -> tuple[dict[int, tuple[int, list[str]]], set[int], list[Failure]]:
     """Join the broken records among the rows of the wrong width (raw cells: typed() strips them), in Python.
     Returns the joined records (line and fields) by the place of their first part, the places dropped, and the
     failures."""
@@ -352,8 +426,9 @@ def join_broken(rows: dict[int, tuple[int, list[str]]], count: int, name: str) -
             joined[i] = merged
             continue
         if len(merged) < width and j + 1 == count:
-            raise InputError(f"{name}:{at}: truncated file: the last record has {len(merged)} of the "
-                             f"header's {width} fields")
+            raise InputError(
+                f"{name}:{at}: truncated file: the last record has {len(merged)} of the header's {width} fields"
+            )
         failures.append(Failure(name, at, "*", f"{len(fields)} fields", BROKEN))
         dropped.add(i)
     return joined, dropped, failures
@@ -366,15 +441,18 @@ def _fix(con, table: str, irregular: list[dict], fixes: dict[int, tuple[int, lis
     places = f"SELECT unnest([{', '.join(str(r['rid']) for r in irregular)}]::BIGINT[]) AS rid"
     regular = f"SELECT * FROM {table}_raw WHERE rid NOT IN (SELECT rid FROM {table}_irregular)"
     if not fixes:
-        con.execute(f"CREATE OR REPLACE TABLE {table}_irregular AS {places}; "
-                    f"CREATE OR REPLACE VIEW {table} AS {regular}")
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table}_irregular AS {places}; CREATE OR REPLACE VIEW {table} AS {regular}"
+        )
         return
     lines, fields = zip(*fixes.values(), strict=True)
     con.register("_register_fixes", _frame(list(fields), fixes, lines))
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {table}_irregular AS {places}; "
-                    f"CREATE OR REPLACE TABLE {table}_fixes AS {typed('_register_fixes', keep=KEPT)}; "
-                    f"CREATE OR REPLACE VIEW {table} AS {regular} UNION ALL SELECT * FROM {table}_fixes")
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table}_irregular AS {places}; "
+            f"CREATE OR REPLACE TABLE {table}_fixes AS {typed('_register_fixes', keep=KEPT)}; "
+            f"CREATE OR REPLACE VIEW {table} AS {regular} UNION ALL SELECT * FROM {table}_fixes"
+        )
     finally:
         con.unregister("_register_fixes")
 
@@ -393,15 +471,17 @@ def _values(survey: Survey, fixes: dict[int, tuple[int, list[str]]], name: str) 
 
 # -- records: the sipri_register columns, in file order ------------------------------------------------------
 
-def _records(export, con, table: str, gone: list[int], vintage: pd.Timestamp | None,
-             values: dict[str, set[str]], platforms=None) -> dict[str, tuple[str | None, str]]:
+
+def _records(
+    export, con, table: str, gone: list[int], vintage: pd.Timestamp | None, values: dict[str, set[str]], platforms=None
+) -> dict[str, tuple[str | None, str]]:
     """The views {table}_cells and {table}_records: every record (joined ones in the place of their first part,
     dropped rows left out) with its number, line, typed values, codes and designation key. Returns each recipient
     and supplier name with its code (or None and the rule it breaks); adds the codes to `values`. In no
     particular order (the codes are joined): every reader orders or aggregates."""
     known = _names(con, table, values, platforms)
     con.execute(f"""CREATE OR REPLACE VIEW {table}_cells AS
-        SELECT t._line AS line, t.rid + 1 - {step('t.rid', [d + 1 for d in gone])} AS record_no, t.*
+        SELECT t._line AS line, t.rid + 1 - {step("t.rid", [d + 1 for d in gone])} AS record_no, t.*
         FROM {table} AS t;
         CREATE OR REPLACE VIEW {table}_records AS
         SELECT {_timestamp(vintage)} AS vintage, record_no, line,
@@ -416,7 +496,7 @@ def _records(export, con, table: str, gone: list[int], vintage: pd.Timestamp | N
                v_tiv_per_unit AS tiv_per_unit, v_tiv_total_order AS tiv_total_order, v_tiv_delivered AS tiv_delivered,
                {sqlcheck.literal(export.name)} AS source_file, k.designation_key,
                CASE WHEN s.iso3 = 'TUR' THEN k.platform_id END AS platform_id,
-               {', '.join(f'c.{c} AS {c}_text' for c in COLUMNS)}
+               {", ".join(f"c.{c} AS {c}_text" for c in COLUMNS)}
         FROM {table}_cells AS c
         LEFT JOIN {table}_codes AS r ON r.name = c.recipient
         LEFT JOIN {table}_codes AS s ON s.name = c.supplier
@@ -444,10 +524,15 @@ def _names(con, table: str, values: dict[str, set[str]], platforms=None) -> dict
     keys = [alias_key(d) for d in designations]
     aliases = platforms.result() if platforms is not None else None  # waits for platforms.csv, if need be
     platform_of = {} if aliases is None else dict(zip(aliases["alias_key"], aliases["entity_id"], strict=True))
-    frames = {"codes": pd.DataFrame({"name": names, "iso3": [known[n][0] for n in names],
-                                     "rule": [known[n][1] for n in names]}, dtype=object),
-              "keys": pd.DataFrame({"written": designations, "designation_key": keys,
-                                    "platform_id": [platform_of.get(k) for k in keys]}, dtype=object)}
+    frames = {
+        "codes": pd.DataFrame(
+            {"name": names, "iso3": [known[n][0] for n in names], "rule": [known[n][1] for n in names]}, dtype=object
+        ),
+        "keys": pd.DataFrame(
+            {"written": designations, "designation_key": keys, "platform_id": [platform_of.get(k) for k in keys]},
+            dtype=object,
+        ),
+    }
     for kind, frame in frames.items():
         con.register("_names", frame)
         try:
@@ -468,6 +553,7 @@ def _codes(con, table: str, name: str) -> list[Failure]:
 
 # -- write: the records into the warehouse being built -------------------------------------------------------
 
+
 @contextlib.contextmanager
 def _unordered(con):
     """Inserts in no particular order (every reader sorts or aggregates): millions of rows insert faster in
@@ -484,18 +570,26 @@ def _write(con, table: str, name: str, target: str, checks: "Checks | None") -> 
     that breaks a rule, and nothing is written: None (the full check then reports). Also None when a unique
     column of the model has a duplicate among the rows written (they are left in the build, which then fails)."""
     guard = f" WHERE CASE WHEN {checks.guard} THEN error({sqlcheck.literal(GUARD)}) ELSE true END" if checks else ""
-    sqlcheck.same_columns(con, f"{target}.sipri_register", register_columns(), "etl/schemas.py's SipriRegister "
-                          "(with line, designation_key, platform_id: records_sql)")
+    sqlcheck.same_columns(
+        con,
+        f"{target}.sipri_register",
+        register_columns(),
+        "etl/schemas.py's SipriRegister (with line, designation_key, platform_id: records_sql)",
+    )
     try:  # by name: a column declared in another place than the select's cannot shift the others
-        count = con.execute(f"INSERT INTO {target}.sipri_register BY NAME {records_sql(f'{table}_records')}{guard}"
-                            ).fetchall()[0][0]
+        count = con.execute(
+            f"INSERT INTO {target}.sipri_register BY NAME {records_sql(f'{table}_records')}{guard}"
+        ).fetchall()[0][0]
     except duckdb.InvalidInputException as exc:
         if GUARD not in str(exc):
             raise
         return None
     mine = f"{target}.sipri_register WHERE source_file = {sqlcheck.literal(name)}"
-    unique = con.execute("SELECT " + ", ".join(f"count(*) = count(DISTINCT {c})" for c in
-                                               sqlcheck.unique_columns(SipriRegister)) + f" FROM {mine}").fetchall()[0]
+    unique = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) = count(DISTINCT {c})" for c in sqlcheck.unique_columns(SipriRegister))
+        + f" FROM {mine}"
+    ).fetchall()[0]
     return count if all(unique) else None
 
 
@@ -504,19 +598,20 @@ def _write_deliveries(con, table: str, target: str) -> None:
     (etl/sql/sipri.sql), platform_id as the records have it (linked as they are read); then a
     checkpoint: the register's tables are on disk while the other inputs are still being read."""
     sqlcheck.same_columns(con, f"{target}.sipri_delivery_tiv", DELIVERY_TIV_COLUMNS, "_write_deliveries")
-    con.execute(f"""INSERT INTO {target}.sipri_delivery_tiv BY NAME SELECT {', '.join(DELIVERY_TIV_COLUMNS)}
+    con.execute(f"""INSERT INTO {target}.sipri_delivery_tiv BY NAME SELECT {", ".join(DELIVERY_TIV_COLUMNS)}
                     FROM (SELECT *, tiv_delivered / delivery_years AS tiv FROM {table}_deliveries);
                     CHECKPOINT {target}""")
 
 
 # -- deliveries and checks ------------------------------------------------------------------------------------
 
+
 def _years(text: str) -> str:
     """SQL of a "Year(s) of delivery" cell parsed: a list of {year, uncertain} (a NULL year: did not parse). Only
     for cells off the fast path (_plain_years: 2018; 2019, most of them)."""
     year, uncertain = written("x", YEARS)
     return f"""list_transform(
-                   list_transform(regexp_split_to_array({text}, ';{SPACE}*'), lambda y: {_strip('y')}),
+                   list_transform(regexp_split_to_array({text}, ';{SPACE}*'), lambda y: {_strip("y")}),
                    lambda x: {{'year': {year}, 'uncertain': {uncertain}}})"""
 
 
@@ -534,12 +629,15 @@ def _deliveries(con, table: str, vintage: str, source: str | None, name: str) ->
     (deduplicated) with what sipri_delivery_tiv needs (supplier, recipient, TIV delivered, how many delivery
     years, platform as linked). Views, over the records as written to the catalog `source` (its sipri_register)
     or, when not written, over {table}_records."""
-    records = (f"(SELECT * FROM {source}.sipri_register WHERE source_file = {sqlcheck.literal(name)})" if source
-               else f"{table}_records")
+    records = (
+        f"(SELECT * FROM {source}.sipri_register WHERE source_file = {sqlcheck.literal(name)})"
+        if source
+        else f"{table}_records"
+    )
     con.execute(f"""CREATE OR REPLACE VIEW {table}_years AS
         SELECT record_no, line, delivery_years, supplier_iso3, recipient_iso3, tiv_delivered, designation,
-               platform_id, plain, CASE WHEN NOT plain THEN {_years('delivery_years')} END AS years
-        FROM (SELECT *, {_plain_years('delivery_years')} AS plain FROM {records} WHERE delivery_years IS NOT NULL);
+               platform_id, plain, CASE WHEN NOT plain THEN {_years("delivery_years")} END AS years
+        FROM (SELECT *, {_plain_years("delivery_years")} AS plain FROM {records} WHERE delivery_years IS NOT NULL);
         CREATE OR REPLACE VIEW {table}_deliveries AS
         SELECT vintage, record_no, d.year::SMALLINT AS year, d.uncertain AS year_uncertain, supplier_iso3,
                recipient_iso3, tiv_delivered, delivery_years, designation, platform_id
@@ -563,6 +661,7 @@ def deliveries_count(con, staged: Staged) -> int:
 class Checks:
     """Every per-row rule as SQL over {table}_records, and `anywhere`: a cheaper condition true on every row that
     breaks one (and few others), to select the rows first."""
+
     rules: list[sqlcheck.Rule]
     anywhere: str
 
@@ -570,8 +669,10 @@ class Checks:
     def guard(self) -> str:
         """True on a row that breaks a rule: a cell, or a delivery year that does not parse."""
         text = "delivery_years_text"
-        return (f"(({self.anywhere}) AND ({' OR '.join(f'({r.failing})' for r in self.rules)})) "
-                f"OR ({text} <> '' AND NOT {_plain_years(text)} AND {_bad_year(_years(text))})")
+        return (
+            f"(({self.anywhere}) AND ({' OR '.join(f'({r.failing})' for r in self.rules)})) "
+            f"OR ({text} <> '' AND NOT {_plain_years(text)} AND {_bad_year(_years(text))})"
+        )
 
 
 def _checks(con, values: dict[str, set[str]]) -> Checks:
@@ -580,9 +681,16 @@ def _checks(con, values: dict[str, set[str]]) -> Checks:
     rules = []
     for column, flag in FLAGGED.items():
         rule = WRITTEN_YEAR if column == "order_year" else WRITTEN_COUNT
-        rules += [sqlcheck.Rule(column, f"{column}_text <> '' AND {column} IS NULL", f"{column}_text", rule, "parse"),
-                  sqlcheck.Rule(flag, f"{flag}_text NOT IN ('', '{UNCERTAIN}')", f"{flag}_text",
-                                f"'{UNCERTAIN}' (uncertain) or empty", "parse")]
+        rules += [
+            sqlcheck.Rule(column, f"{column}_text <> '' AND {column} IS NULL", f"{column}_text", rule, "parse"),
+            sqlcheck.Rule(
+                flag,
+                f"{flag}_text NOT IN ('', '{UNCERTAIN}')",
+                f"{flag}_text",
+                f"'{UNCERTAIN}' (uncertain) or empty",
+                "parse",
+            ),
+        ]
     rules += [sqlcheck.Rule(c, f"{c}_text <> '' AND {c} IS NULL", f"{c}_text", "a number", "parse") for c in TIV]
     texts = {c: f"{c}_text" for c in COLUMNS}
     model = sqlcheck.rules(SipriRegister, texts)
@@ -590,12 +698,14 @@ def _checks(con, values: dict[str, set[str]]) -> Checks:
     coarse: list[tuple[str | None, str]] = [(None, f"({r.failing})") for r in rules if r.kind == "parse"]
     coarse += [(r.column, r.failing) for r in model]
     shared = validate.sql_rules(SipriRegister)
-    rules += [sqlcheck.Rule(c, condition, texts.get(c, f'CAST("{c}" AS VARCHAR)'), rule, "shared")
-              for c, condition, rule in shared]
+    rules += [
+        sqlcheck.Rule(c, condition, texts.get(c, f'CAST("{c}" AS VARCHAR)'), rule, "shared")
+        for c, condition, rule in shared
+    ]
     # The text rules' patterns run on every text cell: one regex (their union) per cell selects the rows
     patterns = {test for _, test, _ in validate.shared_rules(SipriRegister)} - {"long", "finite", "future"}
     for column in dict.fromkeys(c for c, test, _ in validate.shared_rules(SipriRegister) if test in patterns):
-        coarse.append((column, f"coalesce(regexp_matches(\"{column}\", {sqlcheck.literal(validate.SUSPECT)}), false)"))
+        coarse.append((column, f'coalesce(regexp_matches("{column}", {sqlcheck.literal(validate.SUSPECT)}), false)'))
     coarse += [(c, condition) for c, condition, _ in shared if "regexp_matches" not in condition]
     return Checks(rules, " OR ".join(_per_row(con, values, coarse)))
 
@@ -606,15 +716,18 @@ def _check(con, table: str, name: str, already: list[Failure], checks: Checks) -
     reported already."""
     rows = con.execute(sqlcheck.failing_rows(f"{table}_records", "line", checks.rules, checks.anywhere)).fetchall()
     cells = [(int(line), f) for line, failures in rows for f in failures]
-    bad_years = con.execute(f"SELECT line, delivery_years FROM {table}_years "
-                            f"WHERE NOT plain AND {_bad_year()}").fetchall()
+    bad_years = con.execute(
+        f"SELECT line, delivery_years FROM {table}_years WHERE NOT plain AND {_bad_year()}"
+    ).fetchall()
     found = [Failure(name, line, f["column"], f["value"] or "", f["rule"]) for line, f in cells if f["kind"] == "parse"]
     found += [Failure(name, int(line), "delivery_years", text, DELIVERY_RULE) for line, text in bad_years]
     seen = {(f.line, f.column) for f in already + found}
     model = [Failure(name, line, f["column"], f["value"] or "", f["rule"]) for line, f in cells if f["kind"] == "model"]
     for column in sqlcheck.unique_columns(SipriRegister):
-        model += [Failure(name, int(line), column, value, sqlcheck.UNIQUE) for line, value in
-                  con.execute(sqlcheck.duplicates(f"{table}_records", "line", column)).fetchall()]
+        model += [
+            Failure(name, int(line), column, value, sqlcheck.UNIQUE)
+            for line, value in con.execute(sqlcheck.duplicates(f"{table}_records", "line", column)).fetchall()
+        ]
     model = [f for f in model if (f.line, f.column) not in seen]
     seen |= {(f.line, f.column) for f in model}
     shared = []
@@ -638,11 +751,19 @@ def _per_row(con, values: dict[str, set[str]], conditions: list[tuple[str | None
         else:
             per_row.append(sql)
     if grouped:
-        found = con.execute("SELECT " + ", ".join(
-            f'list_filter(${i + 1}::VARCHAR[], lambda "{column}": {" OR ".join(sqls)})'
-            for i, (column, sqls) in enumerate(grouped.items())), [sorted(values[c]) for c in grouped]).fetchall()[0]
-        per_row += [f'"{column}" IN ({", ".join(sqlcheck.literal(v) for v in bad)})'
-                    for column, bad in zip(grouped, found, strict=True) if bad]
+        found = con.execute(
+            "SELECT "
+            + ", ".join(
+                f'list_filter(${i + 1}::VARCHAR[], lambda "{column}": {" OR ".join(sqls)})'
+                for i, (column, sqls) in enumerate(grouped.items())
+            ),
+            [sorted(values[c]) for c in grouped],
+        ).fetchall()[0]
+        per_row += [
+            f'"{column}" IN ({", ".join(sqlcheck.literal(v) for v in bad)})'
+            for column, bad in zip(grouped, found, strict=True)
+            if bad
+        ]
     return per_row or ["false"]
 
 
@@ -658,8 +779,19 @@ def register_columns() -> list[str]:
 
 
 # what _write_deliveries writes into sipri_delivery_tiv (tiv: each record's delivered TIV over its delivery years)
-DELIVERY_TIV_COLUMNS = ("vintage", "record_no", "supplier_iso3", "recipient_iso3", "year", "year_uncertain", "tiv",
-                        "delivery_years", "tiv_delivered", "designation", "platform_id")
+DELIVERY_TIV_COLUMNS = (
+    "vintage",
+    "record_no",
+    "supplier_iso3",
+    "recipient_iso3",
+    "year",
+    "year_uncertain",
+    "tiv",
+    "delivery_years",
+    "tiv_delivered",
+    "designation",
+    "platform_id",
+)
 
 
 def records_sql(records: str) -> str:

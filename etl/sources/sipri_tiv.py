@@ -71,8 +71,9 @@ def read_table(export: sipri_file.Export) -> tuple[Table, list[Failure]]:
     percent_sign = shares_text.apply(lambda column: column.str.endswith("%")).fillna(False).astype(bool)
     shares = digits.apply(pd.to_numeric, errors="coerce").where(percent_sign)
     decimals = digits.apply(lambda column: column.str.partition(".")[2].str.len())
-    failures += (_cells(wide, text.notna() & ~(amounts >= 0), export.name, VALUE)
-                 + _cells(wide, shares_text.notna() & shares.isna(), export.name, SHARE))
+    failures += _cells(wide, text.notna() & ~(amounts >= 0), export.name, VALUE) + _cells(
+        wide, shares_text.notna() & shares.isna(), export.name, SHARE
+    )
     return Table(wide, years, totals, amounts.where(amounts >= 0), shares, decimals), failures
 
 
@@ -83,10 +84,12 @@ def layout(header: list[str], export: sipri_file.Export) -> tuple[list[str], str
         if not re.fullmatch(r"[0-9]{4}", column):
             break
         years.append(column)
-    rest = header[1 + len(years):]
+    rest = header[1 + len(years) :]
     if not years or len(rest) != 1 + len(SUMMARY) or not SPAN.match(rest[0]) or rest[1:] != SUMMARY:
-        raise InputError(f"{export.name}:{export.header + 1}: not a SIPRI TIV table's header: expected "
-                         f"'{header[0]},<years>,<first>-<last>,{','.join(SUMMARY)}'")
+        raise InputError(
+            f"{export.name}:{export.header + 1}: not a SIPRI TIV table's header: expected "
+            f"'{header[0]},<years>,<first>-<last>,{','.join(SUMMARY)}'"
+        )
     return years, rest[0]
 
 
@@ -96,13 +99,16 @@ def read_wide(export: sipri_file.Export, header: list[str]) -> tuple[pd.DataFram
     rows, starts = sipri_file.rows(export)
     kept = [(row, start) for row, start in zip(rows, starts, strict=True) if any(cell.strip() for cell in row)]
     if kept and len(kept[-1][0]) < len(header):
-        raise InputError(f"{export.name}:{kept[-1][1]}: truncated file: the last row has {len(kept[-1][0])} of the "
-                         f"header's {len(header)} fields")
+        raise InputError(
+            f"{export.name}:{kept[-1][1]}: truncated file: the last row has {len(kept[-1][0])} of the "
+            f"header's {len(header)} fields"
+        )
     if not kept or not WORLD.match(kept[-1][0][0].strip()):
         raise InputError(f"{export.name}: no 'Total world …' row at the end (truncated?)")
     rule = f"every row has the header's {len(header)} fields"
-    failures = [Failure(export.name, start, "*", f"{len(row)} fields", rule)
-                for row, start in kept if len(row) != len(header)]
+    failures = [
+        Failure(export.name, start, "*", f"{len(row)} fields", rule) for row, start in kept if len(row) != len(header)
+    ]
     kept = [(row, start) for row, start in kept if len(row) == len(header)]
     wide = pd.DataFrame([row for row, _ in kept], columns=header, dtype="str")
     wide[LINE] = [start for _, start in kept]
@@ -112,8 +118,10 @@ def read_wide(export: sipri_file.Export, header: list[str]) -> tuple[pd.DataFram
 def duplicates(table: Table, name: str) -> list[Failure]:
     wide = table.wide
     first = wide.columns[0]
-    return [Failure(name, int(wide.at[i, LINE]), first, wide.at[i, first], DUPLICATE)
-            for i in wide.index[wide[first].duplicated()]]
+    return [
+        Failure(name, int(wide.at[i, LINE]), first, wide.at[i, first], DUPLICATE)
+        for i in wide.index[wide[first].duplicated()]
+    ]
 
 
 def checks(table: Table, name: str) -> list[Failure]:
@@ -124,16 +132,25 @@ def checks(table: Table, name: str) -> list[Failure]:
     failures = []
     for column in table.totals:
         off = _off(amounts[column], year_sum, cells)
-        failures += [Failure(name, int(wide.at[i, LINE]), column, wide.at[i, column],
-                             f"the row's total: the sum of its years within rounding (they add up to {year_sum[i]:g})")
-                     for i in wide.index[off]]
+        failures += [
+            Failure(
+                name,
+                int(wide.at[i, LINE]),
+                column,
+                wide.at[i, column],
+                f"the row's total: the sum of its years within rounding (they add up to {year_sum[i]:g})",
+            )
+            for i in wide.index[off]
+        ]
     countries = amounts.iloc[:-1]
     column_sum, column_cells = countries.sum(), countries.notna().sum()
     off = _off(amounts.iloc[-1], column_sum, column_cells)
     world = wide.index[-1]
     rule = "the world row: the sum of the column within rounding (the rows add up to {:g})"
-    failures += [Failure(name, int(wide.at[world, LINE]), column, wide.at[world, column],
-                         rule.format(column_sum[column])) for column in off.index[off]]
+    failures += [
+        Failure(name, int(wide.at[world, LINE]), column, wide.at[world, column], rule.format(column_sum[column]))
+        for column in off.index[off]
+    ]
     return failures + _shares(table, name)
 
 
@@ -153,8 +170,10 @@ def _shares(table: Table, name: str) -> list[Failure]:
         share = table.shares[column]
         off = share.notna() & ((share < low - 1e-9) | (share > high + 1e-9))
         rule = "the row's share of the world total within rounding (computed {:.2f}%)"
-        failures += [Failure(name, int(wide.at[i, LINE]), column, wide.at[i, column],
-                             rule.format(100 * total[i] / world)) for i in wide.index[off]]
+        failures += [
+            Failure(name, int(wide.at[i, LINE]), column, wide.at[i, column], rule.format(100 * total[i] / world))
+            for i in wide.index[off]
+        ]
     return failures
 
 
@@ -163,11 +182,17 @@ def long(table: Table, vintage, export: sipri_file.Export) -> tuple[pd.DataFrame
     wide, first = table.wide, table.wide.columns[0]
     countries = wide.iloc[:-1].drop_duplicates(first)
     iso3, failures = sipri_file.country_codes(countries[first], countries[LINE], export.name, first)
-    cells = table.amounts.loc[countries.index, table.years].assign(country=countries[first], iso3=iso3,
-                                                                     **{LINE: countries[LINE]})
+    cells = table.amounts.loc[countries.index, table.years].assign(
+        country=countries[first], iso3=iso3, **{LINE: countries[LINE]}
+    )
     frame = cells.melt(id_vars=["country", "iso3", LINE], var_name="year", value_name="tiv").dropna(subset=["tiv"])
-    frame = frame.assign(vintage=vintage, direction=export.kind, year=frame["year"].astype(int),
-                         below_half=frame["tiv"] == 0, source_file=export.name)
+    frame = frame.assign(
+        vintage=vintage,
+        direction=export.kind,
+        year=frame["year"].astype(int),
+        below_half=frame["tiv"] == 0,
+        source_file=export.name,
+    )
     frame = frame.sort_values([LINE, "year"]).reset_index(drop=True)
     return frame[list(SipriTiv.to_schema().columns) + [LINE]], failures
 
@@ -175,8 +200,10 @@ def long(table: Table, vintage, export: sipri_file.Export) -> tuple[pd.DataFrame
 def _stripped(text: pd.DataFrame) -> pd.DataFrame:
     """Each cell stripped; an empty one None. One pass over the cells (a table has ~80 columns of ~250 rows: a
     pandas call per column cost more than the work)."""
-    cells = [[cell.strip() or None if isinstance(cell, str) else None for cell in row]
-             for row in text.itertuples(index=False)]
+    cells = [
+        [cell.strip() or None if isinstance(cell, str) else None for cell in row]
+        for row in text.itertuples(index=False)
+    ]
     return pd.DataFrame(cells, index=text.index, columns=text.columns, dtype=object)
 
 

@@ -62,11 +62,18 @@ class Watched:
     def __init__(self, page, base):
         self.page, self.base, self.problems = page, base, []
         page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("requestfailed",
-                lambda r: None if aborted_by_navigation(r) else self.problems.append(f"failed: {r.url}"))
+        page.on(
+            "requestfailed", lambda r: None if aborted_by_navigation(r) else self.problems.append(f"failed: {r.url}")
+        )
         # a callback answered with an error leaves the page blank or stale, with nothing in the console
-        page.on("response", lambda r: self.problems.append(f"callback answered {r.status}: {r.url}")
-                if r.status >= 400 and "/_dash-update-component" in r.url else None)
+        page.on(
+            "response",
+            lambda r: (
+                self.problems.append(f"callback answered {r.status}: {r.url}")
+                if r.status >= 400 and "/_dash-update-component" in r.url
+                else None
+            ),
+        )
         page.on(
             "request",
             lambda r: (

@@ -25,7 +25,8 @@ def test_embed_renders_the_chart_with_its_source_line_and_nothing_else(watched):
     page = watched.open("/embed/recipients_map?measure=units&country=PAK,ARE", dash_page=False)
     expect(page.locator("#embed-title")).to_have_text("Where Türkiye's defence exports go")
     expect(page.locator("#embed-subtitle")).to_have_text(
-        "1994–2023 · recipients: Pakistan, United Arab Emirates · confirmed deals · measure: units")
+        "1994–2023 · recipients: Pakistan, United Arab Emirates · confirmed deals · measure: units"
+    )
     expect(page.locator("#source-line")).to_contain_text("data as of 2026-03-03")
     expect(page.locator("#full-view")).to_have_attribute("href", "/countries?country=PAK,ARE&measure=units")
     page.locator("#chart .choroplethlocation").first.wait_for()
@@ -37,8 +38,13 @@ def test_embed_renders_the_chart_with_its_source_line_and_nothing_else(watched):
 
 def test_api_csv_equals_what_the_chart_draws(watched, server):
     query = "?from=2010&to=2025&publisher=tim,ssb"
-    drawn = sorted((int(x), float(y)) for t in traces(watched.open("/" + query), "annual_totals")
-                   if t["name"] != "events" for x, y in zip(t["x"], t["y"], strict=True) if y is not None and y == y)
+    drawn = sorted(
+        (int(x), float(y))
+        for t in traces(watched.open("/" + query), "annual_totals")
+        if t["name"] != "events"
+        for x, y in zip(t["x"], t["y"], strict=True)
+        if y is not None and y == y
+    )
     with urllib.request.urlopen(f"{server}/api/v1/charts/annual_totals.csv{query}") as response:
         rows = list(csv.DictReader(io.StringIO(response.read().decode())))
     assert drawn == sorted((int(r["year"]), float(r["value_usd_m"])) for r in rows)
@@ -48,14 +54,21 @@ def test_api_csv_equals_what_the_chart_draws(watched, server):
 @pytest.fixture(scope="module")
 def report(real_db, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    done = subprocess.run([sys.executable, "-m", "dashboard.export", "--out", str(out)], cwd=ROOT, capture_output=True,
-                          text=True, env={**__import__("os").environ, "DEFEX_DB": str(real_db)}, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.export", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "DEFEX_DB": str(real_db)},
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return out
 
 
-@pytest.mark.parametrize("chart_id", [pytest.param(c, marks=needs_sipri if chart.tiv else ())
-                                      for c, chart in charts.CHARTS.items()])
+@pytest.mark.parametrize(
+    "chart_id", [pytest.param(c, marks=needs_sipri if chart.tiv else ()) for c, chart in charts.CHARTS.items()]
+)
 def test_report_writes_every_chart(report, chart_id):
     assert Image.open(report / f"{chart_id}.png").size == (1200, 700)
     svg = ET.parse(report / f"{chart_id}.svg").getroot()
@@ -94,10 +107,13 @@ def test_the_cite_this_control_shows_the_sentence_with_title_and_permalink(watch
     expect(card.locator(".citation")).not_to_be_visible()
     card.get_by_text("cite this").click()
     expect(card.locator(".citation")).to_be_visible()
-    expect(card.locator(".citation")).to_contain_text("“Where Türkiye's defence exports go”, 1994–2022 · recipient: "
-                                                      "Pakistan · confirmed deals · measure: deals (count); source: ")
     expect(card.locator(".citation")).to_contain_text(
-        "; /countries?country=PAK (relative to where the dashboard is served); compiled by defex.")
+        "“Where Türkiye's defence exports go”, 1994–2022 · recipient: "
+        "Pakistan · confirmed deals · measure: deals (count); source: "
+    )
+    expect(card.locator(".citation")).to_contain_text(
+        "; /countries?country=PAK (relative to where the dashboard is served); compiled by defex."
+    )
     assert card.locator(".copy-citation").count() == 1
     assert watched.problems == []
 
@@ -163,15 +179,22 @@ def test_report_has_no_dead_links(report):
         parser = Links()
         parser.feed(page.read_text(encoding="utf-8"))
         assert parser.links, page.name
-        dead += [f"{page.name}: {link}" for link in parser.links
-                 if re.match(r"^[a-z]+:", link) or not (report / link.split("#")[0]).is_file()]
+        dead += [
+            f"{page.name}: {link}"
+            for link in parser.links
+            if re.match(r"^[a-z]+:", link) or not (report / link.split("#")[0]).is_file()
+        ]
     assert dead == []
 
 
 def test_report_pdf_has_no_links_to_this_machines_files(report):
     """Chromium prints a relative link as file:///<this folder>/…: dead once the PDF is sent anywhere."""
-    uris = [annotation.get_object()["/A"].get("/URI") for page in pypdf.PdfReader(report / "report.pdf").pages
-            for annotation in page.get("/Annots") or [] if "/A" in annotation.get_object()]
+    uris = [
+        annotation.get_object()["/A"].get("/URI")
+        for page in pypdf.PdfReader(report / "report.pdf").pages
+        for annotation in page.get("/Annots") or []
+        if "/A" in annotation.get_object()
+    ]
     assert [u for u in uris if str(u).startswith("file:")] == []
 
 

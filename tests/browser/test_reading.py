@@ -26,17 +26,20 @@ def test_the_ytd_table_checks_jan_nov_2025_like_for_like(watched):
 def test_the_headline_card_flags_a_quoted_growth_the_totals_contradict(watched):
     page = watched.open("/")
     expect(page.locator("#kpi-year")).to_contain_text(
-        "+40.5% on 2024 ($7.154 bn) · SSB said +48.0%, which its totals do not support")
+        "+40.5% on 2024 ($7.154 bn) · SSB said +48.0%, which its totals do not support"
+    )
     assert watched.problems == []
 
 
 def test_selectors_find_what_people_type(watched):
     """Issue 12, item 13: aliases and abbreviations from the data, case- and accent-insensitively."""
     page = watched.open("/deals")
-    for name, typed, offered in (("firm", "TAI", "Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)"),
-                                 ("firm", "turkish aerospace", "Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)"),
-                                 ("platform", "akinci", "Bayraktar Akıncı"),
-                                 ("country", "UAE", "United Arab Emirates")):
+    for name, typed, offered in (
+        ("firm", "TAI", "Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)"),
+        ("firm", "turkish aerospace", "Türk Havacılık ve Uzay Sanayii A.Ş. (TUSAŞ)"),
+        ("platform", "akinci", "Bayraktar Akıncı"),
+        ("country", "UAE", "United Arab Emirates"),
+    ):
         open_filter(page, name)
         page.keyboard.type(typed)
         expect(page.get_by_role("option", name=offered, exact=True)).to_be_visible()

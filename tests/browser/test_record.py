@@ -15,9 +15,12 @@ def test_pakistan_page_draws_the_deal_timeline(watched):
     drawn = {t["name"]: t for t in traces(page, "deal_timeline") if t["name"] in statuses}
     assert set(drawn) == statuses
     rows = {y for t in drawn.values() for y in t["y"]}
-    assert {"Pakistan · Bayraktar TB2 (D0161)", "Pakistan · Bayraktar Akıncı (D0150)",
-            "Pakistan · MİLGEM (Ada class corvette) (D0154)",
-            "Pakistan · UCAV assembly plant (Pakistan) (D0242)"} <= rows
+    assert {
+        "Pakistan · Bayraktar TB2 (D0161)",
+        "Pakistan · Bayraktar Akıncı (D0150)",
+        "Pakistan · MİLGEM (Ada class corvette) (D0154)",
+        "Pakistan · UCAV assembly plant (Pakistan) (D0242)",
+    } <= rows
     delivered = drawn["delivered"]
     assert ("2025-03-13", "Pakistan · Bayraktar TB2 (D0161)") in zip(delivered["x"], delivered["y"], strict=True)
     assert watched.problems == []
@@ -42,9 +45,15 @@ def test_a_converted_value_is_marked_in_the_ranking_and_the_grid(watched):
         page.locator("#deals-csv").click()
     text = download.value.path().read_text(encoding="utf-8").lstrip("\ufeff")
     hurjet = next(r for r in csv.DictReader(io.StringIO(text)) if r["Deal"] == "D0244")
-    assert (hurjet["Value (m)"], hurjet["Currency"], hurjet["US$ m"], hurjet["US$ m (converted, ECB)"],
-            hurjet["US$ per unit"], hurjet["rate of"], hurjet["fx_basis"]) == (
-        "2600", "EUR", "", "3059.16", "1.1766", "2025-12-29", "signed step")
+    assert (
+        hurjet["Value (m)"],
+        hurjet["Currency"],
+        hurjet["US$ m"],
+        hurjet["US$ m (converted, ECB)"],
+        hurjet["US$ per unit"],
+        hurjet["rate of"],
+        hurjet["fx_basis"],
+    ) == ("2600", "EUR", "", "3059.16", "1.1766", "2025-12-29", "signed step")
     assert watched.problems == []
 
 
@@ -59,5 +68,6 @@ def test_months_without_a_published_figure_are_listed_on_quality_and_under_the_c
     crosses = [t for t in traces(page, "monthly") if t["name"] == "no published figure found"]
     assert [c["x"] for c in crosses] == [[1, 4, 9, 12]]
     expect(page.locator("#card-monthly")).to_contain_text(
-        "No published monthly figure found for 2024: Jan, Apr, Sep, Dec")
+        "No published monthly figure found for 2024: Jan, Apr, Sep, Dec"
+    )
     assert watched.problems == []

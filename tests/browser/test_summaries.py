@@ -13,9 +13,11 @@ def test_country_page_opens_with_summary_cards_before_the_grid(watched):
     expect(page.locator("#summary-deals")).to_contain_text("15")
     expect(page.locator("#summary-deals")).to_contain_text("confirmed only; 3 more with status=all")
     units = page.locator("#summary-units")
-    expect(units).to_contain_text("armed drone (UCAV): 9 ordered, 12 delivered, 0 on order (3 deals; 2 without a "
-                                  "quantity) — more delivered than ordered: 3 delivered under deals whose ordered "
-                                  "quantity is unknown")
+    expect(units).to_contain_text(
+        "armed drone (UCAV): 9 ordered, 12 delivered, 0 on order (3 deals; 2 without a "
+        "quantity) — more delivered than ordered: 3 delivered under deals whose ordered "
+        "quantity is unknown"
+    )
     expect(units).to_contain_text("warship: 7 ordered, 4 delivered, 3 on order (3 deals)")
     expect(page.locator("#summary-latest")).to_contain_text("2022")
     expect(page.locator("#summary-usd")).to_contain_text("US$ 205 million as published")
@@ -40,7 +42,8 @@ def test_countries_default_draws_deals_and_usd_says_how_many_deals_it_values(wat
     for chart in ("recipients_map", "recipients_bar"):
         expect(page.locator(f"#coverage-{chart}")).to_contain_text(
             "32 of 257 deals valued in US$ as published, 5 more converted at ECB rates. Most deals of this "
-            "selection have no US$ value")
+            "selection have no US$ value"
+        )
     page.locator("#coverage-recipients_map a.to-deals").click()
     expect(page).to_have_url(re.compile(r"/countries$"))
     expect(page.locator("#card-recipients_map .source-line")).to_contain_text("measure: deals (count)")

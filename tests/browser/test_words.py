@@ -7,13 +7,27 @@ from playwright.sync_api import expect
 
 from tests.browser.test_grid_links import rows_of
 
-EVERY_PAGE = ["/", "/countries", "/country/PAK", "/firms", "/firm/baykar", "/platforms", "/platform/tb2",
-              "/deals", "/compare", "/quality", "/sources", "/no-such-page"]
+EVERY_PAGE = [
+    "/",
+    "/countries",
+    "/country/PAK",
+    "/firms",
+    "/firm/baykar",
+    "/platforms",
+    "/platform/tb2",
+    "/deals",
+    "/compare",
+    "/quality",
+    "/sources",
+    "/no-such-page",
+]
 # Codes as the warehouse keys them. Lower-case category codes only as words of their own: "drone (UAV)" and
 # SIPRI's "armed UAV" are words; "ucav" alone is a code. Field names in any case (AG Grid capitalises headers).
-CODES = re.compile(r"\b(?:ucav|uav|armoured_vehicle|combat_aircraft|trainer_aircraft|in_production|"
-                   r"(?i:goods_services|trade_ministry|defense_news|value_usd_m|fx_date|source_publisher|"
-                   r"source_url|source_id|usd_m|\w+_m|\w+_pct|\w+_id|\w+_a|\w+_b))\b")
+CODES = re.compile(
+    r"\b(?:ucav|uav|armoured_vehicle|combat_aircraft|trainer_aircraft|in_production|"
+    r"(?i:goods_services|trade_ministry|defense_news|value_usd_m|fx_date|source_publisher|"
+    r"source_url|source_id|usd_m|\w+_m|\w+_pct|\w+_id|\w+_a|\w+_b))\b"
+)
 
 
 def codes_in(text: str) -> list[str]:
@@ -22,7 +36,14 @@ def codes_in(text: str) -> list[str]:
 
 def test_the_code_pattern_catches_codes_and_lets_words_pass():
     assert codes_in("ucav in_production Value_usd_m Source_id scope_a fx_date trade_ministry") == [
-        "Source_id", "Value_usd_m", "fx_date", "in_production", "scope_a", "trade_ministry", "ucav"]
+        "Source_id",
+        "Value_usd_m",
+        "fx_date",
+        "in_production",
+        "scope_a",
+        "trade_ministry",
+        "ucav",
+    ]
     assert codes_in("armed drone (UCAV), drone (UAV), SIPRI: armed UAV; US$ million, in production") == []
 
 
@@ -54,9 +75,12 @@ def test_the_grid_shows_category_and_status_in_words_and_filters_by_them(watched
     # the count follows the grid's filter (it said "257 deals" before); the rows are drawn a moment after the
     # URL and the count change (seen on a busy machine), hence the wait for the cells
     expect(page.locator("#deals-count")).to_have_text("59 of 257 deals match the column filters")
-    page.wait_for_function("""() => [...document.querySelectorAll(
+    page.wait_for_function(
+        """() => [...document.querySelectorAll(
         "#deals-grid .ag-center-cols-container .ag-cell[col-id='category_words']")].every(
-        c => c.innerText === "armed drone (UCAV)" || c.innerText === "drone (UAV)")""", timeout=10_000)
+        c => c.innerText === "armed drone (UCAV)" || c.innerText === "drone (UAV)")""",
+        timeout=10_000,
+    )
     assert set(cells.all_inner_texts()) <= {"armed drone (UCAV)", "drone (UAV)"}
     # A wide grid takes a while to draw on a busy machine: its inputs get 15 s
     fresh = browser.new_context(viewport={"width": 3600, "height": 900})
@@ -107,20 +131,26 @@ def test_each_publisher_series_is_defined_and_the_reconciliation_says_why_figure
     watched.page.set_viewport_size({"width": 3000, "height": 900})  # every column drawn
     page = watched.open("/")
     series = page.locator("#card-annual_totals .series-definitions")
-    expect(series).to_contain_text("SSB — goods + services: goods + services (NATO and service exports included "
-                                   "since 2023)")
-    expect(series).to_contain_text("TİM — goods: customs goods (the defence & aerospace sector's exports declared "
-                                   "at customs)")
+    expect(series).to_contain_text(
+        "SSB — goods + services: goods + services (NATO and service exports included since 2023)"
+    )
+    expect(series).to_contain_text(
+        "TİM — goods: customs goods (the defence & aerospace sector's exports declared at customs)"
+    )
     expect(series).to_contain_text("SaSaD — company survey: a company survey (including offsets and civil aerospace)")
     page = watched.open("/quality")
-    expect(page.locator("#quality-series")).to_contain_text("Trade Ministry — goods: customs goods, on the same "
-                                                            "basis as TİM")
+    expect(page.locator("#quality-series")).to_contain_text(
+        "Trade Ministry — goods: customs goods, on the same basis as TİM"
+    )
     pairs = page.locator("#reconciliation-grid")
-    expect(pairs).to_contain_text("SSB publishes both: its goods + services total adds services to its goods total "
-                                  "(US$184 m here).")
-    expect(pairs).to_contain_text("Both count customs goods for the same months, yet differ by US$23.3 m (3.8%), "
-                                  "more than rounding: a revision or a different count, which the sources do not "
-                                  "explain.")
+    expect(pairs).to_contain_text(
+        "SSB publishes both: its goods + services total adds services to its goods total (US$184 m here)."
+    )
+    expect(pairs).to_contain_text(
+        "Both count customs goods for the same months, yet differ by US$23.3 m (3.8%), "
+        "more than rounding: a revision or a different count, which the sources do not "
+        "explain."
+    )
     expect(pairs.locator(".ag-header-cell-text").filter(has_text="Why they differ")).to_have_count(1)
     expect(pairs).not_to_contain_text("the gap is a revision or a different count")  # the old, circular note
     assert watched.problems == []
@@ -130,13 +160,16 @@ def test_the_glossary_on_sources_defines_the_terms_and_the_pages_link_to_it(watc
     page = watched.open("/compare")
     page.get_by_role("link", name="what TIV measures").click()
     expect(page).to_have_url(re.compile(r"/sources#glossary-tiv$"))
-    expect(page.locator("#glossary-tiv")).to_contain_text("SIPRI's measure of the volume of major arms transferred, "
-                                                          "not of money")
+    expect(page.locator("#glossary-tiv")).to_contain_text(
+        "SIPRI's measure of the volume of major arms transferred, not of money"
+    )
     expect(page.locator("#glossary-tiv")).to_be_in_viewport()
-    expect(page.locator("#glossary-like-for-like")).to_contain_text("Growth computed only between totals of the same "
-                                                                    "publisher and the same scope")
-    expect(page.locator("#glossary-usd")).to_contain_text("converted here at the European Central Bank's reference "
-                                                          "rate of a stated date")
+    expect(page.locator("#glossary-like-for-like")).to_contain_text(
+        "Growth computed only between totals of the same publisher and the same scope"
+    )
+    expect(page.locator("#glossary-usd")).to_contain_text(
+        "converted here at the European Central Bank's reference rate of a stated date"
+    )
     expect(page.locator("#glossary-status")).to_contain_text("talks: publicly reported negotiations; nothing signed")
     expect(page.locator("#glossary-scopes")).to_contain_text("TİM — goods: customs goods")
     page = watched.open("/?publisher=tim")

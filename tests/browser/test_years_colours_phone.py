@@ -60,8 +60,10 @@ def test_a_firm_keeps_its_colour_across_charts_and_filters_and_lines_are_named_a
     expect(page).to_have_url(re.compile(r"/firms\?firm=tusas,aselsan$"))
     expect(page.locator("#card-top100 .annotation-text", has_text="TUSAŞ")).to_have_count(1, timeout=SLOW)
     assert _fill(page.locator("#card-top100 .annotation-text", has_text="ASELSAN")) == aselsan
-    assert _fill(page.locator("#card-firm_exports .legend .traces", has_text="ASELSAN")
-                 .locator(".legendpoints path")) == aselsan
+    assert (
+        _fill(page.locator("#card-firm_exports .legend .traces", has_text="ASELSAN").locator(".legendpoints path"))
+        == aselsan
+    )
     page = watched.open("/compare?country=FRA&from=2015")
     red, france = "rgb(178, 24, 43)", "rgb(31, 119, 180)"
     expect(page.locator("#card-sipri_trend .annotation-text", has_text="France")).to_have_count(1, timeout=SLOW)
@@ -78,8 +80,12 @@ def phone(browser, server):
 
 
 def _overlap(a: dict, b: dict) -> bool:
-    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
-            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
 
 
 @pytest.mark.parametrize("path", ["/", "/countries", "/deals"])
@@ -112,8 +118,7 @@ def test_on_a_phone_the_deal_grid_shows_status_and_year_without_scrolling_sidewa
 FRACTION = re.compile(r"\d\.\d")  # "0.5 deals", "2,021.5": a count or a year drawn as a fraction
 
 
-@pytest.mark.parametrize("path", ["/country/PAK", "/country/AZE", "/platform/akinci", "/platform/tb2",
-                                  "/firm/aselsan"])
+@pytest.mark.parametrize("path", ["/country/PAK", "/country/AZE", "/platform/akinci", "/platform/tb2", "/firm/aselsan"])
 def test_years_and_counts_are_ticked_in_whole_numbers(watched, path):
     """Issue 12, item 4: before, /platform/akinci's years read '2,021.5 · 2022 · 2,022.5', /country/PAK's deal
     counts '0 · 0.5 · 1 · 1.5' and /platform/tb2's colour bar '1 · 1.5 · 2'."""

@@ -32,5 +32,3 @@ def pytest_terminal_summary(terminalreporter):
     target = ARTIFACTS / "reliability.json"
     known = json.loads(target.read_text()) if target.exists() else {}
     target.write_text(json.dumps(known | FIGURES, indent=2, ensure_ascii=False) + "\n")
-
-

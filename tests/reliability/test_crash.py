@@ -33,9 +33,23 @@ IN_BUILD = 5  # kills once the build has started writing
 
 
 def etl_run(db: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "etl", "run", "--raw-dir", str(ROOT / "data" / "raw"),
-                             "--sipri-dir", str(SHARED_SIPRI), "--db", str(db)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "etl",
+            "run",
+            "--raw-dir",
+            str(ROOT / "data" / "raw"),
+            "--sipri-dir",
+            str(SHARED_SIPRI),
+            "--db",
+            str(db),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def run_to_end(db: Path) -> float:
@@ -122,9 +136,14 @@ def test_kill_9_loses_nothing(tmp_path, figures):
     assert "Traceback" not in (tmp_path / "server.log").read_text()
     names = {p.name for p in db.parent.iterdir()}
     assert names <= {db.name, f".{db.name}.lock", "runs.jsonl"} | {p.name for p in db.parent.glob("*-*.duckdb")}
-    figures["crashes"] = {"kill -9 mid-run": len(moments), "warehouse intact and served": len(moments),
-                          "next run succeeded": len(moments), "stray files left": 0, "run (s)": round(duration, 1),
-                          "landed": "; ".join(f"{k} {v}" for k, v in sorted(phases.items()))}
+    figures["crashes"] = {
+        "kill -9 mid-run": len(moments),
+        "warehouse intact and served": len(moments),
+        "next run succeeded": len(moments),
+        "stray files left": 0,
+        "run (s)": round(duration, 1),
+        "landed": "; ".join(f"{k} {v}" for k, v in sorted(phases.items())),
+    }
 
 
 def test_the_next_run_clears_every_kind_of_leftover(built, raw):

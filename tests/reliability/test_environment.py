@@ -25,8 +25,12 @@ TMPFS = "20m"  # holds one 13 MB warehouse of the tiny files, not a second one b
 def _namespaces() -> bool:
     if shutil.which("unshare") is None:
         return False
-    return subprocess.run(["unshare", "-rm", "mount", "-t", "tmpfs", "tmpfs", "/mnt"],
-                          capture_output=True, timeout=30).returncode == 0
+    return (
+        subprocess.run(
+            ["unshare", "-rm", "mount", "-t", "tmpfs", "tmpfs", "/mnt"], capture_output=True, timeout=30
+        ).returncode
+        == 0
+    )
 
 
 needs_namespaces = pytest.mark.skipif(not _namespaces(), reason="user and mount namespaces are not allowed here")
@@ -49,9 +53,26 @@ print(json.dumps({"before": before, "after": snapshot(db), "code": done.returnco
 def in_namespace(mounts: str, folder: Path, db: Path, raw: Path, publish: bool) -> dict:
     """`mounts` (shell, $0 is `folder`) in a private mount namespace, then CHILD; what it saw."""
     script = f'{mounts} && exec "$@"'
-    done = subprocess.run(["unshare", "-rm", "sh", "-c", script, str(folder), sys.executable, "-c", CHILD, str(db),
-                           str(raw), "1" if publish else "0"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=CHILD_TIMEOUT)
+    done = subprocess.run(
+        [
+            "unshare",
+            "-rm",
+            "sh",
+            "-c",
+            script,
+            str(folder),
+            sys.executable,
+            "-c",
+            CHILD,
+            str(db),
+            str(raw),
+            "1" if publish else "0",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout)
     seen["before"], seen["after"] = tuple(map(tuple, seen["before"])), tuple(map(tuple, seen["after"]))
@@ -73,8 +94,10 @@ def test_a_read_only_warehouse_folder_is_a_message(published, raw):
     seen = in_namespace(READ_ONLY, published.parent, published, raw, publish=False)
 
     assert seen["code"] == 2, seen["err"][-3000:]
-    assert seen["err"].splitlines() == [f"error: {published.parent}: cannot write the warehouse there (Read-only "
-                                        "file system); the published warehouse was not changed"]
+    assert seen["err"].splitlines() == [
+        f"error: {published.parent}: cannot write the warehouse there (Read-only "
+        "file system); the published warehouse was not changed"
+    ]
     assert seen["after"] == seen["before"]
 
 
@@ -89,7 +112,8 @@ def test_bad_input_in_a_read_only_folder_still_prints_the_report(published, raw)
     assert seen["code"] == 1, seen["err"][-3000:]
     assert seen["err"].splitlines() == [
         "validation failed: 1 problem(s); the warehouse was not changed",
-        f"  {raw}/deals.csv:2: column 'confidence', value 'Z': must be one of ['H', 'M', 'L']"]
+        f"  {raw}/deals.csv:2: column 'confidence', value 'Z': must be one of ['H', 'M', 'L']",
+    ]
     assert seen["after"] == seen["before"]
 
 
@@ -102,8 +126,10 @@ def test_a_full_disk_a_20_mb_tmpfs_is_a_message(tmp_path, raw):
     seen = in_namespace(f'mount -t tmpfs -o size={TMPFS} tmpfs "$0"', folder, db, raw, publish=True)
 
     assert seen["code"] == 2, seen["err"][-3000:]
-    assert seen["err"].splitlines() == [f"error: {db.parent}: cannot write the new warehouse (No space left on "
-                                        "device); the published warehouse was not changed"]
+    assert seen["err"].splitlines() == [
+        f"error: {db.parent}: cannot write the new warehouse (No space left on "
+        "device); the published warehouse was not changed"
+    ]
     assert seen["after"] == seen["before"]
 
 
@@ -118,7 +144,8 @@ def test_db_naming_a_folder_is_refused_and_leaves_nothing(tmp_path, raw, capsys)
 
     assert capsys.readouterr().err.splitlines() == [
         f"error: --db {folder}: a folder, not a warehouse file; give the file's path, e.g. "
-        f"{folder}/defence_exports.duckdb"]
+        f"{folder}/defence_exports.duckdb"
+    ]
     assert sorted(p.name for p in tmp_path.rglob("*")) == before  # no version file, no link, no lock beside it
 
 

@@ -28,8 +28,19 @@ HOSTILE = {  # (table, column, key column, key) -> text; each script would set w
     ("platforms", "aliases", "platform_id", "tb2"): "<svg onload=window.__xss=7>",
     ("countries", "name", "iso3", "PAK"): "Pakistan<img src=x onerror=window.__xss=8>",
 }
-PAGES = ["/", "/deals", "/sources", "/countries", "/platforms", "/firms", "/firm/baykar", "/platform/tb2",
-         "/country/PAK", "/embed/annual_totals", "/embed/recipients_bar"]
+PAGES = [
+    "/",
+    "/deals",
+    "/sources",
+    "/countries",
+    "/platforms",
+    "/firms",
+    "/firm/baykar",
+    "/platform/tb2",
+    "/country/PAK",
+    "/embed/annual_totals",
+    "/embed/recipients_bar",
+]
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +71,7 @@ class Chromium:
 
     def run(self, test, base: str, *args):
         """test(watched page, *args) in the browser's thread, on a fresh context; its result."""
+
         def body():
             context = self.browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
             watched = Watched(context.new_page(), base)
@@ -69,6 +81,7 @@ class Chromium:
                 return test(watched, *args)
             finally:
                 context.close()
+
         return self.thread.submit(body).result()
 
     def close(self):
@@ -115,10 +128,15 @@ def open_every_page(page) -> list[tuple[str, dict]]:
 @pytest.mark.slow
 def test_text_from_the_data_is_shown_not_run(chromium, hostile_server, figures):
     clean = {"xss": None, "images": 0, "svgOnload": 0, "handlers": 0, "jsLinks": 0}
-    assert chromium.run(open_every_page, hostile_server) == [(p, clean) for p in PAGES] + [("dialogs", []),
-                                                                                              ("console", [])]
-    figures["hostile data"] = {"hostile texts in the warehouse": len(HOSTILE), "pages and embeds opened": len(PAGES),
-                               "scripts run": 0}
+    assert chromium.run(open_every_page, hostile_server) == [(p, clean) for p in PAGES] + [
+        ("dialogs", []),
+        ("console", []),
+    ]
+    figures["hostile data"] = {
+        "hostile texts in the warehouse": len(HOSTILE),
+        "pages and embeds opened": len(PAGES),
+        "scripts run": 0,
+    }
 
 
 def visible_texts(page) -> tuple[str, str, str]:
@@ -151,5 +169,5 @@ def test_grid_csv_download_neutralises_formulas(chromium, hostile_server, tmp_pa
     text = chromium.run(download_deals_csv, hostile_server, tmp_path / "deals.csv")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     notes = {r["Deal"]: r["Note"] for r in rows}
-    assert notes["D0003"] == "'=HYPERLINK(\"http://evil.example\",\"open\")"
+    assert notes["D0003"] == '\'=HYPERLINK("http://evil.example","open")'
     assert notes["D0001"] == "<b onmouseover=window.__xss=5>bold</b>"

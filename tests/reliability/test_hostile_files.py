@@ -40,8 +40,14 @@ def _cap_memory():
 
 def child_run(*args: str) -> tuple[int, str]:
     """`python -m etl run ARGS` in a child process that cannot hang the test nor take the machine's memory."""
-    done = subprocess.run([sys.executable, "-m", "etl", "run", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=CHILD_TIMEOUT, preexec_fn=_cap_memory)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "run", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT,
+        preexec_fn=_cap_memory,
+    )
     return done.returncode, done.stderr
 
 
@@ -53,8 +59,9 @@ def test_a_named_pipe_is_refused_unread(published, raw):
     code, err = child_run("--raw-dir", str(raw), "--db", str(published))
 
     assert code == 2, err[-2000:]
-    assert err.splitlines() == [f"error: {raw}/deals.csv: not a regular file (a named pipe); "
-                                "raw files are read from regular files only"]
+    assert err.splitlines() == [
+        f"error: {raw}/deals.csv: not a regular file (a named pipe); raw files are read from regular files only"
+    ]
     assert snapshot(published) == before
 
 
@@ -66,8 +73,10 @@ def test_a_link_to_dev_zero_is_refused_unread(published, raw):
     code, err = child_run("--raw-dir", str(raw), "--db", str(published))
 
     assert code == 2, err[-2000:]
-    assert err.splitlines() == [f"error: {raw}/events.csv: not a regular file (a character device, /dev/zero); "
-                                "raw files are read from regular files only"]
+    assert err.splitlines() == [
+        f"error: {raw}/events.csv: not a regular file (a character device, /dev/zero); "
+        "raw files are read from regular files only"
+    ]
     assert snapshot(published) == before
 
 
@@ -80,8 +89,10 @@ def test_a_sipri_export_linked_to_dev_zero_is_refused_unread(published, raw, tmp
     code, err = child_run("--raw-dir", str(raw), "--sipri-dir", str(sipri), "--db", str(published))
 
     assert code == 2, err[-2000:]
-    assert err.splitlines() == [f"error: {sipri}/trade-register.csv: not a regular file (a character device, "
-                                "/dev/zero); raw files are read from regular files only"]
+    assert err.splitlines() == [
+        f"error: {sipri}/trade-register.csv: not a regular file (a character device, "
+        "/dev/zero); raw files are read from regular files only"
+    ]
     assert snapshot(published) == before
 
 
@@ -93,8 +104,9 @@ def test_a_folder_in_place_of_a_file_is_refused(published, raw, capsys):
 
     assert etl("run", "--raw-dir", str(raw), "--db", str(published)) == 2
 
-    assert capsys.readouterr().err.splitlines() == [f"error: {raw}/firms.csv: not a regular file (a folder); "
-                                                    "raw files are read from regular files only"]
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {raw}/firms.csv: not a regular file (a folder); raw files are read from regular files only"
+    ]
     assert snapshot(published) == before
 
 
@@ -107,7 +119,8 @@ def test_a_file_over_the_size_limit_is_refused_unread(published, raw, capsys):
     assert etl("run", "--raw-dir", str(raw), "--db", str(published)) == 2
 
     assert capsys.readouterr().err.splitlines() == [
-        f"error: {raw}/sources.csv: 67,108,865 bytes, over the limit of 67,108,864 bytes (64 MiB) for a raw file"]
+        f"error: {raw}/sources.csv: 67,108,865 bytes, over the limit of 67,108,864 bytes (64 MiB) for a raw file"
+    ]
     assert snapshot(published) == before
 
 
@@ -125,6 +138,7 @@ def test_a_header_of_100000_columns_is_refused_before_parsing(published, raw, ca
     assert code == 2
     assert capsys.readouterr().err.splitlines() == [
         f"error: {raw}/deals.csv:1: the header has 100,000 columns; this file has 19, and at most 10 more are "
-        "reported one by one: refused before its rows are read"]
+        "reported one by one: refused before its rows are read"
+    ]
     assert snapshot(published) == before
     figures["wide header"] = {"columns": 100_000, "refused in (s)": round(seconds, 2)}

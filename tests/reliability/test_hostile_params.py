@@ -36,7 +36,7 @@ SQL = [
 ]
 SCRIPT = [
     f"<script>{MARK}()</script>",
-    f"\"><img src=x onerror={MARK}()>",
+    f'"><img src=x onerror={MARK}()>',
     f"'><svg onload={MARK}()>",
     f"javascript:{MARK}()",
     f"</script><script>{MARK}()</script>",
@@ -49,12 +49,26 @@ SCRIPT = [
 ]
 TRAVERSAL = [f"../../../../etc/passwd{MARK}", f"..%2F..%2F..%2Fetc%2Fpasswd{MARK}", f"..\\..\\windows\\win.ini{MARK}"]
 PAYLOADS = SQL + SCRIPT + TRAVERSAL
-PAGES = ["/", "/countries", "/firms", "/platforms", "/deals", "/sources", "/quality", "/compare", "/country/PAK",
-         "/firm/baykar", "/platform/tb2", "/no-such-page"]
+PAGES = [
+    "/",
+    "/countries",
+    "/firms",
+    "/platforms",
+    "/deals",
+    "/sources",
+    "/quality",
+    "/compare",
+    "/country/PAK",
+    "/firm/baykar",
+    "/platform/tb2",
+    "/no-such-page",
+]
 NAMES = ["from", "to", "country", "firm", "platform", "publisher", "status", "measure"]
 TEXT_KEYS = {"children", "error", "messages"}  # where a payload may come back in JSON: as text
 UNESCAPED = [f"<script>{MARK}", f"<img src=x onerror={MARK}", f"<svg onload={MARK}", f"<!--<script>{MARK}"]
 DANGEROUS_URL = re.compile(r"(href|src|action)\s*=\s*[\"']?\s*javascript:")
+
+
 def hostile_query(payload: str) -> str:
     """Every parameter set to the payload, plus an unknown parameter named and valued by it."""
     return "?" + urllib.parse.urlencode([(n, payload) for n in NAMES] + [(payload, payload)])
@@ -76,10 +90,12 @@ class Recorder:
             def __getattr__(self, name):
                 attribute = getattr(self._inner, name)
                 if name in ("execute", "sql", "query", "executemany"):
+
                     def recorded(statement, *args, **kwargs):
                         recorder.statements.append(str(statement))
                         result = attribute(statement, *args, **kwargs)
                         return Proxy(result) if isinstance(result, duckdb.DuckDBPyConnection) else result
+
                     return recorded
                 if name == "cursor":
                     return lambda *a, **k: Proxy(attribute(*a, **k))
@@ -155,11 +171,18 @@ def requests_for(payload: str, n: int) -> list[tuple[str, str, object]]:
     out = []
     for page in PAGES:
         out += [("GET", page + query, None), ("POST", "/_dash-update-component", router_request(page, query))]
-    out += [("GET", f"/embed/{chart}{query}", None), ("GET", f"/api/v1/charts{query}", None),
-            ("GET", f"/api/v1/charts/{chart}.csv{query}", None), ("GET", f"/api/v1/charts/{chart}.json{query}", None)]
+    out += [
+        ("GET", f"/embed/{chart}{query}", None),
+        ("GET", f"/api/v1/charts{query}", None),
+        ("GET", f"/api/v1/charts/{chart}.csv{query}", None),
+        ("GET", f"/api/v1/charts/{chart}.json{query}", None),
+    ]
     quoted = urllib.parse.quote(payload, safe="")
-    out += [("GET", f"/embed/{quoted}", None), ("GET", f"/api/v1/charts/{quoted}.csv", None),
-            ("GET", f"/api/v1/charts/{quoted}.json", None)]
+    out += [
+        ("GET", f"/embed/{quoted}", None),
+        ("GET", f"/api/v1/charts/{quoted}.csv", None),
+        ("GET", f"/api/v1/charts/{quoted}.json", None),
+    ]
     for entity in ("country", "firm", "platform"):  # the payload as the entity key of the path
         out.append(("POST", "/_dash-update-component", router_request(f"/{entity}/{quoted}", "")))
     return out
@@ -183,9 +206,14 @@ def test_hostile_payloads_on_every_route(client, warehouse, recorder, figures):
     leaked = [s for s in recorder.statements if MARK in s.lower()]
     assert leaked == [], leaked[:3]
     assert digest(warehouse) == before
-    figures["hostile parameters"] = {"payloads": len(PAYLOADS), "requests": sent, "5xx": 0,
-                                     "reflected unescaped": 0, "SQL statements checked": len(recorder.statements),
-                                     "payloads in SQL text": 0}
+    figures["hostile parameters"] = {
+        "payloads": len(PAYLOADS),
+        "requests": sent,
+        "5xx": 0,
+        "reflected unescaped": 0,
+        "SQL statements checked": len(recorder.statements),
+        "payloads in SQL text": 0,
+    }
 
 
 def test_payload_messages_are_shown_as_text(client):
@@ -198,14 +226,27 @@ def test_payload_messages_are_shown_as_text(client):
     assert "&lt;script&gt;" in embed.lower() and f"<script>{MARK}" not in embed.lower()
 
 
-@pytest.mark.parametrize("path", [
-    "/embed/../../etc/passwd", "/embed/..%2F..%2Fetc%2Fpasswd", "/embed/annual_totals/../../../etc/passwd",
-    "/api/v1/charts/../../../etc/passwd.csv", "/api/v1/charts/..%2f..%2fdashboard%2fapp.py.json",
-    "/api/v1/charts/annual_totals%00.csv", "/api/v1/charts/annual_totals.csv%00.json",
-    "/assets/../app.py", "/assets/..%2fapp.py", "/assets/%2e%2e/%2e%2e/etc/passwd",
-    "/_dash-component-suites/dash/../../../dashboard/app.py", "/_dash-component-suites/dash/..%2f..%2fdash.py",
-    "/vendor/../dashboard/app.py", "/country/..%2F..%2Fetc%2Fpasswd", "//etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/embed/../../etc/passwd",
+        "/embed/..%2F..%2Fetc%2Fpasswd",
+        "/embed/annual_totals/../../../etc/passwd",
+        "/api/v1/charts/../../../etc/passwd.csv",
+        "/api/v1/charts/..%2f..%2fdashboard%2fapp.py.json",
+        "/api/v1/charts/annual_totals%00.csv",
+        "/api/v1/charts/annual_totals.csv%00.json",
+        "/assets/../app.py",
+        "/assets/..%2fapp.py",
+        "/assets/%2e%2e/%2e%2e/etc/passwd",
+        "/_dash-component-suites/dash/../../../dashboard/app.py",
+        "/_dash-component-suites/dash/..%2f..%2fdash.py",
+        "/vendor/../dashboard/app.py",
+        "/country/..%2F..%2Fetc%2Fpasswd",
+        "//etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+    ],
+)
 def test_path_traversal_reads_no_file(client, path):
     response = client.get(path)
     body = response.get_data(as_text=True)
@@ -223,10 +264,12 @@ def test_huge_and_repeated_parameters(client, figures):
         "every parameter given 500 times": "?" + "&".join(f"{n}=x{i}" for i in range(500) for n in NAMES),
     }
     for name, query in queries.items():
-        for method, path, body in [("GET", "/api/v1/charts/annual_totals.json" + query, None),
-                                   ("GET", "/embed/recipients_bar" + query, None),
-                                   ("POST", "/_dash-update-component", router_request("/countries", query)),
-                                   ("POST", "/_dash-update-component", router_request("/country/PAK", query))]:
+        for method, path, body in [
+            ("GET", "/api/v1/charts/annual_totals.json" + query, None),
+            ("GET", "/embed/recipients_bar" + query, None),
+            ("POST", "/_dash-update-component", router_request("/countries", query)),
+            ("POST", "/_dash-update-component", router_request("/country/PAK", query)),
+        ]:
             response = send(client, method, path, body)
             assert response.status_code < 500, (name, path[:60])
             assert len(response.data) < 2_000_000, (name, path[:60], len(response.data))
@@ -242,15 +285,21 @@ def test_a_query_parameter_cannot_replace_the_entity_of_the_path(client):
 
 
 def test_forged_callback_bodies_are_refused_not_crashed(client):
-    bodies = [{}, {"output": "nope.children", "outputs": {"id": "nope", "property": "children"}, "inputs": []},
-              {"output": ROUTER["output"], "outputs": ROUTER["outputs"]}, router_request(None, None),
-              router_request(5, {"a": 1}), router_request(["/"], ["?x"])]
+    bodies = [
+        {},
+        {"output": "nope.children", "outputs": {"id": "nope", "property": "children"}, "inputs": []},
+        {"output": ROUTER["output"], "outputs": ROUTER["outputs"]},
+        router_request(None, None),
+        router_request(5, {"a": 1}),
+        router_request(["/"], ["?x"]),
+    ]
     for body in bodies:
         assert client.post("/_dash-update-component", json=body).status_code == 400, body
-    assert client.post("/_dash-update-component", data=b"{not json", content_type="application/json"
-                       ).status_code == 400
-    assert client.post("/_dash-update-component", data=b"x" * 2_000_000, content_type="application/json"
-                       ).status_code == 413
+    assert client.post("/_dash-update-component", data=b"{not json", content_type="application/json").status_code == 400
+    assert (
+        client.post("/_dash-update-component", data=b"x" * 2_000_000, content_type="application/json").status_code
+        == 413
+    )
 
 
 def test_csv_exports_neutralise_formulas(client, warehouse, tmp_path, monkeypatch):
@@ -258,8 +307,10 @@ def test_csv_exports_neutralise_formulas(client, warehouse, tmp_path, monkeypatc
     hostile = tmp_path / "w.duckdb"
     hostile.write_bytes(Path(warehouse).resolve().read_bytes())
     con = duckdb.connect(str(hostile))
-    con.execute("UPDATE sources SET title = '=HYPERLINK(\"http://evil.example\",\"x\")', "
-                "publisher = '@SUM(1+1)' WHERE source_id = 'src_a'")
+    con.execute(
+        'UPDATE sources SET title = \'=HYPERLINK("http://evil.example","x")\', '
+        "publisher = '@SUM(1+1)' WHERE source_id = 'src_a'"
+    )
     con.close()
     monkeypatch.setenv("DEFEX_DB", str(hostile))
     body = client.get("/api/v1/charts/annual_totals.csv?publisher=ssb").get_data(as_text=True)
@@ -285,8 +336,9 @@ def test_debug_is_off_and_errors_tell_nothing(client, monkeypatch):
 
     assert not server.debug and not app.config.get("debug", False)
     shell = client.get("/").get_data(as_text=True)
-    config = json.loads(re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', shell,
-                                  re.S).group(1))
+    config = json.loads(
+        re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', shell, re.S).group(1)
+    )
     assert config["ui"] is False and config["props_check"] is False  # no dev tools, no callback graph
 
     def broken(*args, **kwargs):
@@ -352,12 +404,19 @@ def test_the_server_listens_on_loopback_only(live):
     assert listening(int(base.rsplit(":", 1)[1])) == ["0100007F"]  # 127.0.0.1, and no other address
 
 
-@pytest.mark.parametrize("target", [
-    b"/assets/../../../../etc/passwd", b"/../../../../etc/passwd", b"/embed/../../../../etc/passwd",
-    b"/api/v1/charts/..%2f..%2f..%2fetc%2fpasswd.csv", b"/_dash-component-suites/dash/../../../../etc/passwd",
-    b"/?country=" + b"A" * 8000, b"/api/v1/charts/annual_totals.json?from=%0d%0aSet-Cookie:%20x=1",
-    b"/embed/annual_totals?" + b"&".join(b"p%d=1" for d in range(1500)),
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        b"/assets/../../../../etc/passwd",
+        b"/../../../../etc/passwd",
+        b"/embed/../../../../etc/passwd",
+        b"/api/v1/charts/..%2f..%2f..%2fetc%2fpasswd.csv",
+        b"/_dash-component-suites/dash/../../../../etc/passwd",
+        b"/?country=" + b"A" * 8000,
+        b"/api/v1/charts/annual_totals.json?from=%0d%0aSet-Cookie:%20x=1",
+        b"/embed/annual_totals?" + b"&".join(b"p%d=1" for d in range(1500)),
+    ],
+)
 def test_raw_requests_to_the_real_server(live, target):
     """What a test client would normalise, sent as bytes: the server answers, with no 5xx and no file."""
     base, log = live

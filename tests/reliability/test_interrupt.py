@@ -58,7 +58,8 @@ def test_ctrl_c_inside_a_duckdb_query_of_the_build(published, raw, monkeypatch, 
     assert etl("run", "--raw-dir", str(raw), "--db", str(published)) == 130
 
     assert capsys.readouterr().err.splitlines() == [
-        f"interrupted; nothing was changed: {published} -> {os.readlink(published)} is still published"]
+        f"interrupted; nothing was changed: {published} -> {os.readlink(published)} is still published"
+    ]
     assert snapshot(published) == before
 
 
@@ -78,7 +79,8 @@ def test_ctrl_c_right_after_the_swap_says_the_new_version_is_published(published
     new = os.readlink(published)
     assert new != old
     assert capsys.readouterr().err.splitlines() == [
-        f"interrupted after the swap: {published} -> {new} is published, the new warehouse complete"]
+        f"interrupted after the swap: {published} -> {new} is published, the new warehouse complete"
+    ]
     run_id = new.removeprefix("w-").removesuffix(".duckdb")
     assert rows(published, "SELECT outcome FROM etl_runs WHERE run_id = ?", [run_id]) == [("success",)]
 
@@ -117,11 +119,16 @@ def test_ctrl_c_at_twelve_moments_of_a_real_run(tmp_path, figures):
             assert digest(db) == published
             landed["before the swap"] = landed.get("before the swap", 0) + 1
         else:
-            assert err.splitlines() == [f"interrupted after the swap: {db} -> {os.readlink(db)} is published, "
-                                        "the new warehouse complete"]
+            assert err.splitlines() == [
+                f"interrupted after the swap: {db} -> {os.readlink(db)} is published, the new warehouse complete"
+            ]
             landed["after the swap"] = landed.get("after the swap", 0) + 1
         intact(db)
         assert warehouse.leftovers(db) == []
-    figures["ctrl-c"] = {"SIGINTs": TRIES + IN_BUILD, "tracebacks": 0, "run (s)": round(duration, 1),
-                         "stopped within (s)": round(max(stopped), 2),
-                         "landed": "; ".join(f"{k} {v}" for k, v in sorted(landed.items()))}
+    figures["ctrl-c"] = {
+        "SIGINTs": TRIES + IN_BUILD,
+        "tracebacks": 0,
+        "run (s)": round(duration, 1),
+        "stopped within (s)": round(max(stopped), 2),
+        "landed": "; ".join(f"{k} {v}" for k, v in sorted(landed.items())),
+    }

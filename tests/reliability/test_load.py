@@ -40,10 +40,16 @@ def test_fifty_clients_during_three_refreshes(tmp_path, figures):
     assert f"defence_exports-{served[-1]}.duckdb" == done[-1][2]  # the last refresh is served, no restart
     requests = len(tally.latencies)
     figures["load during refresh"] = {
-        "clients": CLIENTS, "seconds": round(elapsed, 1), "refreshes": len(done), "requests": requests,
-        "failed": len(tally.failures), "requests/s": round(requests / elapsed, 1),
+        "clients": CLIENTS,
+        "seconds": round(elapsed, 1),
+        "refreshes": len(done),
+        "requests": requests,
+        "failed": len(tally.failures),
+        "requests/s": round(requests / elapsed, 1),
         "p50 ms": round(1000 * percentile(tally.latencies, 50)),
         "p95 ms": round(1000 * percentile(tally.latencies, 95)),
-        "max ms": round(1000 * max(tally.latencies)), "versions served": len(set(served)),
-        "mix": dict(sorted(tally.kinds.items())), "refreshes (start s, end s)": [(a, b) for a, b, _ in done],
+        "max ms": round(1000 * max(tally.latencies)),
+        "versions served": len(set(served)),
+        "mix": dict(sorted(tally.kinds.items())),
+        "refreshes (start s, end s)": [(a, b) for a, b, _ in done],
     }

@@ -7,10 +7,25 @@ import pytest
 
 from bench.mixed import router_request
 
-PAGES = ["/", "/countries", "/firms", "/platforms", "/deals", "/compare", "/country/PAK", "/firm/baykar",
-         "/platform/tb2"]
-ROUTES = ["/", "/embed/recipients_map?country=PAK", "/embed/annual_totals", "/api/v1/charts",
-          "/api/v1/charts/recipients_bar.json?country=PAK", "/api/v1/charts/annual_totals.csv"]
+PAGES = [
+    "/",
+    "/countries",
+    "/firms",
+    "/platforms",
+    "/deals",
+    "/compare",
+    "/country/PAK",
+    "/firm/baykar",
+    "/platform/tb2",
+]
+ROUTES = [
+    "/",
+    "/embed/recipients_map?country=PAK",
+    "/embed/annual_totals",
+    "/api/v1/charts",
+    "/api/v1/charts/recipients_bar.json?country=PAK",
+    "/api/v1/charts/annual_totals.csv",
+]
 
 
 @pytest.fixture
@@ -51,7 +66,9 @@ def test_share_links_and_permalinks_use_the_public_url(client, monkeypatch):
     page = json.dumps(json.loads(out["/countries (page)"]))
     assert '"content": "https://defex.example.org/countries?country=PAK"' in page
     assert 'src=\\"https://defex.example.org/embed/recipients_map?country=PAK\\"' in page
-    assert '<a id="full-view" href="https://defex.example.org/countries?country=PAK" target="_top">' in out[
-        "/embed/recipients_map?country=PAK"]
+    assert (
+        '<a id="full-view" href="https://defex.example.org/countries?country=PAK" target="_top">'
+        in out["/embed/recipients_map?country=PAK"]
+    )
     body = json.loads(out["/api/v1/charts/recipients_bar.json?country=PAK"])
     assert body["permalink"] == "https://defex.example.org/countries?country=PAK"
