@@ -68,8 +68,9 @@ bench: $(STAMP) ## benchmarks beside their baselines: a table, bench/results.jso
 	$(PY) -m compileall -q -j 0 $$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))') etl dashboard >/dev/null
 	$(PY) -m bench $(if $(filter full,$(BENCH)),--full)
 
-lint: $(STAMP) ## ruff (rules) and mypy (etl/, dashboard/); CI runs it before the tests
+lint: $(STAMP) ## ruff (rules, format) and mypy (etl/, dashboard/); CI runs it before the tests
 	$(VENV)/bin/ruff check etl dashboard tests bench docs
+	$(VENV)/bin/ruff format --check etl dashboard tests bench docs
 	$(VENV)/bin/python -m mypy etl dashboard
 
 clean: ## remove the built warehouse and reports (keeps .venv)
