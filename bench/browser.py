@@ -19,19 +19,18 @@ FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-PAGES = [
-    "/",
-    "/countries",
-    "/firms",
-    "/platforms",
-    "/deals",
-    "/sources",
-    "/quality",
-    "/compare",
-    "/country/PAK",
-    "/firm/baykar",
-    "/platform/tb2",
-]
+ENTITY_PAGES = ["/country/PAK", "/firm/baykar", "/platform/tb2"]
+
+
+def pages() -> list[str]:
+    """The pages of the navigation bar (dashboard.layout.nav_pages, as the app registers them) and one of each
+    kind of entity page."""
+    import dashboard.app  # noqa: F401  (registers the pages)
+    from dashboard.layout import nav_pages
+
+    return [path for path, _ in nav_pages()] + ENTITY_PAGES
+
+
 GRID_ONLY = ("/deals", "/sources", "/quality")  # pages without a chart: their first grid row counts
 EMBED = "/embed/annual_totals"  # the baseline: one chart on a plain page from the same server
 CHART = ".js-plotly-plot .main-svg .trace, .js-plotly-plot .main-svg .choroplethlocation"
@@ -59,7 +58,7 @@ def run(base: str, repeats: int = 3) -> dict:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         for path in ("/", "/deals"):  # warm: the browser, plotly.js and the grid in its cache
             drawn(page, path, base)
-        for path in [*PAGES, EMBED]:
+        for path in [*pages(), EMBED]:
             times, kind = [], "chart"
             for _ in range(repeats):
                 seconds, kind = drawn(page, path, base)

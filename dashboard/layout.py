@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from urllib.parse import quote
 
+import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -27,16 +28,15 @@ from dashboard.params import (
 )
 
 log = logging.getLogger(__name__)
-NAV = [
-    ("/", "Overview"),
-    ("/countries", "Countries"),
-    ("/firms", "Firms"),
-    ("/platforms", "Platforms"),
-    ("/deals", "Deals"),
-    ("/sources", "Sources"),
-    ("/quality", "Quality"),
-    ("/compare", "Compare"),
-]
+
+
+def nav_pages() -> list[tuple[str, str]]:
+    """(path, name) of the pages in the navigation bar, in their order: each page says so where it registers
+    (dash.register_page(..., order=n, nav=True)); the bench and the browser tests read the same list."""
+    pages = sorted((page for page in dash.page_registry.values() if page.get("nav")), key=lambda page: page["order"])
+    return [(page["path"], page["name"]) for page in pages]
+
+
 # Grid CSV downloads neutralise spreadsheet formulas like the API's CSV (assets/dashAgGridFunctions.js).
 NEUTRALISE = {"function": "neutraliseFormula(params)"}
 GRAPH_CONFIG = {
@@ -67,7 +67,8 @@ def path_tail(prefix: str, fallback) -> str:
 def navbar(p: Params, active: str) -> dbc.Navbar:
     p = replace(p, q="", sort="", filter=())  # the grid's view stays on its page; the filters travel
     links = [
-        dbc.NavLink(label, href=path + p.query_string(), active=path == active, className="px-2") for path, label in NAV
+        dbc.NavLink(label, href=path + p.query_string(), active=path == active, className="px-2")
+        for path, label in nav_pages()
     ]
     # On a narrow screen (below Bootstrap's md, 768 px) the links fold behind a menu button (callbacks.py)
     return dbc.Navbar(

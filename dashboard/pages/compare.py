@@ -8,7 +8,7 @@ from dashboard import layout as ui
 from dashboard.params import STATUS_LABELS
 
 PATH = "/compare"
-dash.register_page(__name__, path=PATH, title="Compare exporters · defex", name="Compare")
+dash.register_page(__name__, path=PATH, title="Compare exporters · defex", name="Compare", order=7, nav=True)
 
 
 @ui.guarded

@@ -3,7 +3,7 @@ import dash
 from dashboard import layout as ui
 
 PATH = "/countries"
-dash.register_page(__name__, path=PATH, title="Countries · defex", name="Countries")
+dash.register_page(__name__, path=PATH, title="Countries · defex", name="Countries", order=1, nav=True)
 
 
 @ui.guarded

@@ -8,7 +8,7 @@ from dashboard import data, ids
 from dashboard import layout as ui
 
 PATH = "/deals"
-dash.register_page(__name__, path=PATH, title="Deals · defex", name="Deals")
+dash.register_page(__name__, path=PATH, title="Deals · defex", name="Deals", order=4, nav=True)
 
 
 def _count(frame, p) -> str:

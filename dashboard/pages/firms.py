@@ -5,7 +5,7 @@ from dashboard import data
 from dashboard import layout as ui
 
 PATH = "/firms"
-dash.register_page(__name__, path=PATH, title="Firms · defex", name="Firms")
+dash.register_page(__name__, path=PATH, title="Firms · defex", name="Firms", order=2, nav=True)
 
 
 @ui.guarded

@@ -14,7 +14,7 @@ YTD_NOTE = (
 )
 
 PATH = "/"
-dash.register_page(__name__, path=PATH, title="Overview · defex", name="Overview")
+dash.register_page(__name__, path=PATH, title="Overview · defex", name="Overview", order=0, nav=True)
 
 
 def _card(title: str, value: str, detail: str, card_id: str) -> dbc.Col:

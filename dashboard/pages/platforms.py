@@ -3,7 +3,7 @@ import dash
 from dashboard import layout as ui
 
 PATH = "/platforms"
-dash.register_page(__name__, path=PATH, title="Platforms · defex", name="Platforms")
+dash.register_page(__name__, path=PATH, title="Platforms · defex", name="Platforms", order=3, nav=True)
 
 
 @ui.guarded

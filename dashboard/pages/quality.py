@@ -9,7 +9,7 @@ from dashboard import layout as ui
 from dashboard.figures import PUBLISHER_SHORT, SCOPE_LABEL, SERIES_DEFINITIONS, why_they_differ
 
 PATH = "/quality"
-dash.register_page(__name__, path=PATH, title="Data quality · defex", name="Quality")
+dash.register_page(__name__, path=PATH, title="Data quality · defex", name="Quality", order=6, nav=True)
 
 
 def _columns(frame, wide=("scope_note", "why", "row_counts", "measure", "status", "label", "calendar_basis")):

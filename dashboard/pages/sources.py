@@ -5,7 +5,7 @@ from dashboard import data
 from dashboard import layout as ui
 
 PATH = "/sources"
-dash.register_page(__name__, path=PATH, title="Sources · defex", name="Sources")
+dash.register_page(__name__, path=PATH, title="Sources · defex", name="Sources", order=5, nav=True)
 
 
 @ui.guarded

@@ -256,3 +256,23 @@ def test_headline_cards_show_the_published_figures(watched):
     expect(page.locator("#kpi-year")).to_contain_text("+40.5% on 2024 ($7.154 bn)")
     expect(page.locator("#kpi-ytd .kpi-value")).to_have_text("Jan–Feb 2026: $1.107 bn")
     expect(page.locator("#kpi-recipients .kpi-value")).to_have_text("62")
+
+
+def test_the_navigation_lists_the_pages_this_suite_and_the_bench_open():
+    """One list: the navigation bar is built from Dash's page registry (order=, nav=True where each page registers),
+    and the bench times those pages."""
+    import dashboard.app  # noqa: F401  (registers the pages)
+    from bench.browser import ENTITY_PAGES, pages
+    from dashboard.layout import nav_pages
+
+    assert nav_pages() == [
+        ("/", "Overview"),
+        ("/countries", "Countries"),
+        ("/firms", "Firms"),
+        ("/platforms", "Platforms"),
+        ("/deals", "Deals"),
+        ("/sources", "Sources"),
+        ("/quality", "Quality"),
+        ("/compare", "Compare"),
+    ]
+    assert [path for path, _ in PAGES.values()] == pages() == [path for path, _ in nav_pages()] + ENTITY_PAGES
