@@ -18,7 +18,7 @@ from dashboard import figures as figs
 from dashboard.params import MEASURE_LABELS, STATUS_LABELS, Params, clamp_years, parse
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # rows name their fields
 class Chart:
     id: str
     title: str
@@ -42,11 +42,11 @@ def _latest_period(df: pd.DataFrame) -> tuple[int, int] | None:
     return int(last["year"]), int(last["month_to"])
 
 
-def _monthly(df: pd.DataFrame, p: Params) -> go.Figure:
+def _draw_monthly(df: pd.DataFrame, p: Params) -> go.Figure:
     return figs.monthly(df, latest_period=_latest_period(df), coverage=data.monthly_coverage(_monthly_params(p)))
 
 
-def _annual(df: pd.DataFrame, p: Params) -> go.Figure:
+def _draw_annual_totals(df: pd.DataFrame, p: Params) -> go.Figure:
     return figs.annual_totals(df, events=data.events(p))
 
 
@@ -55,174 +55,262 @@ def colors(kind: str) -> dict[str, str]:
     return figs.entity_colors(getattr(data.known(), kind))
 
 
-def _firm_figure(metric: str) -> Callable[[Params], pd.DataFrame]:
-    return lambda p: data.firm_figures(p, metric)
+# The draw and query functions of the charts below, named (the rows hold no lambdas)
+
+
+def _draw_yoy_growth(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.yoy_growth(df)
+
+
+def _monthly_query(p: Params) -> pd.DataFrame:
+    return data.monthly(_monthly_params(p))
+
+
+def _draw_destinations(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.destinations(df, colors=colors("countries"))
+
+
+def _draw_deal_timeline(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.deal_timeline(df)
+
+
+def _draw_recipients_map(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.recipients_map(df, measure=p.measure)
+
+
+def _draw_recipients_bar(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.recipients_bar(df, measure=p.measure)
+
+
+def _firm_exports_query(p: Params) -> pd.DataFrame:
+    return data.firm_figures(p, "export_usd_m")
+
+
+def _draw_firm_exports(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.firm_values(df, label="exports, US$ million", colors=colors("firms"))
+
+
+def _top100_query(p: Params) -> pd.DataFrame:
+    return data.firm_figures(p, "arms_revenue_usd_m", ("sipri",))
+
+
+def _draw_top100(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.top100(df, data.firm_figures(p, "top100_rank", ("sipri",)), colors=colors("firms"))
+
+
+def _draw_top100_ranks(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.firm_ranks(df, colors=colors("firms"))
+
+
+def _draw_platform_matrix(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.platform_matrix(df, measure=p.measure)
+
+
+def _draw_deliveries(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.deliveries(df, colors=colors("platforms"))
+
+
+def _draw_status_mix(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.status_mix(df)
+
+
+def _draw_sipri_exporters(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.sipri_exporters(df, highlight=("TUR", *p.country), colors=colors("countries"))
+
+
+def _draw_sipri_trend(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.sipri_trend(df, colors=colors("countries"))
+
+
+def _draw_sipri_recipients(df: pd.DataFrame, p: Params) -> go.Figure:
+    return figs.sipri_recipients(df)
 
 
 CHARTS: dict[str, Chart] = {
     c.id: c
     for c in [
         Chart(
-            "annual_totals",
-            "Türkiye's defence & aerospace exports by publisher",
-            "/",
-            "Calendar-year totals as each body publishes them (SSB goods+services, TİM customs goods, SaSaD survey); "
-            "scopes are never merged. Diamonds mark events.",
-            ("from", "to", "publisher", "status", "country"),
-            data.annual_totals,
-            _annual,
+            id="annual_totals",
+            title="Türkiye's defence & aerospace exports by publisher",
+            page="/",
+            description=(
+                "Calendar-year totals as each body publishes them (SSB goods+services, TİM customs goods, SaSaD "
+                "survey); scopes are never merged. Diamonds mark events."
+            ),
+            params=("from", "to", "publisher", "status", "country"),
+            query=data.annual_totals,
+            draw=_draw_annual_totals,
         ),
         Chart(
-            "yoy_growth",
-            "Türkiye's defence exports: year-over-year growth, like with like",
-            "/",
-            "Growth against the year before, computed only between totals of the same publisher and scope.",
-            ("from", "to", "publisher"),
-            data.yoy_growth,
-            lambda df, p: figs.yoy_growth(df),
+            id="yoy_growth",
+            title="Türkiye's defence exports: year-over-year growth, like with like",
+            page="/",
+            description="Growth against the year before, computed only between totals of the same publisher and scope.",
+            params=("from", "to", "publisher"),
+            query=data.yoy_growth,
+            draw=_draw_yoy_growth,
         ),
         Chart(
-            "monthly",
-            "Türkiye's monthly defence exports and year-to-date totals",
-            "/",
-            "Monthly figures (bars) and cumulative year-to-date totals (line) as published; the latest year is "
-            "incomplete; a grey cross marks a month no publisher's figure was found for. Default publisher SSB.",
-            ("from", "to", "publisher"),
-            lambda p: data.monthly(_monthly_params(p)),
-            _monthly,
+            id="monthly",
+            title="Türkiye's monthly defence exports and year-to-date totals",
+            page="/",
+            description=(
+                "Monthly figures (bars) and cumulative year-to-date totals (line) as published; the latest year is "
+                "incomplete; a grey cross marks a month no publisher's figure was found for. Default publisher SSB."
+            ),
+            params=("from", "to", "publisher"),
+            query=_monthly_query,
+            draw=_draw_monthly,
         ),
         Chart(
-            "destinations",
-            "Türkiye's defence exports by destination, US$ as published",
-            "/countries",
-            "What TİM, the Ministry of Trade or SSB published as exported to each country, in US$ million, for the "
-            "period each gave (customs goods unless marked); never summed with deals, units or SIPRI TIV. A rank or "
-            "share published without a value, and groups such as 'EU, NATO and US', are in the data (CSV), not drawn.",
-            ("from", "to", "country", "publisher"),
-            data.destinations,
-            lambda df, p: figs.destinations(df, colors=colors("countries")),
+            id="destinations",
+            title="Türkiye's defence exports by destination, US$ as published",
+            page="/countries",
+            description=(
+                "What TİM, the Ministry of Trade or SSB published as exported to each country, in US$ million, for the "
+                "period each gave (customs goods unless marked); never summed with deals, units or SIPRI TIV. A rank or"
+                " share published without a value, and groups such as 'EU, NATO and US', are in the data (CSV), not "
+                "drawn."
+            ),
+            params=("from", "to", "country", "publisher"),
+            query=data.destinations,
+            draw=_draw_destinations,
         ),
         Chart(
-            "deal_timeline",
-            "Türkiye's export deals: talks, MoU, contract, deliveries",
-            "/deals",
-            "Each deal's dated steps, each with its own source; a deal's status is its latest step. Every status "
-            "is shown, talks and stalls included.",
-            ("from", "to", "country", "firm", "platform"),
-            data.deal_timeline,
-            lambda df, p: figs.deal_timeline(df),
+            id="deal_timeline",
+            title="Türkiye's export deals: talks, MoU, contract, deliveries",
+            page="/deals",
+            description=(
+                "Each deal's dated steps, each with its own source; a deal's status is its latest step. Every status is"
+                " shown, talks and stalls included."
+            ),
+            params=("from", "to", "country", "firm", "platform"),
+            query=data.deal_timeline,
+            draw=_draw_deal_timeline,
         ),
         Chart(
-            "recipients_map",
-            "Where Türkiye's defence exports go",
-            "/countries",
-            "Recipients of the curated deals for the chosen measure; US$ where a value was published in US$, or "
-            "converted from another currency at the ECB reference rate (said in the hover and the CSV).",
-            ("from", "to", "country", "firm", "platform", "status", "measure"),
-            data.recipients,
-            lambda df, p: figs.recipients_map(df, measure=p.measure),
+            id="recipients_map",
+            title="Where Türkiye's defence exports go",
+            page="/countries",
+            description=(
+                "Recipients of the curated deals for the chosen measure; US$ where a value was published in US$, or "
+                "converted from another currency at the ECB reference rate (said in the hover and the CSV)."
+            ),
+            params=("from", "to", "country", "firm", "platform", "status", "measure"),
+            query=data.recipients,
+            draw=_draw_recipients_map,
             deal_based=True,
         ),
         Chart(
-            "recipients_bar",
-            "Recipients of Türkiye's defence exports, ranked",
-            "/countries",
-            "The leading recipients for the chosen measure; with status=all, unconfirmed deals are hatched.",
-            ("from", "to", "country", "firm", "platform", "status", "measure"),
-            data.recipients,
-            lambda df, p: figs.recipients_bar(df, measure=p.measure),
+            id="recipients_bar",
+            title="Recipients of Türkiye's defence exports, ranked",
+            page="/countries",
+            description=(
+                "The leading recipients for the chosen measure; with status=all, unconfirmed deals are hatched."
+            ),
+            params=("from", "to", "country", "firm", "platform", "status", "measure"),
+            query=data.recipients,
+            draw=_draw_recipients_bar,
             deal_based=True,
         ),
         Chart(
-            "firm_exports",
-            "Exports of Türkiye's firms (SSB and TİM lists, firms' statements)",
-            "/firms",
-            "Export values of individual firms, US$ million: SSB's or TİM's list where there is one, else the firm's "
-            "own statement, else the press (the hover names it).",
-            ("from", "to", "firm"),
-            _firm_figure("export_usd_m"),
-            lambda df, p: figs.firm_values(df, label="exports, US$ million", colors=colors("firms")),
+            id="firm_exports",
+            title="Exports of Türkiye's firms (SSB and TİM lists, firms' statements)",
+            page="/firms",
+            description=(
+                "Export values of individual firms, US$ million: SSB's or TİM's list where there is one, else the "
+                "firm's own statement, else the press (the hover names it)."
+            ),
+            params=("from", "to", "firm"),
+            query=_firm_exports_query,
+            draw=_draw_firm_exports,
         ),
         Chart(
-            "top100",
-            "Türkiye's firms in SIPRI's Top 100: arms revenue and rank",
-            "/firms",
-            "Arms revenue of Turkish firms in SIPRI's Top 100 arms-producing companies, with their rank.",
-            ("from", "to", "firm"),
-            lambda p: data.firm_figures(p, "arms_revenue_usd_m", ("sipri",)),
-            lambda df, p: figs.top100(df, data.firm_figures(p, "top100_rank", ("sipri",)), colors=colors("firms")),
+            id="top100",
+            title="Türkiye's firms in SIPRI's Top 100: arms revenue and rank",
+            page="/firms",
+            description="Arms revenue of Turkish firms in SIPRI's Top 100 arms-producing companies, with their rank.",
+            params=("from", "to", "firm"),
+            query=_top100_query,
+            draw=_draw_top100,
         ),
         Chart(
-            "top100_ranks",
-            "Top 100 ranks of Türkiye's firms over editions (SIPRI and Defense News)",
-            "/firms",
-            "Each Turkish firm's rank in each edition of SIPRI's Top 100 arms-producing companies (arms revenue) and "
-            "of Defense News' Top 100 (defence revenue); an edition ranks the year before it. The lists measure "
-            "different things: their ranks are drawn apart, never merged.",
-            ("from", "to", "firm"),
-            data.firm_ranks,
-            lambda df, p: figs.firm_ranks(df, colors=colors("firms")),
+            id="top100_ranks",
+            title="Top 100 ranks of Türkiye's firms over editions (SIPRI and Defense News)",
+            page="/firms",
+            description=(
+                "Each Turkish firm's rank in each edition of SIPRI's Top 100 arms-producing companies (arms revenue) "
+                "and of Defense News' Top 100 (defence revenue); an edition ranks the year before it. The lists measure"
+                " different things: their ranks are drawn apart, never merged."
+            ),
+            params=("from", "to", "firm"),
+            query=data.firm_ranks,
+            draw=_draw_top100_ranks,
         ),
         Chart(
-            "platform_matrix",
-            "Türkiye's export platforms × recipients",
-            "/platforms",
-            "Which platform went to which country: deals, units or US$ per cell.",
-            ("from", "to", "country", "firm", "platform", "status", "measure"),
-            data.platform_matrix,
-            lambda df, p: figs.platform_matrix(df, measure=p.measure),
+            id="platform_matrix",
+            title="Türkiye's export platforms × recipients",
+            page="/platforms",
+            description="Which platform went to which country: deals, units or US$ per cell.",
+            params=("from", "to", "country", "firm", "platform", "status", "measure"),
+            query=data.platform_matrix,
+            draw=_draw_platform_matrix,
             deal_based=True,
         ),
         Chart(
-            "deliveries",
-            "Deliveries of Türkiye's export deals over time",
-            "/platforms",
-            "Deals with deliveries in each year (SIPRI records delivery years, not units per year).",
-            ("from", "to", "country", "firm", "platform", "status"),
-            data.deliveries,
-            lambda df, p: figs.deliveries(df, colors=colors("platforms")),
+            id="deliveries",
+            title="Deliveries of Türkiye's export deals over time",
+            page="/platforms",
+            description="Deals with deliveries in each year (SIPRI records delivery years, not units per year).",
+            params=("from", "to", "country", "firm", "platform", "status"),
+            query=data.deliveries,
+            draw=_draw_deliveries,
             deal_based=True,
         ),
         Chart(
-            "status_mix",
-            "Status of Türkiye's export deals by platform",
-            "/platforms",
-            "From talks to delivered: how far each platform's export deals have come.",
-            ("from", "to", "country", "firm", "platform", "status"),
-            data.status_mix,
-            lambda df, p: figs.status_mix(df),
+            id="status_mix",
+            title="Status of Türkiye's export deals by platform",
+            page="/platforms",
+            description="From talks to delivered: how far each platform's export deals have come.",
+            params=("from", "to", "country", "firm", "platform", "status"),
+            query=data.status_mix,
+            draw=_draw_status_mix,
             deal_based=True,
         ),
         Chart(
-            "sipri_exporters",
-            "Exporters of major arms ranked (SIPRI TIV)",
-            "/compare",
-            "Every exporter's SIPRI trend-indicator value over the period, its rank and share of the world; "
-            "TIV measures volume of major arms, not money. Default: the latest five years with data.",
-            ("from", "to"),
-            data.sipri_exporters,
-            lambda df, p: figs.sipri_exporters(df, highlight=("TUR", *p.country), colors=colors("countries")),
+            id="sipri_exporters",
+            title="Exporters of major arms ranked (SIPRI TIV)",
+            page="/compare",
+            description=(
+                "Every exporter's SIPRI trend-indicator value over the period, its rank and share of the world; TIV "
+                "measures volume of major arms, not money. Default: the latest five years with data."
+            ),
+            params=("from", "to"),
+            query=data.sipri_exporters,
+            draw=_draw_sipri_exporters,
             tiv=True,
         ),
         Chart(
-            "sipri_trend",
-            "Türkiye against other exporters, year by year (SIPRI TIV)",
-            "/compare",
-            "Yearly SIPRI TIV of Türkiye and of the exporters chosen in 'country'.",
-            ("from", "to", "country"),
-            data.sipri_trend,
-            lambda df, p: figs.sipri_trend(df, colors=colors("countries")),
+            id="sipri_trend",
+            title="Türkiye against other exporters, year by year (SIPRI TIV)",
+            page="/compare",
+            description="Yearly SIPRI TIV of Türkiye and of the exporters chosen in 'country'.",
+            params=("from", "to", "country"),
+            query=data.sipri_trend,
+            draw=_draw_sipri_trend,
             tiv=True,
         ),
         Chart(
-            "sipri_recipients",
-            "Türkiye's recipients by share of TIV (SIPRI register)",
-            "/compare",
-            "Each deal's delivered TIV split evenly over its delivery years (SIPRI gives TIV per deal, not per "
-            "year), summed over the period: an estimate where a deal straddles the period's edges.",
-            ("from", "to"),
-            data.sipri_recipients,
-            lambda df, p: figs.sipri_recipients(df),
+            id="sipri_recipients",
+            title="Türkiye's recipients by share of TIV (SIPRI register)",
+            page="/compare",
+            description=(
+                "Each deal's delivered TIV split evenly over its delivery years (SIPRI gives TIV per deal, not per "
+                "year), summed over the period: an estimate where a deal straddles the period's edges."
+            ),
+            params=("from", "to"),
+            query=data.sipri_recipients,
+            draw=_draw_sipri_recipients,
             tiv=True,
         ),
     ]
