@@ -50,6 +50,8 @@ TABLE_ORDER = [
 ]
 ORDER_KEYS = {"sipri_tiv": "vintage, direction, country, year"}
 STAGED = ("sipri_register", "sipri_deliveries")  # written by the register's importer as its files pass, not from frames
+# tables of etl/sql/ that write() does not fill, and who does
+WRITTEN_ELSEWHERE = {"sipri_delivery_tiv": "the register's importer", "etl_runs": "run(), after the tables"}
 MEMORY_LIMIT = "512MB"  # DuckDB's buffer for the run; a large SIPRI register spills to a temporary folder
 STAGE = "stage"  # the in-memory database the registers are read in (the warehouse file is attached beside it)
 BUILDING = "building"  # the catalog of the new warehouse file, attached to the run's connection
@@ -199,6 +201,7 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
 def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], registers: list) -> dict[str, int]:
     """Every table (created by create_tables; the registers' records are written already, as they passed), then
     the views."""
+    _every_table_written(con, tables)
     counts = {}
     for name in TABLE_ORDER:
         interrupt.check()
@@ -216,6 +219,35 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
     for view in sorted((SQL_DIR / "views").glob("*.sql")):
         con.execute(view.read_text())
     return {name: counts[name] for name in TABLE_ORDER}
+
+
+def _every_table_written(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> None:
+    """ModelMismatch unless every table of etl/sql/ is written (TABLE_ORDER, or WRITTEN_ELSEWHERE) and every frame
+    built has its place in TABLE_ORDER: a table left out of either was checked but never written, silently."""
+    declared = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    written = (set(TABLE_ORDER) - set(STAGED)) | {"sipri_register"} | set(WRITTEN_ELSEWHERE)
+    said = (
+        [f"declared in etl/sql/ but written by no step: {', '.join(sorted(declared - written))}"]
+        if declared - written
+        else []
+    )
+    said += (
+        [f"built but not in load.TABLE_ORDER: {', '.join(sorted(set(tables) - set(TABLE_ORDER)))}"]
+        if set(tables) - set(TABLE_ORDER)
+        else []
+    )
+    said += (
+        [f"in load.TABLE_ORDER but not declared in etl/sql/: {', '.join(sorted(written - declared))}"]
+        if written - declared
+        else []
+    )
+    if said:
+        raise sqlcheck.ModelMismatch("the warehouse's tables and the ETL's steps differ: " + "; ".join(said))
 
 
 def _register_counts(con: duckdb.DuckDBPyConnection, registers: list) -> dict[str, int]:
