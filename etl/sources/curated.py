@@ -12,46 +12,89 @@ from etl.readcsv import read_csv
 
 @dataclass(frozen=True)
 class Curated:
+    """A curated file, declared once: its file, its table, the pandera model its rows follow, and its references
+    (column, target table, target column: every non-empty value must exist in the target)."""
+
     file: str
     table: str
     model: type[pa.DataFrameModel]
+    references: tuple[tuple[str, str, str], ...] = ()
 
 
 FILES = [
     Curated("sources.csv", "sources", schemas.Source),
     Curated("publishers.csv", "publishers", schemas.Publisher),
-    Curated("export_figures.csv", "export_figures", schemas.ExportFigure),
-    Curated("growth_quotes.csv", "growth_quotes", schemas.GrowthQuote),
+    Curated(
+        "export_figures.csv",
+        "export_figures",
+        schemas.ExportFigure,
+        references=(
+            ("source_id", "sources", "source_id"),
+            ("publisher", "publishers", "publisher_id"),
+        ),
+    ),
+    Curated(
+        "growth_quotes.csv",
+        "growth_quotes",
+        schemas.GrowthQuote,
+        references=(
+            ("source_id", "sources", "source_id"),
+            ("publisher", "publishers", "publisher_id"),
+        ),
+    ),
     Curated("firms.csv", "firms", schemas.Firm),
-    Curated("platforms.csv", "platforms", schemas.Platform),
-    Curated("firm_figures.csv", "firm_figures", schemas.FirmFigure),
-    Curated("deals.csv", "deals", schemas.Deal),
-    Curated("events.csv", "events", schemas.Event),
-    Curated("destination_figures.csv", "destination_figures", schemas.DestinationFigure),
-    Curated("deal_steps.csv", "deal_steps", schemas.DealStep),
+    Curated("platforms.csv", "platforms", schemas.Platform, references=(("firm_id", "firms", "firm_id"),)),
+    Curated(
+        "firm_figures.csv",
+        "firm_figures",
+        schemas.FirmFigure,
+        references=(
+            ("firm_id", "firms", "firm_id"),
+            ("source_id", "sources", "source_id"),
+            ("publisher", "publishers", "publisher_id"),
+        ),
+    ),
+    Curated(
+        "deals.csv",
+        "deals",
+        schemas.Deal,
+        references=(
+            ("platform_id", "platforms", "platform_id"),
+            ("firm_id", "firms", "firm_id"),
+            ("source_id", "sources", "source_id"),
+        ),
+    ),
+    Curated(
+        "events.csv",
+        "events",
+        schemas.Event,
+        references=(
+            ("platform_id", "platforms", "platform_id"),
+            ("firm_id", "firms", "firm_id"),
+            ("source_id", "sources", "source_id"),
+        ),
+    ),
+    Curated(
+        "destination_figures.csv",
+        "destination_figures",
+        schemas.DestinationFigure,
+        references=(
+            ("source_id", "sources", "source_id"),
+            ("publisher", "publishers", "publisher_id"),
+        ),
+    ),
+    Curated(
+        "deal_steps.csv",
+        "deal_steps",
+        schemas.DealStep,
+        references=(
+            ("deal_id", "deals", "deal_id"),
+            ("source_id", "sources", "source_id"),
+        ),
+    ),
 ]
-
-# (table, column, target table, target column): every non-empty value must exist in the target.
-REFERENCES = [
-    ("export_figures", "source_id", "sources", "source_id"),
-    ("export_figures", "publisher", "publishers", "publisher_id"),
-    ("growth_quotes", "source_id", "sources", "source_id"),
-    ("growth_quotes", "publisher", "publishers", "publisher_id"),
-    ("platforms", "firm_id", "firms", "firm_id"),
-    ("firm_figures", "firm_id", "firms", "firm_id"),
-    ("firm_figures", "source_id", "sources", "source_id"),
-    ("firm_figures", "publisher", "publishers", "publisher_id"),
-    ("deals", "platform_id", "platforms", "platform_id"),
-    ("deals", "firm_id", "firms", "firm_id"),
-    ("deals", "source_id", "sources", "source_id"),
-    ("events", "platform_id", "platforms", "platform_id"),
-    ("events", "firm_id", "firms", "firm_id"),
-    ("events", "source_id", "sources", "source_id"),
-    ("destination_figures", "source_id", "sources", "source_id"),
-    ("destination_figures", "publisher", "publishers", "publisher_id"),
-    ("deal_steps", "deal_id", "deals", "deal_id"),
-    ("deal_steps", "source_id", "sources", "source_id"),
-]
+# (table, column, target table, target column), for etl.validate.references: from the declarations above
+REFERENCES = [(spec.table, *reference) for spec in FILES for reference in spec.references]
 
 
 def extract(path: Path, model: type[pa.DataFrameModel] | None = None) -> tuple[pd.DataFrame, list]:
