@@ -480,11 +480,23 @@ def sources_backing() -> pd.DataFrame:
         GROUP BY ALL ORDER BY rows_backed DESC, published DESC, s.source_id""")
 
 
+def run_warnings() -> pd.DataFrame:
+    """What the latest ETL run imported but said (parties new to etl/countries.py), one row each; none from a
+    warehouse built before runs recorded warnings."""
+    has = query("""SELECT count(*) AS n FROM duckdb_columns()
+                   WHERE database_name = current_database() AND table_name = 'etl_runs' AND column_name = 'warnings'""")
+    if not has["n"].iloc[0]:
+        return pd.DataFrame({"warning": pd.Series(dtype=str)})
+    return query("""SELECT unnest(CAST(coalesce(warnings, '[]') AS VARCHAR[])) AS warning
+                    FROM (SELECT warnings FROM etl_runs ORDER BY started_at DESC LIMIT 1)""")
+
+
 def quality() -> dict[str, pd.DataFrame]:
     return {
         "runs": query("""SELECT run_id, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_utc, outcome,
                                 strftime(data_as_of, '%Y-%m-%d') AS data_as_of, row_counts
                          FROM etl_runs ORDER BY started_at DESC LIMIT 10"""),
+        "warnings": run_warnings(),
         "summary": query("SELECT area, measure, value FROM v_data_quality"),
         "growth_check": query("""SELECT g.quote_id, g.publisher, g.scope, g.year, g.month_from, g.month_to,
                                         g.quoted_pct, g.computed_pct, g.gap_pp, g.verdict, g.source_id,

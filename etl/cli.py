@@ -88,6 +88,8 @@ def _run(args: argparse.Namespace, db: Path) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     counts = ", ".join(f"{k} {v}" for k, v in result["row_counts"].items())
+    for warning in result.get("warnings", []):
+        print(f"warning: {warning}", file=sys.stderr)
     if args.command == "check":
         print(f"check passed: {counts}")
     else:

@@ -5,6 +5,7 @@ press, Kosovo's user-assigned code, and parties that are not countries (organisa
 parties: kept, with a user-assigned code and marked as such by their kind).
 """
 
+import hashlib
 import unicodedata
 from functools import cache
 
@@ -126,6 +127,40 @@ NON_ISO = {
 }
 
 
+# Non-state parties SIPRI names that NON_ISO does not (yet) know, marked '*' by SIPRI: imported with a code derived
+# from the name (QTA-QZZ: 182 codes, apart from the curated QMA-Q.. above), the same in every run, and listed as
+# a warning so that a curator can add them to NON_ISO (or map a renamed party to its code).
+DERIVED_FIRST, DERIVED_CODES = "QTA", 182
+_derived: dict[str, str] = {}  # code -> name as SIPRI writes it (without '*'), of the parties seen in this process
+
+
+class DerivedCodeClash(ValueError):
+    """Two new names derive the same code: one of them must be added to NON_ISO by hand."""
+
+
+def derived_code(name: str) -> str:
+    """The code of a non-state party new to NON_ISO: a hash of its folded name into QTA-QZZ (stable across runs)."""
+    n = int.from_bytes(hashlib.sha256(fold(name).encode()).digest()[:8], "big") % DERIVED_CODES
+    second, third = divmod(n + (ord(DERIVED_FIRST[1]) - ord("A")) * 26, 26)
+    return f"Q{chr(ord('A') + second)}{chr(ord('A') + third)}"
+
+
+def new_non_state(name: str) -> str:
+    """Register a non-state party NON_ISO does not know (SIPRI's '*' name, marker removed); its derived code."""
+    code = derived_code(name)
+    other = _derived.setdefault(code, name)
+    if fold(other) != fold(name):
+        raise DerivedCodeClash(
+            f"{name!r} and {other!r} both derive the code {code}: add one of them to NON_ISO in etl/countries.py"
+        )
+    iso3_name.cache_clear()
+    return code
+
+
+def is_derived(code: str) -> bool:
+    return code in _derived
+
+
 def fold(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.replace("ı", "i"))
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
@@ -177,6 +212,8 @@ def iso3_name(code: str) -> str | None:
     """English short name of an ISO3 code (or NON_ISO code), None for an unknown code."""
     if code in _non_iso_codes():
         return _non_iso_codes()[code][1]
+    if code in _derived:
+        return _derived[code]
     country = pycountry.countries.get(alpha_3=code)
     if not country:
         return None
@@ -185,4 +222,4 @@ def iso3_name(code: str) -> str | None:
 
 def kind(code: str) -> str:
     """'country' for ISO 3166-1 members and Kosovo; else former_country, organisation, non_state or unknown."""
-    return _non_iso_codes().get(code, ("country",))[0]
+    return "non_state" if code in _derived else _non_iso_codes().get(code, ("country",))[0]

@@ -21,7 +21,7 @@ import pandas as pd
 
 from etl import fx, harmonise, interrupt, sidecar, sipri, sqlcheck, steps, warehouse
 from etl.config import DEFAULT_DB, SQL_DIR
-from etl.countries import iso3_name, kind
+from etl.countries import is_derived, iso3_name, kind
 from etl.errors import Failure, ValidationFailed, WarehouseUnwritable
 from etl.readcsv import LINE, display, read_bytes
 from etl.sources import curated, sipri_register
@@ -262,7 +262,7 @@ def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> Non
         return
     try:
         con.execute("ATTACH " + sqlcheck.literal(str(previous)) + " AS prev (READ_ONLY)")
-        con.execute("INSERT INTO etl_runs SELECT * FROM prev.etl_runs")
+        con.execute("INSERT INTO etl_runs BY NAME SELECT * FROM prev.etl_runs")  # an older file: no warnings
         con.execute("DETACH prev")
     except duckdb.Error:
         pass  # an older layout: its history stays readable in that file
@@ -292,7 +292,7 @@ def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool
             counts = {n: len(tables[n]) for n in TABLE_ORDER if n not in STAGED}
             counts["sipri_register"] = sum(s.count for s in registers)
             counts["sipri_deliveries"] = sum(sipri_register.deliveries_count(con, s) for s in registers)
-            return {"run_id": None, "row_counts": {n: counts[n] for n in TABLE_ORDER}}
+            return {"run_id": None, "row_counts": {n: counts[n] for n in TABLE_ORDER}, "warnings": warnings(tables)}
         reason = warehouse.unwritable(db.parent)
         if reason:  # nothing can be built there; the data is checked all the same, and a report comes first
             _validated(raw_dir, sipri_dir, con, None)
@@ -337,8 +337,10 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
             counts = write(con, tables, sipri.registers(inputs.sipri_inputs))
             _previous_runs(con, warehouse.published(db))
             as_of = con.execute("SELECT max(published) FROM export_figures").fetchone()[0]
+            said = warnings(tables)
             con.execute(
-                "INSERT INTO etl_runs VALUES (?, ?, ?, 'success', ?, ?, ?, ?, ?)",
+                "INSERT INTO etl_runs (run_id, started_at, finished_at, outcome, raw_dir, sipri_dir, inputs, "
+                "row_counts, data_as_of, warnings) VALUES (?, ?, ?, 'success', ?, ?, ?, ?, ?, ?)",
                 [
                     run_id,
                     started,
@@ -348,6 +350,7 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
                     json.dumps(inputs.checksums, sort_keys=True),
                     json.dumps(counts),
                     as_of,
+                    json.dumps(said),
                 ],
             )
             con.execute(f"CHECKPOINT {BUILDING}")
@@ -376,7 +379,20 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
         raise
     warehouse.prune(db)
     interrupt.check()  # Ctrl-C after the swap: etl.cli says the new version is published
-    return {"run_id": run_id, "row_counts": counts, "db": str(db), "version": version.name}
+    return {"run_id": run_id, "row_counts": counts, "db": str(db), "version": version.name, "warnings": said}
+
+
+def warnings(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """What the run imported but says (not a failure): SIPRI's non-state parties new to etl/countries.py, each with
+    the code derived for it."""
+    new = [(iso3_name(c), c) for c in tables["countries"]["iso3"] if is_derived(c)]
+    if not new:
+        return []
+    listed = ", ".join(f"{name} ({code})" for name, code in sorted(new))
+    return [
+        f"{len(new)} part{'y' if len(new) == 1 else 'ies'} new to etl/countries.py, imported as non-state "
+        f"(SIPRI marks them '*'): {listed}"
+    ]
 
 
 def unchanged(db: Path) -> str:

@@ -41,6 +41,7 @@ def layout(**query):
         columns="scope_note"
     )
     raw["runs"] = raw["runs"].assign(row_counts=[_row_counts(c) for c in raw["runs"]["row_counts"]])
+    warnings = raw.pop("warnings")["warning"].tolist()
     q = {name: ui.with_source_links(in_words(frame)) for name, frame in raw.items()}
     run = q["runs"].iloc[0]
     verdicts = q["growth_check"]["verdict"].value_counts().to_dict()
@@ -54,6 +55,10 @@ def layout(**query):
             color="light",
             id="last-run",
         ),
+        *[
+            dbc.Alert([html.Strong("Imported with a warning: "), warning], color="warning", className="run-warning")
+            for warning in warnings
+        ],
         html.H2("Quoted growth rates checked against the totals", className="h5"),
         html.P(
             f"{verdicts.get('inconsistent', 0)} inconsistent, {verdicts.get('consistent', 0)} consistent, "

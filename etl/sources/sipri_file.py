@@ -18,7 +18,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from etl import config, validate
-from etl.countries import kind, to_iso3
+from etl.countries import kind, new_non_state, to_iso3
 from etl.errors import Failure, InputError
 from etl.readcsv import display
 
@@ -213,6 +213,8 @@ def sipri_code(name: str) -> tuple[str | None, str]:
     base = name.rstrip("*")
     mark = name[len(base) :]
     code = to_iso3(base.strip())
+    if code is None and mark == "*":  # SIPRI adds non-state parties every year: imported, and said (a warning)
+        return new_non_state(base.strip()), ""
     if code is None:
         return None, UNKNOWN_NAME
     expected = MARKS.get(mark)

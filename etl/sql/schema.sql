@@ -181,7 +181,8 @@ CREATE TABLE etl_runs (
     sipri_dir VARCHAR,
     inputs JSON NOT NULL,                -- file -> sha256
     row_counts JSON NOT NULL,            -- table -> rows
-    data_as_of DATE                      -- newest publication date among the figures
+    data_as_of DATE,                     -- newest publication date among the figures
+    warnings JSON                        -- what the run imported but says: parties new to etl/countries.py
 );
 
 CREATE TABLE raw_files (                 -- the provenance of each curated file, from its sidecar <file>.yml

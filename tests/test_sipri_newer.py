@@ -1,0 +1,112 @@
+"""Issue 17: SIPRI's exports as users download them today (../shared/data/sipri-newer): the parties SIPRI adds
+every year are imported, with a warning; the 2026 register imports whole."""
+
+import json
+import os
+import re
+
+import pytest
+
+from etl import countries
+from etl.sources.sipri_file import sipri_code
+from tests.conftest import ROOT, digest, etl, rows
+
+NEWER = ROOT.parent / "shared" / "data" / "sipri-newer"
+REGISTER_2026 = NEWER / "trade-register_2026-05-18.csv"
+needs_newer = pytest.mark.skipif(not REGISTER_2026.is_file(), reason=f"SIPRI's newer exports are not in {NEWER}")
+RECORD_START = re.compile(rb"^[^,]+,[^,]+,\(?\d{4}")  # recipient, supplier, year of order: a record's first line
+
+
+def test_a_non_state_party_new_to_the_tables_gets_a_code_derived_from_its_name():
+    assert sipri_code("RSF (Sudan)*") == ("QYZ", "")  # the same in every run: a hash of the folded name
+    assert countries.derived_code("rsf  (SUDAN)") == "QYZ"
+    assert (countries.kind("QYZ"), countries.iso3_name("QYZ")) == ("non_state", "RSF (Sudan)")
+    assert all("QTA" <= countries.derived_code(f"party {i}") <= "QZZ" for i in range(500))
+    curated = {code for code, what, _ in countries.NON_ISO.values() if what == "non_state"}
+    assert max(curated) < "QTA"  # curated codes and derived ones never meet
+    # without SIPRI's '*' an unknown name still fails, as do the curated files' names
+    assert sipri_code("RSF (Sudan)") == (None, "a SIPRI name known to pycountry (ISO 3166) or to etl/countries.py")
+    assert countries.to_iso3("RSF (Sudan)") is None
+
+
+def test_a_register_naming_a_new_party_imports_with_a_warning_in_the_output_and_in_etl_runs(built, sipri_dir, capsys):
+    register = sipri_dir / "trade-register_test.csv"
+    register.write_bytes(register.read_bytes().replace(b"Qatar,Turkiye,", b"RSF (Sudan)*,Turkiye,"))
+    capsys.readouterr()
+
+    assert (
+        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
+        == 0
+    )
+
+    warning = "1 party new to etl/countries.py, imported as non-state (SIPRI marks them '*'): RSF (Sudan) (QYZ)"
+    assert f"warning: {warning}\n" in capsys.readouterr().err
+    assert rows(built, "SELECT recipient, recipient_iso3 FROM sipri_register WHERE designation = 'Akinci'") == [
+        ("RSF (Sudan)*", "QYZ")
+    ]
+    assert rows(built, "SELECT name, kind FROM countries WHERE iso3 = 'QYZ'") == [("RSF (Sudan)", "non_state")]
+    latest = rows(built, "SELECT warnings FROM etl_runs ORDER BY started_at DESC LIMIT 1")[0][0]
+    assert json.loads(latest) == [warning]
+
+
+def test_a_new_name_without_the_mark_still_fails_and_keeps_the_warehouse(built, sipri_dir, capsys):
+    before, target = digest(built), os.readlink(built)
+    register = sipri_dir / "trade-register_test.csv"
+    register.write_bytes(register.read_bytes().replace(b"Qatar,Turkiye,", b"RSF (Sudan),Turkiye,"))
+    capsys.readouterr()
+
+    assert (
+        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
+        == 1
+    )
+
+    assert (
+        "trade-register_test.csv:8: column 'Recipient', value 'RSF (Sudan)': a SIPRI name known to pycountry "
+        "(ISO 3166) or to etl/countries.py"
+    ) in capsys.readouterr().err
+    assert digest(built) == before and os.readlink(built) == target
+
+
+@needs_newer
+def test_the_2026_register_imports_whole_with_its_three_new_parties_as_warnings(built, tmp_path, capsys):
+    folder = tmp_path / "newer"
+    folder.mkdir()
+    (folder / REGISTER_2026.name).symlink_to(REGISTER_2026)  # read where it is: SIPRI's terms
+    lines = REGISTER_2026.read_bytes().split(b"\n")
+    header = next(i for i, line in enumerate(lines) if line.startswith(b"Recipient,Supplier,Year of order"))
+    records = sum(1 for line in lines[header + 1 :] if RECORD_START.match(line))
+    capsys.readouterr()
+
+    assert (
+        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(folder), "--db", str(built)) == 0
+    )
+
+    assert records == 29916
+    assert rows(built, "SELECT count(*) FROM sipri_register") == [(records,)]
+    assert rows(built, "SELECT count(*) FROM sipri_register WHERE supplier_iso3 = 'TUR'") == [(277,)]
+    assert (
+        "warning: 3 parties new to etl/countries.py, imported as non-state (SIPRI marks them '*'): "
+        "House of Representatives (Libya) (QTO), Palestinian Islamic Jihad (Israel/Palestine) (QUM), "
+        "RSF (Sudan) (QYZ)\n"
+    ) in capsys.readouterr().err
+    assert rows(built, "SELECT count(*) FROM sipri_register WHERE 'QTO' IN (supplier_iso3, recipient_iso3)") == [(39,)]
+
+
+def test_quality_shows_the_latest_runs_warnings(built, sipri_dir, monkeypatch):
+    register = sipri_dir / "trade-register_test.csv"
+    register.write_bytes(register.read_bytes().replace(b"Qatar,Turkiye,", b"RSF (Sudan)*,Turkiye,"))
+    assert (
+        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
+        == 0
+    )
+    monkeypatch.setenv("DEFEX_DB", str(built))
+    import sys
+
+    import dash
+
+    import dashboard.app  # noqa: F401  (registers the pages)
+
+    quality = sys.modules[dash.page_registry["pages.quality"]["module"]]
+    page = json.dumps(quality.layout().to_plotly_json(), default=str)
+    assert "Imported with a warning: " in page
+    assert "1 party new to etl/countries.py, imported as non-state (SIPRI marks them '*'): RSF (Sudan) (QYZ)" in page
