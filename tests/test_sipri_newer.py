@@ -9,7 +9,7 @@ import pytest
 
 from etl import countries
 from etl.sources.sipri_file import sipri_code
-from tests.conftest import ROOT, digest, etl, rows
+from tests.conftest import ROOT, SHARED_SIPRI, digest, etl, needs_sipri, rows
 
 NEWER = ROOT.parent / "shared" / "data" / "sipri-newer"
 REGISTER_2026 = NEWER / "trade-register_2026-05-18.csv"
@@ -110,3 +110,32 @@ def test_quality_shows_the_latest_runs_warnings(built, sipri_dir, monkeypatch):
     page = json.dumps(quality.layout().to_plotly_json(), default=str)
     assert "Imported with a warning: " in page
     assert "1 party new to etl/countries.py, imported as non-state (SIPRI marks them '*'): RSF (Sudan) (QYZ)" in page
+
+
+@needs_newer
+@needs_sipri
+def test_two_registers_side_by_side_are_read_as_the_newest_alone(built, tmp_path):
+    """Item 3: sipri_deliveries read every vintage: with the 2025 and 2026 registers loaded it listed 120,855 delivery
+    years, twice the newest register's."""
+    raw = str(built.parent.parent / "raw")
+    both, newest = tmp_path / "both", tmp_path / "newest"
+    for folder, files in (
+        (both, [REGISTER_2026, SHARED_SIPRI / "trade-register_2025-03-13.csv"]),
+        (newest, [REGISTER_2026]),
+    ):
+        folder.mkdir()
+        for file in files:
+            (folder / file.name).symlink_to(file)
+    alone = tmp_path / "alone" / "w.duckdb"
+    assert etl("run", "--raw-dir", raw, "--sipri-dir", str(newest), "--db", str(alone)) == 0
+    assert etl("run", "--raw-dir", raw, "--sipri-dir", str(both), "--db", str(built)) == 0
+
+    assert rows(built, "SELECT count(*) FROM sipri_register") == [(29916 + 29515,)]  # both kept, side by side
+    for sql in (
+        "SELECT count(*), min(vintage) FROM sipri_deliveries",
+        "SELECT count(*), round(sum(tiv), 2) FROM v_sipri_delivery_tiv",
+        "SELECT count(*), round(sum(tiv), 2) FROM v_sipri_recipients",
+        "SELECT count(*) FROM v_sipri_reconciliation",
+    ):
+        assert rows(built, sql) == rows(alone, sql)
+    assert rows(built, "SELECT count(*) FROM sipri_deliveries") == [(60789,)]

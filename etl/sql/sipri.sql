@@ -50,9 +50,11 @@ CREATE TABLE sipri_delivery_tiv (
     platform_id VARCHAR                  -- the record's (sipri_register.platform_id)
 );                                       -- unique: (vintage, record_no, year)
 
--- Each record's years of delivery, one row each (the table above holds them: stored once).
+-- Each record's years of delivery, one row each (the table above holds them: stored once), of the latest register
+-- vintage only, as every view reads the register: two registers loaded side by side are never counted twice.
 CREATE VIEW sipri_deliveries AS
-SELECT vintage, record_no, year, year_uncertain FROM sipri_delivery_tiv;
+SELECT vintage, record_no, year, year_uncertain FROM sipri_delivery_tiv
+WHERE vintage = (SELECT max(vintage) FROM sipri_register);
 
 CREATE TABLE sipri_tiv (
     vintage TIMESTAMP NOT NULL,
