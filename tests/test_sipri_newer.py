@@ -139,3 +139,52 @@ def test_two_registers_side_by_side_are_read_as_the_newest_alone(built, tmp_path
     ):
         assert rows(built, sql) == rows(alone, sql)
     assert rows(built, "SELECT count(*) FROM sipri_deliveries") == [(60789,)]
+
+
+def _refused(built, sipri_dir, capsys, data: bytes, name: str = "register.csv") -> str:
+    for old in sipri_dir.iterdir():
+        old.unlink()
+    (sipri_dir / name).write_bytes(data)
+    before, target = digest(built), os.readlink(built)
+    capsys.readouterr()
+    assert (
+        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
+        == 2
+    )
+    assert digest(built) == before and os.readlink(built) == target
+    return capsys.readouterr().err
+
+
+def test_a_register_padded_with_semicolons_is_named_as_a_spreadsheets_resave(built, sipri_dir, capsys):
+    """Item 5: each line padded with ';' failed cell by cell (exit 1, a TIV of '45;;;;' not a number)."""
+    text = (sipri_dir / "trade-register_test.csv").read_bytes()
+    padded = b"\n".join(line + b";;;;" if line else line for line in text.split(b"\n"))
+    assert _refused(built, sipri_dir, capsys, padded).endswith(
+        "register.csv:5: its lines end in ';' padding, as a spreadsheet writes when it re-saves a CSV: download the "
+        "file from SIPRI again, or save it as CSV without the padding\n"
+    )
+    semicolons = text.replace(b",", b";")
+    assert _refused(built, sipri_dir, capsys, semicolons).endswith(
+        "register.csv:5: ';' between the fields, as a spreadsheet writes when it re-saves a CSV: download the file "
+        "from SIPRI again, or save it as CSV with commas\n"
+    )
+
+
+def test_a_sipri_table_the_importer_does_not_read_is_named_by_its_header(built, sipri_dir, capsys):
+    """Item 5: a SIPRI table of another kind (a regional one, say) was 'no SIPRI header line', as for any file."""
+    regional = (
+        b"TIV of arms exports by region (TEST DATA: invented, in the shape of a SIPRI table)\n"
+        b"Source: SIPRI Arms Transfers Database\nData generated: 1 Jan 2025 09:00:00 AM\n"
+        b"Region,2019,2020,2021,Total\nAfrica,1,2,3,6\n"
+    )
+    assert _refused(built, sipri_dir, capsys, regional, "regional.csv").endswith(
+        "regional.csv:4: a SIPRI table this importer does not read (header 'Region,2019,2020,2021,Total'); it reads "
+        "a trade register (header 'Recipient,Supplier,Year of order,…') or a TIV table (header 'Exports by,1950,…' "
+        "or 'Recipient,1950,…')\n"
+    )
+    plain = b"name,value\nfoo,1\n"
+    assert _refused(built, sipri_dir, capsys, plain, "other.csv").endswith(
+        "other.csv: no SIPRI header line in its first 51 lines; expected a SIPRI CSV export: a trade register "
+        "(header 'Recipient,Supplier,Year of order,…') or a TIV table (header 'Exports by,1950,…' or "
+        "'Recipient,1950,…')\n"
+    )

@@ -84,12 +84,44 @@ def read(path: Path) -> Export:
     raw_lines, index, kind = _find_header(_head(path, name))
     scan = _scan(path, name)
     if kind is None:
-        raise InputError(f"{name}: no SIPRI header line in its first {MAX_PREAMBLE + 1} lines; expected {EXPECTED}")
+        raise InputError(_not_read(name, raw_lines))
+    if raw_lines[index].rstrip(b"\r").endswith(b";"):
+        raise InputError(
+            f"{name}:{index + 1}: its lines end in ';' padding, as a spreadsheet writes when it re-saves a CSV: "
+            "download the file from SIPRI again, or save it as CSV without the padding"
+        )
     encoding = "utf-8" if scan.utf8 else ENCODING
     lines = [line.decode(encoding, errors="replace") for line in raw_lines[: index + 1]]
     plain = not scan.quotes and scan.cr == scan.crlf  # "\r" only before "\n" (SIPRI's register has both ends)
     rows = scan.lf - index - 1 + (not scan.final_newline)  # physical lines after the header
     return Export(name, kind, path, lines, index, scan.sha256, encoding, plain, rows, scan.crlf > 0)
+
+
+SEMICOLONS = re.compile(rb"^(Recipient|Exports by);")  # a SIPRI header with ';' between its fields
+# a header line of another SIPRI table: words only (SIPRI AT Database ID,Supplier,…), or words then years (Region,
+# 1950,…); a record starts with names and numbers instead
+OTHER_HEADER = re.compile(rb"^[^,\d]+(,[^,\d]*){3,}\r?$|^[^,\d]+,\d{4},\d{4},")
+
+
+def _not_read(name: str, lines: list[bytes]) -> str:
+    """Why a file with no header this importer reads is refused: a spreadsheet's re-save with ';' between the
+    fields, a SIPRI export of another kind (its header named), or no SIPRI export at all."""
+    for number, line in enumerate(lines, 1):
+        if SEMICOLONS.match(line):
+            return (
+                f"{name}:{number}: ';' between the fields, as a spreadsheet writes when it re-saves a CSV: "
+                "download the file from SIPRI again, or save it as CSV with commas"
+            )
+    if any(b"SIPRI" in line for line in lines):
+        number = next((n for n, line in enumerate(lines) if OTHER_HEADER.match(line)), None)
+        if number is not None:
+            header = lines[number].decode(ENCODING).rstrip("\r")
+            shown = header if len(header) <= 80 else header[:80] + "…"
+            return (
+                f"{name}:{number + 1}: a SIPRI table this importer does not read (header {shown!r}); it reads "
+                f"{EXPECTED.removeprefix('a SIPRI CSV export: ')}"
+            )
+    return f"{name}: no SIPRI header line in its first {MAX_PREAMBLE + 1} lines; expected {EXPECTED}"
 
 
 def kind_of(path: Path) -> str | None:
