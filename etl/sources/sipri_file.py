@@ -106,19 +106,19 @@ OTHER_HEADER = re.compile(rb"^[^,\d]+(,[^,\d]*){3,}\r?$|^[^,\d]+,\d{4},\d{4},")
 def _not_read(name: str, lines: list[bytes]) -> str:
     """Why a file with no header this importer reads is refused: a spreadsheet's re-save with ';' between the
     fields, a SIPRI export of another kind (its header named), or no SIPRI export at all."""
-    for number, line in enumerate(lines, 1):
+    for place, line in enumerate(lines, 1):
         if SEMICOLONS.match(line):
             return (
-                f"{name}:{number}: ';' between the fields, as a spreadsheet writes when it re-saves a CSV: "
+                f"{name}:{place}: ';' between the fields, as a spreadsheet writes when it re-saves a CSV: "
                 "download the file from SIPRI again, or save it as CSV with commas"
             )
     if any(b"SIPRI" in line for line in lines):
-        number = next((n for n, line in enumerate(lines) if OTHER_HEADER.match(line)), None)
-        if number is not None:
-            header = lines[number].decode(ENCODING).rstrip("\r")
+        found = next((n for n, line in enumerate(lines) if OTHER_HEADER.match(line)), None)
+        if found is not None:
+            header = lines[found].decode(ENCODING).rstrip("\r")
             shown = header if len(header) <= 80 else header[:80] + "…"
             return (
-                f"{name}:{number + 1}: a SIPRI table this importer does not read (header {shown!r}); it reads "
+                f"{name}:{found + 1}: a SIPRI table this importer does not read (header {shown!r}); it reads "
                 f"{EXPECTED.removeprefix('a SIPRI CSV export: ')}"
             )
     return f"{name}: no SIPRI header line in its first {MAX_PREAMBLE + 1} lines; expected {EXPECTED}"
