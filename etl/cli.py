@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from etl import config, warehouse
-from etl.errors import InputError, ValidationFailed
+from etl.errors import CoverageShrank, InputError, ValidationFailed
 
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 
@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
             default=None,
             help="warehouse path (default: $DEFEX_DB or data/warehouse/defence_exports.duckdb)",
         )
+        if name == "run":
+            sub.add_argument(
+                "--allow-shrink",
+                action="store_true",
+                help="publish even when a table keeps less than half the rows of the published warehouse",
+            )
     status = commands.add_parser("status", help="runs, row counts and data as of")
     status.add_argument("--db", type=Path, default=None)
     return parser
@@ -80,7 +86,16 @@ def _run(args: argparse.Namespace, db: Path) -> int:
         gc.freeze()  # the modules' objects live to the end: the collector need not walk them again during the run
 
         started = time.perf_counter()
-        result = load.run(args.raw_dir, db, args.sipri_dir or config.sipri_dir(), check_only=args.command == "check")
+        result = load.run(
+            args.raw_dir,
+            db,
+            args.sipri_dir or config.sipri_dir(),
+            check_only=args.command == "check",
+            allow_shrink=getattr(args, "allow_shrink", False),
+        )
+    except CoverageShrank as exc:
+        print(exc.report(), file=sys.stderr)
+        return exc.exit_code
     except ValidationFailed as exc:
         print(exc.report(), file=sys.stderr)
         return exc.exit_code

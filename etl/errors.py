@@ -58,3 +58,22 @@ class InputError(Exception):
 class WarehouseUnwritable(InputError):
     """The warehouse cannot be written where it is asked for: a read-only folder, a full disk, a folder in place of
     the file (exit 2). Nothing published is changed."""
+
+
+class CoverageShrank(Exception):
+    """The new warehouse would hold less than half the rows of a table the published one has (exit 1): a SIPRI
+    folder missing or emptied, a file cut short. Nothing is published; `--allow-shrink` publishes it anyway."""
+
+    exit_code = 1
+
+    def __init__(self, lost: list[tuple[str, int, int]], sipri_dir: str | None):
+        self.lost, self.sipri_dir = lost, sipri_dir
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        tables = "; ".join(f"{table}: {after:,} rows, {before:,} published" for table, before, after in self.lost)
+        where = f"SIPRI exports read from {self.sipri_dir}" if self.sipri_dir else "no SIPRI export was read"
+        return (
+            f"coverage shrank: {tables} ({where}); the published warehouse was not changed. Run with "
+            "--allow-shrink to publish it all the same"
+        )

@@ -22,7 +22,7 @@ import pandas as pd
 from etl import fx, harmonise, interrupt, sidecar, sipri, sqlcheck, steps, warehouse
 from etl.config import DEFAULT_DB, SQL_DIR
 from etl.countries import is_derived, iso3_name, kind
-from etl.errors import Failure, ValidationFailed, WarehouseUnwritable
+from etl.errors import CoverageShrank, Failure, ValidationFailed, WarehouseUnwritable
 from etl.readcsv import LINE, display, read_bytes
 from etl.sources import curated, sipri_register
 from etl.validate import check, parse, references
@@ -257,6 +257,33 @@ def _register_counts(con: duckdb.DuckDBPyConnection, registers: list) -> dict[st
     return {"sipri_register": sum(s.count for s in registers), "sipri_deliveries": deliveries}
 
 
+SHRINK = 0.5  # a table keeping less than this share of the published version's rows stops the run
+
+
+def _coverage_kept(con, previous: Path | None, counts: dict[str, int], sipri_dir: Path | None) -> None:
+    """CoverageShrank (exit 1, nothing published) when a table would keep less than half the rows it has in the
+    published warehouse: a SIPRI folder gone missing or emptied, a curated file cut short. `--allow-shrink`
+    publishes it all the same."""
+    if previous is None:
+        return
+    try:
+        con.execute("ATTACH " + sqlcheck.literal(str(previous)) + " AS published (READ_ONLY)")
+    except duckdb.Error:
+        return  # not a warehouse this ETL can read: nothing to compare with
+    try:
+        row = con.execute("SELECT row_counts FROM published.etl_runs ORDER BY started_at DESC LIMIT 1").fetchone()
+    except duckdb.Error:
+        row = None
+    finally:
+        con.execute("DETACH published")
+    before = json.loads(row[0]) if row and row[0] else {}
+    lost = [
+        (table, n, counts[table]) for table, n in before.items() if table in counts and n and counts[table] < SHRINK * n
+    ]
+    if lost:
+        raise CoverageShrank(lost, _shown(sipri_dir))
+
+
 def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> None:
     if previous is None:
         return
@@ -268,7 +295,9 @@ def _previous_runs(con: duckdb.DuckDBPyConnection, previous: Path | None) -> Non
         pass  # an older layout: its history stays readable in that file
 
 
-def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool = False) -> dict:
+def run(
+    raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool = False, allow_shrink: bool = False
+) -> dict:
     if not check_only and db.is_dir():
         raise WarehouseUnwritable(
             f"--db {display(db)}: a folder, not a warehouse file; give the file's path, "
@@ -300,7 +329,7 @@ def run(raw_dir: Path, db: Path, sipri_dir: Path | None = None, check_only: bool
                 f"{display(db.parent)}: cannot write the warehouse there ({reason}); {unchanged(db)}"
             )
         with warehouse.lock(db):
-            return _build(con, db, run_id, started, raw_dir, sipri_dir)
+            return _build(con, db, run_id, started, raw_dir, sipri_dir, allow_shrink)
     finally:
         interrupt.unwatch(con)
         con.close()
@@ -317,7 +346,7 @@ def _validated(raw_dir: Path, sipri_dir: Path | None, con, target: str | None, f
     return inputs
 
 
-def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
+def _build(con, db, run_id, started, raw_dir, sipri_dir, allow_shrink=False) -> dict:
     """A new version file, attached to the run's connection before anything is read: the registers' records go
     into it as they pass their checks. Published only when every input passed; removed otherwise."""
     building = warehouse.building_path(db, run_id)
@@ -335,6 +364,8 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir) -> dict:
             tables = prepare(inputs, con)
             con.execute(f"USE {BUILDING}")
             counts = write(con, tables, sipri.registers(inputs.sipri_inputs))
+            if not allow_shrink:
+                _coverage_kept(con, warehouse.published(db), counts, inputs.sipri_inputs.directory)
             _previous_runs(con, warehouse.published(db))
             as_of = con.execute("SELECT max(published) FROM export_figures").fetchone()[0]
             said = warnings(tables)

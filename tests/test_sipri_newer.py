@@ -133,8 +133,8 @@ def test_two_registers_side_by_side_are_read_as_the_newest_alone(built, tmp_path
     assert rows(built, "SELECT count(*) FROM sipri_register") == [(29916 + 29515,)]  # both kept, side by side
     for sql in (
         "SELECT count(*), min(vintage) FROM sipri_deliveries",
-        "SELECT count(*), round(sum(tiv), 2) FROM v_sipri_delivery_tiv",
-        "SELECT count(*), round(sum(tiv), 2) FROM v_sipri_recipients",
+        "SELECT count(*), round(sum(tiv)) FROM v_sipri_delivery_tiv",
+        "SELECT count(*), round(sum(tiv)) FROM v_sipri_recipients",  # summed in no fixed order: whole TIV
         "SELECT count(*) FROM v_sipri_reconciliation",
     ):
         assert rows(built, sql) == rows(alone, sql)
@@ -188,3 +188,34 @@ def test_a_sipri_table_the_importer_does_not_read_is_named_by_its_header(built, 
         "(header 'Recipient,Supplier,Year of order,…') or a TIV table (header 'Exports by,1950,…' or "
         "'Recipient,1950,…')\n"
     )
+
+
+def test_a_run_that_would_lose_most_of_a_table_stops_unless_told(built, sipri_dir, tmp_path, capsys):
+    """Item 4: a SIPRI folder gone missing published a warehouse without SIPRI, exit 0."""
+    raw = str(built.parent.parent / "raw")
+    assert etl("run", "--raw-dir", raw, "--sipri-dir", str(sipri_dir), "--db", str(built)) == 0
+    before, target = digest(built), os.readlink(built)
+    capsys.readouterr()
+
+    assert etl("run", "--raw-dir", raw, "--sipri-dir", str(tmp_path / "gone"), "--db", str(built)) == 1
+
+    assert capsys.readouterr().err == (
+        "coverage shrank: sipri_register: 0 rows, 5 published; sipri_deliveries: "
+        "0 rows, 7 published; sipri_tiv: 0 rows, 14 published (no SIPRI export was read); the published warehouse "
+        "was not changed. Run with --allow-shrink to publish it all the same\n"
+    )
+    assert digest(built) == before and os.readlink(built) == target
+    assert (
+        etl("run", "--raw-dir", raw, "--sipri-dir", str(tmp_path / "gone"), "--db", str(built), "--allow-shrink") == 0
+    )
+    assert rows(built, "SELECT count(*) FROM sipri_register") == [(0,)]
+
+
+def test_a_curated_file_cut_to_less_than_half_stops_the_run_too(built, raw, capsys):
+    figures = raw / "export_figures.csv"
+    figures.write_bytes(b"\n".join(figures.read_bytes().split(b"\n")[:4]) + b"\n")  # 3 of its 7 figures
+    capsys.readouterr()
+
+    assert etl("run", "--raw-dir", str(raw), "--db", str(built)) == 1
+
+    assert capsys.readouterr().err.startswith("coverage shrank: export_figures: 3 rows, 7 published (no SIPRI export")
