@@ -380,6 +380,8 @@ def source_line(chart: Chart, df: pd.DataFrame, p: Params) -> str:
     if "measure" in chart.params and p.measure == "units" and chart.deal_based:
         unit += " (summed across categories: drones, vehicles, ships and pods counted alike)"
     unit += f" · {through}" if (through := sipri_through(chart, p)) else ""
+    if chart.id == "sipri_recipients" and data.sipri_per_delivery():
+        unit += " · TIV per delivery year as SIPRI gives it (per-delivery export), not split evenly"
     return (
         f"Source: {shown or 'none in this selection'}{unit} · compiled by defex · "
         f"data as of {meta['data_as_of']} (ETL run {meta['run_id']})"

@@ -567,6 +567,23 @@ def sipri_years() -> tuple[int, int] | None:
     return _sipri_years(version())
 
 
+@lru_cache(maxsize=8)
+def _per_delivery(_version: str) -> bool:
+    has = query("""SELECT count(*) AS n FROM duckdb_tables()
+                   WHERE database_name = current_database() AND table_name = 'sipri_deals'""")
+    if not has["n"].iloc[0]:
+        return False
+    row = query("""SELECT count(*) AS n FROM sipri_deals
+                   WHERE vintage = (SELECT max(vintage) FROM sipri_register)""")
+    return bool(row["n"].iloc[0])
+
+
+def sipri_per_delivery() -> bool:
+    """Whether the newest register loaded is in SIPRI's per-delivery layout: its TIV is per delivery year, as SIPRI
+    gives it, not each deal's TIV split evenly over its years."""
+    return _per_delivery(version())
+
+
 def sipri_last_year() -> int | None:
     """The last year of SIPRI's loaded TIV tables, or None when none is loaded."""
     years = sipri_years()

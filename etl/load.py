@@ -51,7 +51,11 @@ TABLE_ORDER = [
 ORDER_KEYS = {"sipri_tiv": "vintage, direction, country, year"}
 STAGED = ("sipri_register", "sipri_deliveries")  # written by the register's importer as its files pass, not from frames
 # tables of etl/sql/ that write() does not fill, and who does
-WRITTEN_ELSEWHERE = {"sipri_delivery_tiv": "the register's importer", "etl_runs": "run(), after the tables"}
+WRITTEN_ELSEWHERE = {
+    "sipri_delivery_tiv": "the register's importers",
+    "sipri_deals": "etl/sources/sipri_per_delivery.py",
+    "etl_runs": "run(), after the tables",
+}
 MEMORY_LIMIT = "512MB"  # DuckDB's buffer for the run; a large SIPRI register spills to a temporary folder
 STAGE = "stage"  # the in-memory database the registers are read in (the warehouse file is attached beside it)
 BUILDING = "building"  # the catalog of the new warehouse file, attached to the run's connection

@@ -13,7 +13,7 @@ import pandas as pd
 
 from etl import interrupt, readcsv
 from etl.errors import Failure
-from etl.sources import sipri_file, sipri_register, sipri_tiv
+from etl.sources import sipri_file, sipri_per_delivery, sipri_register, sipri_tiv
 
 TIV_COLUMNS = list(sipri_tiv.SipriTiv.to_schema().columns)
 
@@ -38,7 +38,11 @@ def files(directory: Path | None) -> list[Path]:
 
 MAX_BYTES = 4 * 1024**3  # bytes in one SIPRI export, read in chunks (SIPRI's real register is 3.8 MB; `make bench`
 # BENCH=full writes a synthetic one of 5M records)
-REGISTERS = ("register", None)  # a file that is no SIPRI export goes with the registers: read() refuses it
+REGISTERS = (
+    "register",
+    "per_delivery",
+    None,
+)  # a file that is no SIPRI export goes with the registers: read() refuses it
 TIV_TABLES = ("exports", "imports")
 
 
@@ -74,7 +78,13 @@ def extract(
     seen: dict = {}
     for export in exports:
         interrupt.check()
-        if export.kind == "register":
+        if export.kind == "per_delivery":
+            if con is None:
+                raise ValueError(f"{export.name}: a SIPRI register is staged in DuckDB; no connection was given")
+            frame, vintage, failures = sipri_per_delivery.parse(
+                export, con, f"register_{len(inputs.register)}", target, platforms
+            )
+        elif export.kind == "register":
             if con is None:  # extract_dir(…, None, TIV_TABLES) reads no register: a register needs its stage
                 raise ValueError(f"{export.name}: a SIPRI register is staged in DuckDB; no connection was given")
             frame, vintage, failures = sipri_register.parse(
@@ -82,13 +92,13 @@ def extract(
             )
         else:
             frame, vintage, failures = sipri_tiv.parse(export)
-        key = (export.kind, vintage)
+        key = ("register" if export.kind in REGISTERS else export.kind, vintage)  # either layout: one register
         if vintage is not None and key in seen:
             rule = f"one file per SIPRI table and vintage: {seen[key]} is the same {export.kind} export"
             failures.append(Failure(export.name, 0, "Data generated", str(vintage), rule))
         seen.setdefault(key, export.name)
         inputs.failures += failures
-        (inputs.register if export.kind == "register" else inputs.tiv).append(frame)
+        (inputs.register if export.kind in REGISTERS else inputs.tiv).append(frame)
         inputs.checksums[export.name] = export.sha256
         inputs.directory = directory
     return inputs

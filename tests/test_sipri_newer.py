@@ -179,14 +179,14 @@ def test_a_sipri_table_the_importer_does_not_read_is_named_by_its_header(built, 
     )
     assert _refused(built, sipri_dir, capsys, regional, "regional.csv").endswith(
         "regional.csv:4: a SIPRI table this importer does not read (header 'Region,2019,2020,2021,Total'); it reads "
-        "a trade register (header 'Recipient,Supplier,Year of order,…') or a TIV table (header 'Exports by,1950,…' "
-        "or 'Recipient,1950,…')\n"
+        "a trade register (header 'Recipient,Supplier,Year of order,…' or, one row per delivery, 'SIPRI AT Database "
+        "ID,Supplier,Recipient,…') or a TIV table (header 'Exports by,1950,…' or 'Recipient,1950,…')\n"
     )
     plain = b"name,value\nfoo,1\n"
     assert _refused(built, sipri_dir, capsys, plain, "other.csv").endswith(
         "other.csv: no SIPRI header line in its first 51 lines; expected a SIPRI CSV export: a trade register "
-        "(header 'Recipient,Supplier,Year of order,…') or a TIV table (header 'Exports by,1950,…' or "
-        "'Recipient,1950,…')\n"
+        "(header 'Recipient,Supplier,Year of order,…' or, one row per delivery, 'SIPRI AT Database ID,Supplier,"
+        "Recipient,…') or a TIV table (header 'Exports by,1950,…' or 'Recipient,1950,…')\n"
     )
 
 
@@ -219,3 +219,136 @@ def test_a_curated_file_cut_to_less_than_half_stops_the_run_too(built, raw, caps
     assert etl("run", "--raw-dir", str(raw), "--db", str(built)) == 1
 
     assert capsys.readouterr().err.startswith("coverage shrank: export_figures: 3 rows, 7 published (no SIPRI export")
+
+
+# --- item 2: the per-delivery layout ------------------------------------------------------------------------------
+
+PER_DELIVERY = NEWER / "trade-register-per-delivery_1990-2023_2024-04-13.csv"
+PREAMBLE = (
+    b"Transfers of major conventional arms (TEST DATA: invented rows in SIPRI's per-delivery layout)\n"
+    b"Source: invented test data in the layout of the SIPRI Arms Transfers Database.\n"
+    b"Data generated: 2 Jan 2025 09:00:00 AM\n"
+    b"SIPRI AT Database ID,Supplier,Recipient,Designation,Description,Armament category,Order date,"
+    b"Order date is estimate,Numbers delivered,Numbers delivered is estimate,Delivery year,"
+    b"Delivery year is estimate,Status,SIPRI estimate,TIV deal unit,TIV delivery values,Local production\n"
+)
+DEAL_ROWS = (
+    b"101,Turkiye,Pakistan,Bayraktar TB2,armed UAV,Aircraft,2021,Yes,4,No,2022,No,New,5,5,20,No\n"
+    b"101,Turkiye,Pakistan,Bayraktar TB2,armed UAV,Aircraft,2021,Yes,5,Yes,2023,No,New,5,5,25,No\n"
+    b"102,Germany,Poland,Test-3,transport aircraft,Aircraft,2010,No,2,No,2011,Yes,Second hand,3,3,6,Yes\n"
+)
+
+
+def _per_delivery(folder, rows: bytes):
+    for old in folder.iterdir():
+        old.unlink()
+    (folder / "per-delivery.csv").write_bytes(PREAMBLE + rows)
+
+
+def test_the_per_delivery_layout_maps_onto_the_register_with_sipris_tiv_per_year(built, sipri_dir):
+    _per_delivery(sipri_dir, DEAL_ROWS)
+    assert (
+        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
+        == 0
+    )
+
+    assert rows(
+        built,
+        "SELECT record_no, line, supplier_iso3, recipient_iso3, order_year, order_year_uncertain, "
+        "quantity, delivered, delivered_uncertain, delivery_years, tiv_per_unit, tiv_delivered, "
+        "platform_id FROM sipri_register ORDER BY record_no",
+    ) == [
+        (1, 5, "TUR", "PAK", 2021, True, None, 9, True, "2022; 2023", 5.0, 45.0, "tb2"),
+        (2, 7, "DEU", "POL", 2010, False, None, 2, False, "2011", 3.0, 6.0, None),
+    ]
+    # SIPRI's TIV of each year, not 45 split evenly (22.5 + 22.5)
+    assert rows(
+        built, "SELECT record_no, year, year_uncertain, tiv, delivery_years FROM sipri_delivery_tiv ORDER BY ALL"
+    ) == [(1, 2022, False, 20.0, 2), (1, 2023, False, 25.0, 2), (2, 2011, True, 6.0, 1)]
+    assert rows(
+        built,
+        "SELECT record_no, sipri_deal_id, armament_category, local_production, sipri_estimate "
+        "FROM sipri_deals ORDER BY 1",
+    ) == [(1, 101, "Aircraft", False, 5.0), (2, 102, "Aircraft", True, 3.0)]
+
+
+@pytest.mark.parametrize(
+    "old, new, failure",
+    [
+        (
+            b",2021,Yes,4,",
+            b",2021,Maybe,4,",
+            "per-delivery.csv:5: column 'Order date is estimate', value 'Maybe': Yes or No",
+        ),
+        (
+            b",2023,No,New,",
+            b",20x3,No,New,",
+            "per-delivery.csv:6: column 'Delivery year', value '20x3': a year from 1900 to 2100",
+        ),
+        (
+            b"5,Yes,2023,No,New,5,5,25",
+            b"5,Yes,2023,No,Second hand,5,5,25",
+            "per-delivery.csv:6: column 'Status', value 'Second hand': the same for every row of deal 101 (SIPRI AT "
+            "Database ID)",
+        ),
+        (
+            b",5,5,20,No",
+            b",5,5,-20,No",
+            "per-delivery.csv:5: column 'TIV delivery values', value '-20': a number of at least 0, or empty",
+        ),
+        (
+            b"102,Germany,Poland",
+            b"102,Germania,Poland",
+            "per-delivery.csv:7: column 'Supplier', value 'Germania': a SIPRI "
+            "name known to pycountry (ISO 3166) or to etl/countries.py",
+        ),
+    ],
+    ids=["flag", "year", "deal disagrees", "negative TIV", "unknown name"],
+)
+def test_a_bad_cell_of_the_per_delivery_layout_is_named_and_keeps_the_warehouse(
+    built, sipri_dir, capsys, old, new, failure
+):
+    assert old in DEAL_ROWS
+    _per_delivery(sipri_dir, DEAL_ROWS.replace(old, new, 1))
+    before, target = digest(built), os.readlink(built)
+    capsys.readouterr()
+
+    assert (
+        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
+        == 1
+    )
+
+    assert failure in capsys.readouterr().err
+    assert digest(built) == before and os.readlink(built) == target
+
+
+@pytest.mark.skipif(not PER_DELIVERY.is_file(), reason=f"SIPRI's newer exports are not in {NEWER}")
+def test_sipris_per_delivery_export_imports_every_row(built, tmp_path):
+    import csv
+
+    folder = tmp_path / "per-delivery"
+    folder.mkdir()
+    (folder / PER_DELIVERY.name).symlink_to(PER_DELIVERY)
+    lines = PER_DELIVERY.read_text(encoding="latin-1").split("\n")
+    header = next(i for i, line in enumerate(lines) if line.startswith("SIPRI AT Database ID,"))
+    read = list(csv.DictReader([line for line in lines[header:] if line.strip()]))
+    uae = sum(
+        float(r["TIV delivery values"])
+        for r in read
+        if r["Supplier"] == "Turkiye" and r["Recipient"] == "UAE" and 2019 <= int(r["Delivery year"]) <= 2023
+    )
+
+    assert (
+        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(folder), "--db", str(built)) == 0
+    )
+
+    assert (len(read), len({r["SIPRI AT Database ID"] for r in read})) == (27838, 13893)
+    assert rows(built, "SELECT count(*) FROM sipri_deliveries") == [(len(read),)]
+    assert rows(built, "SELECT count(*) FROM sipri_register") == [(13893,)]
+    assert rows(built, "SELECT count(*) FROM sipri_register WHERE supplier_iso3 = 'TUR'") == [(181,)]
+    assert rows(
+        built,
+        "SELECT round(sum(tiv), 2) FROM v_sipri_delivery_tiv WHERE supplier_iso3 = 'TUR' AND "
+        "recipient_iso3 = 'ARE' AND year BETWEEN 2019 AND 2023",
+    ) == [(round(uae, 2),)]
+    assert round(uae, 2) == 328.0

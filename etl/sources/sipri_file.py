@@ -25,6 +25,7 @@ from etl.readcsv import display
 ENCODING = "latin-1"  # what SIPRI writes; a file re-saved as UTF-8 (with or without BOM) is read as UTF-8
 MAX_PREAMBLE = 50  # lines searched for the header: 11 in the register, 9 in the TIV tables (2024-25 exports)
 REGISTER_HEADER = "Recipient,Supplier,Year of order"  # how the trade register's header line starts
+PER_DELIVERY_HEADER = "SIPRI AT Database ID,Supplier,Recipient"  # the register as SIPRI's web app exports it today
 TIV_HEADER = re.compile(r"^(Exports by|Recipient),[0-9]{4},")  # a TIV table's: its first column, then years
 TIV_KINDS = {"Exports by": "exports", "Recipient": "imports"}
 VINTAGE = re.compile(r"^Data generated:\s*(.*?)\s*$")
@@ -33,8 +34,8 @@ MARKS = {"**": "organisation", "*": "non_state"}  # SIPRI's marker after a name 
 MISSING_VINTAGE = "the preamble says when SIPRI generated the file ('Data generated: 13 Mar 2025 10:02:49 AM')"
 UNKNOWN_NAME = "a SIPRI name known to pycountry (ISO 3166) or to etl/countries.py"
 EXPECTED = (
-    "a SIPRI CSV export: a trade register (header 'Recipient,Supplier,Year of order,…') or a TIV "
-    "table (header 'Exports by,1950,…' or 'Recipient,1950,…')"
+    "a SIPRI CSV export: a trade register (header 'Recipient,Supplier,Year of order,…' or, one row per delivery, "
+    "'SIPRI AT Database ID,Supplier,Recipient,…') or a TIV table (header 'Exports by,1950,…' or 'Recipient,1950,…')"
 )
 
 
@@ -142,6 +143,8 @@ def _find_header(head: bytes) -> tuple[list[bytes], int, str | None]:
         text = line.decode(ENCODING)
         if text.startswith(REGISTER_HEADER):
             return lines, index, "register"
+        if text.startswith(PER_DELIVERY_HEADER):
+            return lines, index, "per_delivery"
         if match := TIV_HEADER.match(text):
             return lines, index, TIV_KINDS[match[1]]
     return lines, -1, None

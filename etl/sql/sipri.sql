@@ -56,6 +56,17 @@ CREATE VIEW sipri_deliveries AS
 SELECT vintage, record_no, year, year_uncertain FROM sipri_delivery_tiv
 WHERE vintage = (SELECT max(vintage) FROM sipri_register);
 
+-- What SIPRI's per-delivery layout gives beyond the classic register's columns, per record (one deal); empty for
+-- classic registers (etl/sources/sipri_per_delivery.py).
+CREATE TABLE sipri_deals (
+    vintage TIMESTAMP NOT NULL,
+    record_no INTEGER NOT NULL,          -- the record in sipri_register
+    sipri_deal_id INTEGER NOT NULL,      -- SIPRI AT Database ID
+    armament_category VARCHAR,           -- Aircraft, Missiles, Armoured vehicles, Engines, Sensors, Ships …
+    local_production BOOLEAN NOT NULL,   -- Local production: Yes/No
+    sipri_estimate DOUBLE                -- SIPRI estimate, as written
+);                                       -- unique: (vintage, record_no), (vintage, sipri_deal_id)
+
 CREATE TABLE sipri_tiv (
     vintage TIMESTAMP NOT NULL,
     direction VARCHAR NOT NULL,          -- exports (row = supplier) | imports (row = recipient)
