@@ -347,7 +347,10 @@ def sipri_through(chart: Chart, p: Params) -> str:
     if not (chart.tiv or ("measure" in chart.params and p.measure == "tiv")):
         return ""
     years = data.sipri_years()
-    return f"SIPRI data through {years[1]}" if years else "SIPRI data not loaded"
+    if years:
+        return f"SIPRI data through {years[1]}"
+    register = data.register_years() if chart.id == "sipri_recipients" else None  # drawn from the register
+    return f"SIPRI register through {register[1]}" if register else "SIPRI data not loaded"
 
 
 def source_names(chart: Chart, df: pd.DataFrame, p: Params) -> list[str]:

@@ -590,9 +590,21 @@ def sipri_last_year() -> int | None:
     return None if years is None else years[1]
 
 
+@lru_cache(maxsize=8)
+def _register_years(_version: str) -> tuple[int, int] | None:
+    row = query("SELECT min(year) AS a, max(year) AS b FROM v_sipri_delivery_tiv").iloc[0]
+    return None if pd.isna(row["b"]) else (int(row["a"]), int(row["b"]))
+
+
+def register_years() -> tuple[int, int] | None:
+    """The first and last delivery year of the newest SIPRI register loaded, or None when none is loaded."""
+    return _register_years(version())
+
+
 def sipri_period(p: Params) -> tuple[int, int]:
-    """The years of a SIPRI comparison: from/to when given, else the latest five years with data."""
-    years = sipri_years()
+    """The years of a SIPRI comparison: from/to when given, else the latest five years with data (of the TIV
+    tables; of the register where only a register is loaded)."""
+    years = sipri_years() or register_years()
     if years is None:
         return p.years(2019, 2023)
     last = years[1]

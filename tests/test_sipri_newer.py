@@ -352,3 +352,39 @@ def test_sipris_per_delivery_export_imports_every_row(built, tmp_path):
         "recipient_iso3 = 'ARE' AND year BETWEEN 2019 AND 2023",
     ) == [(round(uae, 2),)]
     assert round(uae, 2) == 328.0
+
+
+@needs_newer
+def test_the_2026_register_reproduces_what_sipri_published_for_2021_25(built, tmp_path, monkeypatch):
+    """Item 6. Hürriyet Daily News, 9 Mar 2026, on SIPRI's report of that day
+    (https://www.hurriyetdailynews.com/turkiyes-share-in-global-arms-exports-rises-between-2021-25-219759):
+    "Türkiye ranked 11th among the world's largest arms suppliers during the 2021–2025 period ... Türkiye's share of
+    global arms exports rose from 0.9 percent in 2016–2020 to 1.8 percent in 2021–2025 ... a 122 percent increase
+    ... the top three recipients of Türkiye's arms exports were Pakistan, the United Arab Emirates and Ukraine,
+    accounting for 16 percent, 12 percent and 8.4 percent". From the register alone (each deal's TIV split over its
+    delivery years), no TIV table loaded."""
+    folder = tmp_path / "newer"
+    folder.mkdir()
+    (folder / REGISTER_2026.name).symlink_to(REGISTER_2026)
+    assert (
+        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(folder), "--db", str(built)) == 0
+    )
+
+    ranked = (
+        "SELECT rank, share_pct, tiv FROM v_sipri_register_exporters WHERE supplier_iso3 = 'TUR' AND period_end = ?"
+    )
+    ((rank, share, tiv),) = rows(built, ranked, [2025])
+    ((_, share_before, tiv_before),) = rows(built, ranked, [2020])
+    assert (rank, round(share, 1), round(share_before, 1)) == (11, 1.8, 0.9)
+    assert round(100 * (tiv / tiv_before - 1)) == 122
+    # the recipients chart, with no TIV table loaded, takes the register's last five years: 2021-25
+    monkeypatch.setenv("DEFEX_DB", str(built))
+    from dashboard import charts
+    from dashboard.params import Params
+
+    _, frame, line = charts.build("sipri_recipients", Params(), caption=False)
+    shares = dict(zip(frame["iso3"], frame["share_pct"], strict=True))
+    assert (frame["period_start"].iloc[0], frame["period_end"].iloc[0]) == (2021, 2025)
+    assert (round(shares["PAK"]), round(shares["ARE"]), shares["UKR"]) == (16, 12, 8.4)
+    assert list(frame["iso3"][:4]) == ["PAK", "ARE", "QAT", "UKR"]  # Qatar ties Ukraine at 8.4% here, just above
+    assert " · SIPRI register through 2025 · " in line

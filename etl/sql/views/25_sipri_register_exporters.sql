@@ -1,0 +1,23 @@
+-- Suppliers ranked by TIV delivered over every 5-year window, from the trade register (latest vintage) with each
+-- deal's TIV spread over its delivery years (v_sipri_delivery_tiv; SIPRI's own TIV per year for a per-delivery
+-- export): the ranking for years the TIV tables do not reach yet, or when only a register is loaded. Derived;
+-- approximate where a deal straddles a window's edge. share_pct is of every supplier in the window.
+CREATE OR REPLACE VIEW v_sipri_register_exporters AS
+WITH bounds AS (
+    SELECT min(year) AS first_year, max(year) AS last_year FROM v_sipri_delivery_tiv
+),
+windows AS (
+    SELECT period_end - 4 AS period_start, period_end
+    FROM (SELECT unnest(range(first_year + 4, last_year + 1)) AS period_end FROM bounds)
+),
+sums AS (
+    SELECT w.period_start, w.period_end, t.supplier_iso3, sum(t.tiv) AS tiv
+    FROM windows AS w
+    JOIN v_sipri_delivery_tiv AS t ON t.year BETWEEN w.period_start AND w.period_end
+    GROUP BY w.period_start, w.period_end, t.supplier_iso3
+)
+SELECT s.period_start, s.period_end, s.supplier_iso3, c.name AS supplier, round(s.tiv, 2) AS tiv,
+       rank() OVER (PARTITION BY s.period_end ORDER BY s.tiv DESC) AS rank,
+       round(100 * s.tiv / sum(s.tiv) OVER (PARTITION BY s.period_end), 2) AS share_pct
+FROM sums AS s JOIN countries AS c ON c.iso3 = s.supplier_iso3
+ORDER BY s.period_end, rank, s.supplier_iso3;
