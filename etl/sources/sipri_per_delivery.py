@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from etl import validate
+from etl import sqlcheck, validate
 from etl.errors import Failure, InputError
 from etl.harmonise import alias_key
 from etl.schemas import SIPRI_STATUSES, SIPRI_YEAR
@@ -87,8 +87,6 @@ def parse(export: sipri_file.Export, con, table: str, target: str | None = None,
             ("sipri_delivery_tiv", "deliveries", list(DELIVERY_TIV_COLUMNS)),
             ("sipri_deals", "deals", list(DEALS_COLUMNS)),
         ):
-            from etl import sqlcheck
-
             sqlcheck.same_columns(con, f"{target}.{into}", columns, f"etl/sources/sipri_per_delivery.py ({frame})")
             con.execute(f"INSERT INTO {target}.{into} BY NAME SELECT {', '.join(columns)} FROM {table}_{frame}")
         written = target
@@ -102,7 +100,7 @@ def _cells(rows: pd.DataFrame, name: str) -> list[Failure]:
     """Every cell's own rule; each failing cell once."""
     rules = [
         ("SIPRI AT Database ID", lambda v: bool(ID.match(v)), "SIPRI's deal number: digits"),
-        ("Designation", bool, validate_required()),
+        ("Designation", bool, sqlcheck.NOT_NULL),
         ("Order date", _year, f"a year from {SIPRI_YEAR['ge']} to {SIPRI_YEAR['le']}"),
         ("Delivery year", _year, f"a year from {SIPRI_YEAR['ge']} to {SIPRI_YEAR['le']}"),
         ("Numbers delivered", lambda v: not v or bool(WHOLE.match(v)), "a whole number, or empty"),
@@ -127,12 +125,6 @@ def _cells(rows: pd.DataFrame, name: str) -> list[Failure]:
     return failures
 
 
-def validate_required() -> str:
-    from etl.sqlcheck import NOT_NULL
-
-    return NOT_NULL
-
-
 def _year(value: str) -> bool:
     return bool(YEAR.match(value)) and SIPRI_YEAR["ge"] <= int(value) <= SIPRI_YEAR["le"]
 
@@ -154,13 +146,17 @@ def _one_deal_one_description(rows: pd.DataFrame, name: str) -> list[Failure]:
     return failures
 
 
+def _number(cells: pd.Series) -> pd.Series:
+    """Checked cells as numbers, an empty cell as missing."""
+    return pd.to_numeric(cells.where(cells != ""), errors="coerce")
+
+
 def _shaped(rows: pd.DataFrame, codes: dict, vintage, name: str, platforms):
     """Deals (one per SIPRI AT Database ID, in the order of their first row) as register records, their delivery
     years as sipri_delivery_tiv rows with SIPRI's TIV of that year, and what only this layout has."""
-    number = lambda c: pd.to_numeric(rows[c].where(rows[c] != ""), errors="coerce")  # noqa: E731
     rows = rows.assign(
-        delivered=number("Numbers delivered"),
-        tiv=number("TIV delivery values"),
+        delivered=_number(rows["Numbers delivered"]),
+        tiv=_number(rows["TIV delivery values"]),
         year=rows["Delivery year"].astype(int),
         year_uncertain=rows["Delivery year is estimate"].map(YES_NO),
         delivered_uncertain=rows["Numbers delivered is estimate"].map(YES_NO),
@@ -199,7 +195,7 @@ def _shaped(rows: pd.DataFrame, codes: dict, vintage, name: str, platforms):
             "delivery_years": deals["delivery_years"],
             "status": deals["Status"],
             "comments": None,
-            "tiv_per_unit": pd.to_numeric(deals["TIV deal unit"].where(deals["TIV deal unit"] != ""), errors="coerce"),
+            "tiv_per_unit": _number(deals["TIV deal unit"]),
             "tiv_total_order": float("nan"),
             "tiv_delivered": deals["tiv_delivered"],
             "source_file": name,
@@ -228,9 +224,7 @@ def _shaped(rows: pd.DataFrame, codes: dict, vintage, name: str, platforms):
             "sipri_deal_id": deals["SIPRI AT Database ID"].astype(int),
             "armament_category": deals["Armament category"].where(deals["Armament category"] != ""),
             "local_production": deals["Local production"].map(YES_NO),
-            "sipri_estimate": pd.to_numeric(
-                deals["SIPRI estimate"].where(deals["SIPRI estimate"] != ""), errors="coerce"
-            ),
+            "sipri_estimate": _number(deals["SIPRI estimate"]),
         }
     )[list(DEALS_COLUMNS)]
     return records, deliveries, extra
