@@ -41,19 +41,24 @@ def _who(publisher: str, scope: str) -> str:
     return f"{PUBLISHER_SHORT.get(publisher, publisher)}, {SCOPE_LABEL.get(scope, scope)}"
 
 
+def _contradicted_quotes() -> dict[tuple[str, str, int, int], list[tuple[float, float]]]:
+    """(publisher, scope, year, month_to) -> [(quoted, computed)] of every quoted Jan–month growth that its totals
+    contradict by more than 1.5 points (v_growth_check): read once for the cards and the year-to-date table."""
+    found: dict[tuple[str, str, int, int], list[tuple[float, float]]] = {}
+    for q in data.inconsistent_quotes().itertuples():
+        found.setdefault((q.publisher, q.scope, int(q.year), int(q.month_to)), []).append(
+            (q.quoted_pct, q.computed_pct)
+        )
+    return found
+
+
 def _contradicted(publisher: str, scope: str, year: int, through_month: int) -> str:
     """' · SSB said +48.0%, which its totals do not support' where a quoted growth for the card's period is more
     than 1.5 points from the growth its totals give (v_growth_check); empty otherwise."""
-    quoted = data.inconsistent_quotes()
-    hit = quoted[
-        (quoted["publisher"] == publisher)
-        & (quoted["scope"] == scope)
-        & (quoted["year"] == year)
-        & (quoted["month_to"] == through_month)
-    ]
-    if hit.empty:
+    hit = _contradicted_quotes().get((publisher, scope, year, through_month), [])
+    if not hit:
         return ""
-    said = ", ".join(f"{q:+.1f}%" for q in sorted(set(hit["quoted_pct"])))
+    said = ", ".join(f"{q:+.1f}%" for q in sorted({quoted for quoted, _ in hit}))
     return f" · {PUBLISHER_SHORT.get(publisher, publisher)} said {said}, which its totals do not support"
 
 
@@ -136,33 +141,27 @@ def _money(value) -> str:
     return f"${value / 1000:,.3f} bn" if value == value and value is not None else "no published base"
 
 
-def _quoted(row) -> str:
+def _quoted(row, contradicted: dict) -> str:
     """The growth the publisher quoted, flagged where its own totals contradict it (v_growth_check, the rule
     /quality and the headline cards use): '+29.0%: its totals give +34.8%' (issue 12, item 10)."""
     if row.quoted_pct != row.quoted_pct or row.quoted_pct is None:
         return ""
-    quoted = data.inconsistent_quotes()
-    hit = quoted[
-        (quoted["publisher"] == row.publisher)
-        & (quoted["scope"] == row.scope)
-        & (quoted["year"] == row.year)
-        & (quoted["month_to"] == row.through_month)
-        & (quoted["quoted_pct"] == row.quoted_pct)
-    ]
-    text = f"{row.quoted_pct:+.1f}%"
-    return text + (f": its totals give {hit['computed_pct'].iloc[0]:+.1f}%" if not hit.empty else "")
+    key = (row.publisher, row.scope, int(row.year), int(row.through_month))
+    computed = [c for q, c in contradicted.get(key, []) if q == row.quoted_pct]
+    return f"{row.quoted_pct:+.1f}%" + (f": its totals give {computed[0]:+.1f}%" if computed else "")
 
 
 def ytd_table(p) -> html.Div:
     """The year-to-date checks as a grid: period, publisher, total, base, growth (derived), growth quoted, sources."""
     frame = data.ytd_table(p)
+    contradicted = _contradicted_quotes()
     rows = frame.assign(
         period=[f"Jan–{MONTHS[int(m) - 1]} {y}" for y, m in zip(frame["year"], frame["through_month"], strict=True)],
         who=[_who(b, s) for b, s in zip(frame["publisher"], frame["scope"], strict=True)],
         total=frame["value_usd_m"].map(_money),
         base=frame["base_value_usd_m"].map(_money),
         growth=frame["growth_pct"].map(lambda g: f"{g:+.1f}%" if g == g and g is not None else "—"),
-        quoted=[_quoted(r) for r in frame.itertuples()],
+        quoted=[_quoted(r, contradicted) for r in frame.itertuples()],
         source=[ui.md_link(t, u) for t, u in zip(frame["source_title"], frame["source_url"], strict=True)],
         base_source=[
             ui.md_link(t, u) for t, u in zip(frame["base_source_title"], frame["base_source_url"], strict=True)
