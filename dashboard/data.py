@@ -480,12 +480,20 @@ def sources_backing() -> pd.DataFrame:
         GROUP BY ALL ORDER BY rows_backed DESC, published DESC, s.source_id""")
 
 
+def _has(table: str, column: str | None = None) -> bool:
+    """Whether the warehouse has the table (and its column): one built before they existed has not."""
+    found = query(
+        """SELECT count(*) AS n FROM duckdb_columns() WHERE database_name = current_database()
+           AND table_name = $table AND (len($column) = 0 OR column_name = $column)""",
+        {"table": table, "column": column or ""},
+    )
+    return bool(found["n"].iloc[0])
+
+
 def run_warnings() -> pd.DataFrame:
     """What the latest ETL run imported but said (parties new to etl/countries.py), one row each; none from a
     warehouse built before runs recorded warnings."""
-    has = query("""SELECT count(*) AS n FROM duckdb_columns()
-                   WHERE database_name = current_database() AND table_name = 'etl_runs' AND column_name = 'warnings'""")
-    if not has["n"].iloc[0]:
+    if not _has("etl_runs", "warnings"):
         return pd.DataFrame({"warning": pd.Series(dtype=str)})
     return query("""SELECT unnest(CAST(coalesce(warnings, '[]') AS VARCHAR[])) AS warning
                     FROM (SELECT warnings FROM etl_runs ORDER BY started_at DESC LIMIT 1)""")
@@ -569,9 +577,7 @@ def sipri_years() -> tuple[int, int] | None:
 
 @lru_cache(maxsize=8)
 def _per_delivery(_version: str) -> bool:
-    has = query("""SELECT count(*) AS n FROM duckdb_tables()
-                   WHERE database_name = current_database() AND table_name = 'sipri_deals'""")
-    if not has["n"].iloc[0]:
+    if not _has("sipri_deals"):
         return False
     row = query("""SELECT count(*) AS n FROM sipri_deals
                    WHERE vintage = (SELECT max(vintage) FROM sipri_register)""")
