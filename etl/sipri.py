@@ -78,18 +78,11 @@ def extract(
     seen: dict = {}
     for export in exports:
         interrupt.check()
-        if export.kind == "per_delivery":
-            if con is None:
-                raise ValueError(f"{export.name}: a SIPRI register is staged in DuckDB; no connection was given")
-            frame, vintage, failures = sipri_per_delivery.parse(
-                export, con, f"register_{len(inputs.register)}", target, platforms
-            )
-        elif export.kind == "register":
+        if export.kind in REGISTERS:  # either layout of the register, each staged in DuckDB by its module
             if con is None:  # extract_dir(…, None, TIV_TABLES) reads no register: a register needs its stage
                 raise ValueError(f"{export.name}: a SIPRI register is staged in DuckDB; no connection was given")
-            frame, vintage, failures = sipri_register.parse(
-                export, con, f"register_{len(inputs.register)}", target, platforms
-            )
+            module = sipri_per_delivery if export.kind == "per_delivery" else sipri_register
+            frame, vintage, failures = module.parse(export, con, f"register_{len(inputs.register)}", target, platforms)
         else:
             frame, vintage, failures = sipri_tiv.parse(export)
         key = ("register" if export.kind in REGISTERS else export.kind, vintage)  # either layout: one register
