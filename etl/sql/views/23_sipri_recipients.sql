@@ -3,17 +3,10 @@
 -- (v_sipri_delivery_tiv). Derived and approximate where a deal's deliveries straddle the window's edge:
 -- deals_straddling counts those. share_pct: of the supplier's TIV in the window.
 CREATE OR REPLACE VIEW v_sipri_recipients AS
-WITH bounds AS (
-    SELECT min(year) AS first_year, max(year) AS last_year FROM v_sipri_delivery_tiv
-),
-windows AS (
-    SELECT period_end - 4 AS period_start, period_end
-    FROM (SELECT unnest(range(first_year + 4, last_year + 1)) AS period_end FROM bounds)
-),
-per_deal AS (
+WITH per_deal AS (
     SELECT w.period_start, w.period_end, t.supplier_iso3, t.recipient_iso3, t.record_no,
            sum(t.tiv) AS tiv, count(*) < any_value(t.delivery_years) AS straddles
-    FROM windows AS w
+    FROM v_sipri_register_windows AS w
     JOIN v_sipri_delivery_tiv AS t ON t.year BETWEEN w.period_start AND w.period_end
     GROUP BY w.period_start, w.period_end, t.supplier_iso3, t.recipient_iso3, t.record_no
 ),

@@ -3,16 +3,9 @@
 -- export): the ranking for years the TIV tables do not reach yet, or when only a register is loaded. Derived;
 -- approximate where a deal straddles a window's edge. share_pct is of every supplier in the window.
 CREATE OR REPLACE VIEW v_sipri_register_exporters AS
-WITH bounds AS (
-    SELECT min(year) AS first_year, max(year) AS last_year FROM v_sipri_delivery_tiv
-),
-windows AS (
-    SELECT period_end - 4 AS period_start, period_end
-    FROM (SELECT unnest(range(first_year + 4, last_year + 1)) AS period_end FROM bounds)
-),
-sums AS (
+WITH sums AS (
     SELECT w.period_start, w.period_end, t.supplier_iso3, sum(t.tiv) AS tiv
-    FROM windows AS w
+    FROM v_sipri_register_windows AS w
     JOIN v_sipri_delivery_tiv AS t ON t.year BETWEEN w.period_start AND w.period_end
     GROUP BY w.period_start, w.period_end, t.supplier_iso3
 )
