@@ -1,5 +1,6 @@
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -81,6 +82,37 @@ def real_db(tmp_path_factory) -> Path:
     sipri = SHARED_SIPRI if HAVE_SIPRI else db.parent / "no-sipri"  # a folder that does not exist: no import
     assert etl("run", "--db", str(db), "--sipri-dir", str(sipri)) == 0
     return db
+
+
+# recipient, supplier, year of order: the first line of a record of SIPRI's trade register
+RECORD_START = re.compile(rb"^[^,]+,[^,]+,\(?\d{4}")
+
+
+def edited_sql(tmp_path, monkeypatch, file: str, edit) -> Path:
+    """etl/sql/ copied, one of its files edited as a contributor would (`edit`: old text -> new), and the ETL
+    pointed at the copy."""
+    from etl import load
+
+    target = tmp_path / "sql"
+    shutil.copytree(ROOT / "etl" / "sql", target)
+    ddl = target / file
+    text = ddl.read_text()
+    ddl.write_text(edit(text))
+    assert ddl.read_text() != text
+    monkeypatch.setattr(load, "SQL_DIR", target)
+    return target
+
+
+def page_module(name: str):
+    """A page's module as Dash loaded it (pages.<name>): importing dashboard.pages.<name> would register its path a
+    second time, and every later router request in this process would fail on the duplicate path."""
+    import sys
+
+    import dash
+
+    import dashboard.app  # noqa: F401  (registers the pages)
+
+    return sys.modules[dash.page_registry[f"pages.{name}"]["module"]]
 
 
 def rows(db: Path, sql: str, params=()) -> list[tuple]:

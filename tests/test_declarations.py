@@ -2,14 +2,13 @@
 the run (ModelMismatch) instead of being checked and never written, silently."""
 
 import os
-import shutil
 
 import pytest
 
 from etl import load
 from etl.sources import curated
 from etl.sqlcheck import ModelMismatch
-from tests.conftest import ROOT, digest, etl
+from tests.conftest import digest, edited_sql, etl
 
 
 def run(raw, db):
@@ -31,11 +30,12 @@ def test_a_table_left_out_of_the_table_order_stops_the_run_and_publishes_nothing
 
 
 def test_a_table_declared_in_etl_sql_that_no_step_writes_stops_the_run(built, raw, tmp_path, monkeypatch):
-    sql = tmp_path / "sql"
-    shutil.copytree(ROOT / "etl" / "sql", sql)
-    with (sql / "schema.sql").open("a") as ddl:
-        ddl.write("\nCREATE TABLE notes (note_id VARCHAR PRIMARY KEY, text VARCHAR);\n")
-    monkeypatch.setattr(load, "SQL_DIR", sql)
+    edited_sql(
+        tmp_path,
+        monkeypatch,
+        "schema.sql",
+        lambda text: text + "\nCREATE TABLE notes (note_id VARCHAR PRIMARY KEY, text VARCHAR);\n",
+    )
 
     with pytest.raises(ModelMismatch, match=r"declared in etl/sql/ but written by no step: notes$"):
         run(raw, built)

@@ -3,18 +3,17 @@ every year are imported, with a warning; the 2026 register imports whole."""
 
 import json
 import os
-import re
 
 import pytest
 
 from etl import countries
 from etl.sources.sipri_file import sipri_code
-from tests.conftest import ROOT, SHARED_SIPRI, digest, etl, needs_sipri, rows
+from tests.conftest import RECORD_START, ROOT, SHARED_SIPRI, digest, etl, needs_sipri, page_module, rows
+from tests.test_sipri_register import run_sipri
 
 NEWER = ROOT.parent / "shared" / "data" / "sipri-newer"
 REGISTER_2026 = NEWER / "trade-register_2026-05-18.csv"
 needs_newer = pytest.mark.skipif(not REGISTER_2026.is_file(), reason=f"SIPRI's newer exports are not in {NEWER}")
-RECORD_START = re.compile(rb"^[^,]+,[^,]+,\(?\d{4}")  # recipient, supplier, year of order: a record's first line
 
 
 def test_a_non_state_party_new_to_the_tables_gets_a_code_derived_from_its_name():
@@ -34,10 +33,7 @@ def test_a_register_naming_a_new_party_imports_with_a_warning_in_the_output_and_
     register.write_bytes(register.read_bytes().replace(b"Qatar,Turkiye,", b"RSF (Sudan)*,Turkiye,"))
     capsys.readouterr()
 
-    assert (
-        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
-        == 0
-    )
+    assert run_sipri(built, sipri_dir) == 0
 
     warning = "1 party new to etl/countries.py, imported as non-state (SIPRI marks them '*'): RSF (Sudan) (QYZ)"
     assert f"warning: {warning}\n" in capsys.readouterr().err
@@ -55,10 +51,7 @@ def test_a_new_name_without_the_mark_still_fails_and_keeps_the_warehouse(built, 
     register.write_bytes(register.read_bytes().replace(b"Qatar,Turkiye,", b"RSF (Sudan),Turkiye,"))
     capsys.readouterr()
 
-    assert (
-        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
-        == 1
-    )
+    assert run_sipri(built, sipri_dir) == 1
 
     assert (
         "trade-register_test.csv:8: column 'Recipient', value 'RSF (Sudan)': a SIPRI name known to pycountry "
@@ -77,9 +70,7 @@ def test_the_2026_register_imports_whole_with_its_three_new_parties_as_warnings(
     records = sum(1 for line in lines[header + 1 :] if RECORD_START.match(line))
     capsys.readouterr()
 
-    assert (
-        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(folder), "--db", str(built)) == 0
-    )
+    assert run_sipri(built, folder) == 0
 
     assert records == 29916
     assert rows(built, "SELECT count(*) FROM sipri_register") == [(records,)]
@@ -95,18 +86,9 @@ def test_the_2026_register_imports_whole_with_its_three_new_parties_as_warnings(
 def test_quality_shows_the_latest_runs_warnings(built, sipri_dir, monkeypatch):
     register = sipri_dir / "trade-register_test.csv"
     register.write_bytes(register.read_bytes().replace(b"Qatar,Turkiye,", b"RSF (Sudan)*,Turkiye,"))
-    assert (
-        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
-        == 0
-    )
+    assert run_sipri(built, sipri_dir) == 0
     monkeypatch.setenv("DEFEX_DB", str(built))
-    import sys
-
-    import dash
-
-    import dashboard.app  # noqa: F401  (registers the pages)
-
-    quality = sys.modules[dash.page_registry["pages.quality"]["module"]]
+    quality = page_module("quality")
     page = json.dumps(quality.layout().to_plotly_json(), default=str)
     assert "Imported with a warning: " in page
     assert "1 party new to etl/countries.py, imported as non-state (SIPRI marks them '*'): RSF (Sudan) (QYZ)" in page
@@ -147,10 +129,7 @@ def _refused(built, sipri_dir, capsys, data: bytes, name: str = "register.csv") 
     (sipri_dir / name).write_bytes(data)
     before, target = digest(built), os.readlink(built)
     capsys.readouterr()
-    assert (
-        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
-        == 2
-    )
+    assert run_sipri(built, sipri_dir) == 2
     assert digest(built) == before and os.readlink(built) == target
     return capsys.readouterr().err
 
@@ -247,10 +226,7 @@ def _per_delivery(folder, rows: bytes):
 
 def test_the_per_delivery_layout_maps_onto_the_register_with_sipris_tiv_per_year(built, sipri_dir):
     _per_delivery(sipri_dir, DEAL_ROWS)
-    assert (
-        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
-        == 0
-    )
+    assert run_sipri(built, sipri_dir) == 0
 
     assert rows(
         built,
@@ -313,10 +289,7 @@ def test_a_bad_cell_of_the_per_delivery_layout_is_named_and_keeps_the_warehouse(
     before, target = digest(built), os.readlink(built)
     capsys.readouterr()
 
-    assert (
-        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(sipri_dir), "--db", str(built))
-        == 1
-    )
+    assert run_sipri(built, sipri_dir) == 1
 
     assert failure in capsys.readouterr().err
     assert digest(built) == before and os.readlink(built) == target
@@ -338,9 +311,7 @@ def test_sipris_per_delivery_export_imports_every_row(built, tmp_path):
         if r["Supplier"] == "Turkiye" and r["Recipient"] == "UAE" and 2019 <= int(r["Delivery year"]) <= 2023
     )
 
-    assert (
-        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(folder), "--db", str(built)) == 0
-    )
+    assert run_sipri(built, folder) == 0
 
     assert (len(read), len({r["SIPRI AT Database ID"] for r in read})) == (27838, 13893)
     assert rows(built, "SELECT count(*) FROM sipri_deliveries") == [(len(read),)]
@@ -366,9 +337,7 @@ def test_the_2026_register_reproduces_what_sipri_published_for_2021_25(built, tm
     folder = tmp_path / "newer"
     folder.mkdir()
     (folder / REGISTER_2026.name).symlink_to(REGISTER_2026)
-    assert (
-        etl("run", "--raw-dir", str(built.parent.parent / "raw"), "--sipri-dir", str(folder), "--db", str(built)) == 0
-    )
+    assert run_sipri(built, folder) == 0
 
     ranked = (
         "SELECT rank, share_pct, tiv FROM v_sipri_register_exporters WHERE supplier_iso3 = 'TUR' AND period_end = ?"

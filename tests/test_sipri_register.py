@@ -2,14 +2,12 @@
 the real export is imported, broken records joined; flags and years parsed (tiny invented file)."""
 
 import os
-import re
 
 import pytest
 
-from tests.conftest import SHARED_SIPRI, digest, etl, needs_sipri, rows
+from tests.conftest import RECORD_START, SHARED_SIPRI, digest, edited_sql, etl, needs_sipri, rows
 
 REGISTER = SHARED_SIPRI / "trade-register_2025-03-13.csv"
-RECORD_START = re.compile(rb"^[^,]+,[^,]+,\(?\d{4}")  # recipient, supplier, year of order: a record's first line
 
 
 def run_sipri(db, folder):
@@ -367,22 +365,6 @@ def test_the_real_register_is_written_as_it_is_checked_and_equals_its_checked_re
 # --- the register's columns written by name (issue 14, item 2) ------------------------------------------------
 
 
-def _sql_dir(tmp_path, monkeypatch, edit):
-    """etl/sql/ copied, sipri.sql edited as a contributor would, and the ETL pointed at the copy."""
-    import shutil
-
-    from etl import load
-    from tests.conftest import ROOT
-
-    target = tmp_path / "sql"
-    shutil.copytree(ROOT / "etl" / "sql", target)
-    ddl = target / "sipri.sql"
-    text = ddl.read_text()
-    ddl.write_text(edit(text))
-    assert ddl.read_text() != text
-    monkeypatch.setattr(load, "SQL_DIR", target)
-
-
 def test_the_register_is_written_by_column_name_whatever_the_order_of_its_declaration(
     built, sipri_dir, tmp_path, monkeypatch
 ):
@@ -392,9 +374,10 @@ def test_the_register_is_written_by_column_name_whatever_the_order_of_its_declar
         "    designation_key VARCHAR,             -- designation folded like aliases.alias_key "
         "(etl.harmonise.alias_key)\n"
     )
-    _sql_dir(
+    edited_sql(
         tmp_path,
         monkeypatch,
+        "sipri.sql",
         lambda t: t.replace(key, "", 1).replace(
             "    platform_id VARCHAR                  -- curated platform",
             "    platform_id VARCHAR,\n    designation_key VARCHAR              -- curated platform",
@@ -420,9 +403,10 @@ def test_a_register_column_declared_but_never_written_stops_the_run_and_publishe
     from etl.sqlcheck import ModelMismatch
 
     before, target = digest(built), os.readlink(built)
-    _sql_dir(
+    edited_sql(
         tmp_path,
         monkeypatch,
+        "sipri.sql",
         lambda t: t.replace(
             "    platform_id VARCHAR                  -- curated platform",
             "    platform_id VARCHAR,\n    armament_category VARCHAR  -- curated platform",

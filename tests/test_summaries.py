@@ -1,12 +1,10 @@
 """Entity summaries and US$ coverage (issue 12, items 1 and 11) against the warehouse built from the real data."""
 
-import sys
-
 import pytest
 
 from dashboard import charts, data
 from dashboard.params import Params
-from tests.conftest import needs_sipri
+from tests.conftest import needs_sipri, page_module
 
 
 @pytest.fixture
@@ -75,16 +73,6 @@ def test_us_dollar_charts_say_how_many_deals_they_value_and_deals_is_the_default
     assert charts.build("recipients_map", Params(measure="usd"))[0].data[0].zmin == 0
 
 
-def _overview():
-    import dash
-
-    import dashboard.app  # noqa: F401  (registers the pages)
-
-    # the module Dash loaded (as pages.overview): importing dashboard.pages.overview would register "/" a second
-    # time, and every later router request in this process would fail on the duplicate path
-    return sys.modules[dash.page_registry["pages.overview"]["module"]]
-
-
 def _card_text(card) -> list[str]:
     return [div.children for div in card.children.children.children]
 
@@ -93,7 +81,7 @@ def test_the_latest_year_card_says_when_the_year_before_is_not_published(real):
     """Issue 12, item 10: the latest published year, not an older one that happens to have a base. The press's
     only year total is 2022 ($4.3 bn): the card showed nothing for publisher=press, and would fall back to an
     older year wherever the latest lacks its base."""
-    year_card = _overview()._year_card
+    year_card = page_module("overview")._year_card
     assert _card_text(year_card(Params(publisher=("press",)))) == [
         "Latest full year (press, goods)",
         "2022: $4.300 bn",
@@ -115,7 +103,7 @@ def test_the_latest_year_card_says_when_the_year_before_is_not_published(real):
 @needs_sipri
 def test_each_series_says_its_latest_period_and_its_publishers_cadence(real):
     """Issue 12, item 9: how current the overview is, per publisher of totals, and SIPRI's last year."""
-    overview = _overview()
+    overview = page_module("overview")
     lines = [li.children for li in overview.freshness().children[1].children]
     assert "SSB: latest Feb 2026 (published 2026-03-03); monthly, early in the next month" in lines
     assert "TİM: latest May 2025 (published 2025-06-03); monthly, in the first days of the next month" in lines
