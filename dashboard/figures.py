@@ -323,12 +323,26 @@ def _fig(**layout) -> go.Figure:
     return fig
 
 
-def _whole(values) -> pd.Series | None:
-    """The values as numbers when every one is a whole number (years, counts), else None."""
-    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").dropna()
-    if numbers.empty or len(numbers) < len(pd.Series(values).dropna()) or not (numbers % 1 == 0).all():
-        return None
-    return numbers
+def _whole(values) -> tuple[float, float] | None:
+    """(lowest, highest) of the values when every one is a whole number (years, counts; numbers written as text
+    count, as plotly reads them), else None. Missing values are skipped. Plain Python: a figure's traces are short,
+    and pandas cost more than the figure's own drawing here."""
+    lo = hi = None
+    for value in values:
+        if value is None or value is pd.NA or (isinstance(value, float | np.floating) and value != value):
+            continue
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                return None
+        elif isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+            return None
+        if value != value or value % 1:
+            return None
+        lo = value if lo is None or value < lo else lo
+        hi = value if hi is None or value > hi else hi
+    return None if lo is None or hi is None else (float(lo), float(hi))
 
 
 def _whole_ticks(lo: float, hi: float) -> dict:
@@ -346,16 +360,14 @@ def whole_number_axes(fig: go.Figure) -> go.Figure:
     year is never drawn as '2,021.5' nor a count as '0.5' (issue 12, item 4). Axes with ticks of their own, and
     category, date and log axes, are left as they are."""
     stacked = fig.layout.barmode in ("stack", "relative")
-    spans: dict[str, list[pd.Series]] = {}
+    spans: dict[str, tuple[float, float]] = {}
     mixed: set[str] = set()  # axes with a value that is not a whole number: left to plotly
-    stacks: dict[str, pd.Series] = {}  # a stacked bar axis reaches the sum of a category's parts
+    stacks: dict[str, dict] = {}  # a stacked bar axis reaches the sum of a category's parts
     for trace in fig.data:
         if trace.type in ("choropleth", "heatmap"):
-            z = pd.Series(np.asarray(trace.z if trace.z is not None else (), dtype=float).ravel()).dropna()
-            numbers = _whole(z)
-            if numbers is not None and trace.colorbar.dtick is None:
-                lo = trace.zmin if trace.zmin is not None else float(numbers.min())
-                trace.colorbar.update(_whole_ticks(lo, float(numbers.max())))
+            span = _whole(np.asarray(trace.z if trace.z is not None else (), dtype=object).ravel())
+            if span is not None and trace.colorbar.dtick is None:
+                trace.colorbar.update(_whole_ticks(trace.zmin if trace.zmin is not None else span[0], span[1]))
             continue
         if trace.type not in ("bar", "scatter"):
             continue
@@ -363,20 +375,20 @@ def whole_number_axes(fig: go.Figure) -> go.Figure:
         for letter in "xy":
             axis = f"{letter}axis{(getattr(trace, letter + 'axis') or letter)[1:]}"
             values = getattr(trace, letter)
-            numbers = None if values is None else _whole(values)
-            if numbers is None or axis in mixed:
+            span = None if values is None else _whole(values)
+            if span is None or axis in mixed:
                 mixed.add(axis)
                 continue
             if trace.type == "bar" and letter == value_axis:
-                numbers = pd.concat([numbers, pd.Series([0.0])])  # bars start at zero
+                span = (min(span[0], 0.0), max(span[1], 0.0))  # bars start at zero
                 if stacked:
-                    other = pd.Series(getattr(trace, "y" if letter == "x" else "x"), dtype=object)
-                    parts = pd.Series(list(getattr(trace, letter)), index=other.to_numpy(), dtype=float)
-                    stacks[axis] = (
-                        parts.groupby(level=0).sum().add(stacks.get(axis, pd.Series(dtype=float)), fill_value=0)
-                    )
-            spans.setdefault(axis, []).append(numbers)
-    for axis, parts in spans.items():
+                    heights = stacks.setdefault(axis, {})
+                    for category, value in zip(getattr(trace, "y" if letter == "x" else "x"), values, strict=True):
+                        if value is not None and value == value:
+                            heights[category] = heights.get(category, 0.0) + float(value)
+            seen = spans.get(axis, span)
+            spans[axis] = (min(seen[0], span[0]), max(seen[1], span[1]))
+    for axis, (lo, hi) in spans.items():
         layout_axis = fig.layout[axis]
         if (
             axis in mixed
@@ -386,9 +398,9 @@ def whole_number_axes(fig: go.Figure) -> go.Figure:
             or layout_axis.visible is False
         ):
             continue
-        numbers = pd.concat(parts)
-        hi = max(float(numbers.max()), float(stacks[axis].max()) if axis in stacks else float("-inf"))
-        layout_axis.update(_whole_ticks(float(numbers.min()), hi))
+        if stacks.get(axis):
+            hi = max(hi, max(stacks[axis].values()))
+        layout_axis.update(_whole_ticks(lo, hi))
     return fig
 
 
@@ -903,8 +915,9 @@ def top100(revenue: pd.DataFrame, ranks: pd.DataFrame, *, colors: dict[str, str]
 
 
 def platform_matrix(df: pd.DataFrame, *, measure: str) -> go.Figure:
-    column, label = _measure_column("deals" if measure == "tiv" else measure)
-    df, column = _usd_total(df, measure)
+    drawn = "deals" if measure == "tiv" else measure  # the deals carry no TIV: the matrix counts them instead
+    column, label = _measure_column(drawn)
+    df, column = _usd_total(df, drawn)
     if df.empty or df[column].isna().all():
         return empty(f"No deals with {label} in this selection")
     # min_count=1: a cell whose values are all unknown stays empty instead of becoming 0

@@ -396,6 +396,25 @@ def test_a_horizontal_count_axis_and_a_count_colour_bar_get_whole_ticks():
     assert (heat.data[0].colorbar.tick0, heat.data[0].colorbar.dtick) == (0, 1)
 
 
+def test_a_count_colour_bar_with_unknown_units_gets_whole_ticks():
+    """Units are Int64 with missing values (pd.NA) from the warehouse: the whole-number pass raised a TypeError on
+    them, so /platforms?measure=units failed to draw its matrix."""
+    df = pd.DataFrame(
+        {"platform": ["Anka", "Anka", "Akıncı"], "country": ["Pakistan", "Chad", "Chad"], "deals": [1, 1, 1],
+         "units": pd.array([3, pd.NA, 1], dtype="Int64")}
+    )  # fmt: skip
+    heat = figs.whole_number_axes(figs.platform_matrix(df, measure="units"))
+    assert (heat.data[0].colorbar.tick0, heat.data[0].colorbar.dtick) == (0, 1)
+
+
+def test_the_platform_matrix_in_tiv_counts_deals_which_carry_no_tiv():
+    """measure=tiv raised KeyError 'tiv' (the embed answered 500): the matrix draws deals, as its label says."""
+    df = pd.DataFrame({"platform": ["Anka", "Anka"], "country": ["Pakistan", "Chad"], "deals": [1, 2]})
+    fig = figs.platform_matrix(df, measure="tiv")
+    assert (list(fig.data[0].x), values(pd.DataFrame(fig.data[0].z).iloc[0])) == (["Chad", "Pakistan"], [2.0, 1.0])
+    assert fig.data[0].colorbar.title.text == "deals"
+
+
 def test_fractional_values_and_long_ranges_keep_plotlys_own_ticks():
     fig = figs.whole_number_axes(
         figs.annual_totals(
