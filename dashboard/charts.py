@@ -29,6 +29,7 @@ class Chart:
     draw: Callable[[pd.DataFrame, Params], go.Figure]
     deal_based: bool = False
     tiv: bool = False  # drawn from SIPRI's TIV tables: only their years, and says how far they go
+    register: bool = False  # drawn from SIPRI's trade register (its delivery years), not from the TIV tables
 
 
 def _monthly_params(p: Params) -> Params:
@@ -312,6 +313,7 @@ CHARTS: dict[str, Chart] = {
             query=data.sipri_recipients,
             draw=_draw_sipri_recipients,
             tiv=True,
+            register=True,
         ),
     ]
 }
@@ -349,7 +351,7 @@ def sipri_through(chart: Chart, p: Params) -> str:
     years = data.sipri_years()
     if years:
         return f"SIPRI data through {years[1]}"
-    register = data.register_years() if chart.id == "sipri_recipients" else None  # drawn from the register
+    register = data.register_years() if chart.register else None
     return f"SIPRI register through {register[1]}" if register else "SIPRI data not loaded"
 
 
@@ -383,7 +385,7 @@ def source_line(chart: Chart, df: pd.DataFrame, p: Params) -> str:
     if "measure" in chart.params and p.measure == "units" and chart.deal_based:
         unit += " (summed across categories: drones, vehicles, ships and pods counted alike)"
     unit += f" · {through}" if (through := sipri_through(chart, p)) else ""
-    if chart.id == "sipri_recipients" and data.sipri_per_delivery():
+    if chart.register and data.sipri_per_delivery():
         unit += " · TIV per delivery year as SIPRI gives it (per-delivery export), not split evenly"
     return (
         f"Source: {shown or 'none in this selection'}{unit} · compiled by defex · "
