@@ -18,7 +18,7 @@ from etl.errors import Failure, InputError
 from etl.harmonise import alias_key
 from etl.schemas import SIPRI_STATUSES, SIPRI_YEAR
 from etl.sources import sipri_file
-from etl.sources.sipri_register import DELIVERY_TIV_COLUMNS, Staged, register_columns
+from etl.sources.sipri_register import DELIVERY_TIV_COLUMNS, Staged, register_columns, table_of
 
 HEADER = [
     "SIPRI AT Database ID", "Supplier", "Recipient", "Designation", "Description", "Armament category",
@@ -75,11 +75,7 @@ def parse(export: sipri_file.Export, con, table: str, target: str | None = None,
         dtype=object,
     )
     for suffix, frame in (("records", records), ("deliveries", deliveries), ("deals", deals), ("codes", code_table)):
-        con.register("_frame", frame)
-        try:
-            con.execute(f"CREATE OR REPLACE TABLE {table}_{suffix} AS SELECT * FROM _frame")
-        finally:
-            con.unregister("_frame")
+        table_of(con, f"{table}_{suffix}", frame)
     written = None
     if target and not failures:
         for into, frame, columns in (

@@ -247,11 +247,7 @@ def _read(export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str)
             break
         # not one row per line (not seen in any test): read the file again with Python's csv module, slower but exact
     rows, starts = sipri_file.rows(export)  # quotes (or odd line ends): Python's csv module, lines kept
-    con.register("_register_rows", _frame(rows, range(len(rows)), starts))
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {table}_src AS SELECT * FROM _register_rows")
-    finally:
-        con.unregister("_register_rows")
+    table_of(con, f"{table}_src", _frame(rows, range(len(rows)), starts))
     con.execute(f"CREATE OR REPLACE VIEW {table}_raw AS {typed(f'{table}_src', keep=KEPT)}")
     return len(rows)
 
@@ -534,11 +530,7 @@ def _names(con, table: str, values: dict[str, set[str]], platforms=None) -> dict
         ),
     }
     for kind, frame in frames.items():
-        con.register("_names", frame)
-        try:
-            con.execute(f"CREATE OR REPLACE TABLE {table}_{kind} AS SELECT * FROM _names")
-        finally:
-            con.unregister("_names")
+        table_of(con, f"{table}_{kind}", frame)
     return known
 
 
@@ -792,6 +784,15 @@ DELIVERY_TIV_COLUMNS = (
     "designation",
     "platform_id",
 )
+
+
+def table_of(con, name: str, frame: pd.DataFrame) -> None:
+    """A DuckDB table `name` holding the frame's rows (replacing one of that name)."""
+    con.register("_frame", frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
 
 
 def records_sql(records: str) -> str:
