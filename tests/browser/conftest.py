@@ -8,20 +8,12 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
+from bench import browser as browser_bench
 from bench import serving
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROMIUM_FLAGS = browser_bench.FLAGS  # the bench drives the same Chromium the same way
 
 
 def pytest_collection_modifyitems(items):
