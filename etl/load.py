@@ -68,7 +68,6 @@ class Inputs:
     checksums: dict[str, str] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     sipri_inputs: sipri.SipriInputs = field(default_factory=sipri.SipriInputs)
-    platform_aliases: tuple[pd.DataFrame, list[Failure]] | None = None  # from platforms.csv, as soon as it is read
     provenance: list[dict] = field(default_factory=list)  # one row of raw_files per curated file (etl.sidecar)
 
 
@@ -83,20 +82,16 @@ def extract_all(
     SIPRI registers are staged in `con` (its in-memory database) and, once they pass, written into the warehouse
     being built (`target`), in a second thread: DuckDB works there while pandas and pandera check the curated
     files, then SIPRI's TIV tables, here (2 cores, 2 tasks; Python work in one thread only, as the threads share
-    one interpreter lock)."""
+    one interpreter lock). The two share nothing: the register's records are linked to the curated platforms in
+    the warehouse, by SQL (etl/sql/links/), once both are written."""
     inputs = Inputs()
     # Each register's pass over its bytes first, alone: that Python loop would otherwise wait on the interpreter
     # lock behind the curated files' checks, and every DuckDB step of the register comes after it.
     registers = sipri.scan(sipri_dir, sipri.REGISTERS)
-    platforms: Future = Future()  # the curated platforms' aliases, which link the register's designations to platforms
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sipri") as pool:
-        staged = pool.submit(sipri.extract, registers, sipri_dir, con, target, platforms)
+        staged = pool.submit(sipri.extract, registers, sipri_dir, con, target)
         try:
-            try:
-                _extract_curated(raw_dir, inputs, platforms)
-            finally:
-                if not platforms.done():  # the curated files stopped before platforms.csv (the run fails): no links
-                    platforms.set_result(None)
+            _extract_curated(raw_dir, inputs)
             tiv = sipri.extract_dir(sipri_dir, None, sipri.TIV_TABLES)
             inputs.sipri_inputs = sipri.merge(_waited(staged, con), tiv)
         except BaseException:
@@ -115,9 +110,8 @@ def _waited(future: Future, con: duckdb.DuckDBPyConnection, raising: bool = True
     return future.result() if raising else None
 
 
-def _extract_curated(raw_dir: Path, inputs: Inputs, platforms: Future | None = None) -> None:
-    """Every curated file read, typed and checked; the platforms' aliases go to `platforms` as soon as their file is
-    read (the register's thread links designations with them)."""
+def _extract_curated(raw_dir: Path, inputs: Inputs) -> None:
+    """Every curated file read, typed and checked."""
     for spec in curated.FILES:
         interrupt.check()
         path = raw_dir / spec.file
@@ -132,10 +126,6 @@ def _extract_curated(raw_dir: Path, inputs: Inputs, platforms: Future | None = N
         inputs.provenance.append(
             {"file": name, "sha256": inputs.checksums[name], "sidecar": display(sidecar.path_of(path)), **provenance}
         )
-        if spec.table == "platforms":
-            inputs.platform_aliases = harmonise.aliases(typed, "platform", "platform_id", name)
-            if platforms is not None:
-                platforms.set_result(inputs.platform_aliases[0])
     inputs.failures += references(inputs.tables, inputs.files, curated.REFERENCES)
     _harmonise(inputs)
 
@@ -153,8 +143,7 @@ def _harmonise(inputs: Inputs) -> None:
     inputs.failures += steps.check(t["deal_steps"], t["deals"], f["deal_steps"], f["deals"])
     inputs.failures += harmonise.iso_codes(t["firms"], "country", f["firms"])
     firm_aliases, failures = harmonise.aliases(t["firms"], "firm", "firm_id", f["firms"])
-    assert inputs.platform_aliases is not None, "platforms.csv is one of curated.FILES: read above"
-    platform_aliases, more = inputs.platform_aliases
+    platform_aliases, more = harmonise.aliases(t["platforms"], "platform", "platform_id", f["platforms"])
     inputs.failures += failures + more
     t["aliases"] = pd.concat([firm_aliases, platform_aliases], ignore_index=True)
 
@@ -204,7 +193,7 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], registers: list) -> dict[str, int]:
     """Every table (created by create_tables; the registers' records are written already, as they passed), then
-    the views."""
+    the links between tables (etl/sql/links/) and the views."""
     _every_table_written(con, tables)
     counts = {}
     for name in TABLE_ORDER:
@@ -220,8 +209,8 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], regis
             con.unregister("frame")
         counts[name] = len(frame)
     counts |= _register_counts(con, registers)
-    for view in sorted((SQL_DIR / "views").glob("*.sql")):
-        con.execute(view.read_text())
+    for statement in [*sorted((SQL_DIR / "links").glob("*.sql")), *sorted((SQL_DIR / "views").glob("*.sql"))]:
+        con.execute(statement.read_text())
     return {name: counts[name] for name in TABLE_ORDER}
 
 

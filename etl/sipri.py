@@ -51,13 +51,12 @@ def extract_dir(
     con: duckdb.DuckDBPyConnection | None,
     kinds: tuple = REGISTERS + TIV_TABLES,
     target: str | None = None,
-    platforms=None,
 ) -> SipriInputs:
     """Extract every SIPRI export in the folder (of the given kinds: sipri_file.kind_of); InputError (exit 2) at
     the first file that is not readable. Registers are staged in `con` (views register_<n>…) and, with `target`
     (the catalog of the warehouse being built), written into its sipri_register once they pass; TIV tables are
-    small and come back as frames. `platforms`: a future of the curated platforms' aliases (sipri_register.stage)."""
-    return extract(scan(directory, kinds), directory, con, target, platforms)
+    small and come back as frames."""
+    return extract(scan(directory, kinds), directory, con, target)
 
 
 def scan(directory: Path | None, kinds: tuple) -> list[sipri_file.Export]:
@@ -71,7 +70,6 @@ def extract(
     directory: Path | None,
     con: duckdb.DuckDBPyConnection | None,
     target: str | None = None,
-    platforms=None,
 ) -> SipriInputs:
     """The exports of a folder (scan()) extracted by their source modules, checked across files."""
     inputs = SipriInputs()
@@ -82,7 +80,7 @@ def extract(
             if con is None:  # extract_dir(…, None, TIV_TABLES) reads no register: a register needs its stage
                 raise ValueError(f"{export.name}: a SIPRI register is staged in DuckDB; no connection was given")
             module = sipri_per_delivery if export.kind == "per_delivery" else sipri_register
-            frame, vintage, failures = module.parse(export, con, f"register_{len(inputs.register)}", target, platforms)
+            frame, vintage, failures = module.parse(export, con, f"register_{len(inputs.register)}", target)
         else:
             frame, vintage, failures = sipri_tiv.parse(export)
         key = ("register" if export.kind in REGISTERS else export.kind, vintage)  # either layout: one register
@@ -110,7 +108,7 @@ def merge(first: SipriInputs, second: SipriInputs) -> SipriInputs:
 
 def tables(inputs: SipriInputs) -> dict[str, pd.DataFrame]:
     """The sipri_tiv table (empty when nothing was imported). The register's tables stay in DuckDB (staged by
-    etl.sources.sipri_register, which also links each record's platform_id as it reads the records)."""
+    etl.sources.sipri_register; etl/sql/links/ links Türkiye's records to platforms once the aliases are written)."""
     return {"sipri_tiv": _concat(inputs.tiv, TIV_COLUMNS)}
 
 

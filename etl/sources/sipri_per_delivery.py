@@ -38,7 +38,7 @@ NUMBER = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,6})?$")
 YES_NO = {"Yes": True, "No": False}
 
 
-def parse(export: sipri_file.Export, con, table: str, target: str | None = None, platforms=None):
+def parse(export: sipri_file.Export, con, table: str, target: str | None = None):
     """(Staged, vintage, failures): the file's deals and delivery years checked cell by cell (file, line, column,
     value, rule) and staged in `con` as {table}_records, {table}_deliveries, {table}_deals, {table}_codes; with
     `target` and no failure, written into target's sipri_register, sipri_delivery_tiv and sipri_deals."""
@@ -62,7 +62,7 @@ def parse(export: sipri_file.Export, con, table: str, target: str | None = None,
             failures += [Failure(export.name, int(line), column, name, codes[name][1]) for line in first]
     failures += _one_deal_one_description(rows, export.name)
     records, deliveries, deals = (
-        _shaped(rows, codes, vintage, export.name, platforms)
+        _shaped(rows, codes, vintage, export.name)
         if not failures
         else (
             pd.DataFrame(columns=register_columns()),
@@ -147,7 +147,7 @@ def _number(cells: pd.Series) -> pd.Series:
     return pd.to_numeric(cells.where(cells != ""), errors="coerce")
 
 
-def _shaped(rows: pd.DataFrame, codes: dict, vintage, name: str, platforms):
+def _shaped(rows: pd.DataFrame, codes: dict, vintage, name: str):
     """Deals (one per SIPRI AT Database ID, in the order of their first row) as register records, their delivery
     years as sipri_delivery_tiv rows with SIPRI's TIV of that year, and what only this layout has."""
     rows = rows.assign(
@@ -167,8 +167,6 @@ def _shaped(rows: pd.DataFrame, codes: dict, vintage, name: str, platforms):
         years=("year", "nunique"),
     )
     deals = first.join(per_deal, on="SIPRI AT Database ID")
-    aliases = platforms.result() if platforms is not None else None
-    platform_of = {} if aliases is None else dict(zip(aliases["alias_key"], aliases["entity_id"], strict=True))
     keys = deals["Designation"].map(alias_key)
     supplier_iso3 = deals["Supplier"].map(lambda n: codes[n][0])
     records = pd.DataFrame(
@@ -196,9 +194,7 @@ def _shaped(rows: pd.DataFrame, codes: dict, vintage, name: str, platforms):
             "tiv_delivered": deals["tiv_delivered"],
             "source_file": name,
             "designation_key": keys,
-            "platform_id": [
-                platform_of.get(k) if s == "TUR" else None for k, s in zip(keys, supplier_iso3, strict=True)
-            ],
+            "platform_id": None,  # linked in the warehouse (etl/sql/links/)
         }
     )[register_columns()]
     record_of = dict(zip(deals["SIPRI AT Database ID"], deals["record_no"], strict=True))

@@ -157,20 +157,19 @@ def extract(
 
 
 def parse(
-    export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str, target: str | None = None, platforms=None
+    export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str, target: str | None = None
 ) -> tuple[Staged, pd.Timestamp | None, list[Failure]]:
-    staged, failures = stage(export, con, table, target, platforms)
+    staged, failures = stage(export, con, table, target)
     return staged, staged.vintage, failures
 
 
 def stage(
-    export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str, target: str | None = None, platforms=None
+    export: sipri_file.Export, con: duckdb.DuckDBPyConnection, table: str, target: str | None = None
 ) -> tuple[Staged, list[Failure]]:
     """Read the file's rows (views named after `table`), join broken records, type every column, check every rule;
     returns the staged relations and every failure, in the file's terms. With `target` (an attached catalog with
-    the warehouse's tables) a file that passes is written into target.sipri_register, in the pass that checks it.
-    `platforms`: a future of the curated platforms' aliases (entity_id, alias_key), or None: Türkiye's records
-    whose designation, folded like an alias, is a platform's alias get its platform_id."""
+    the warehouse's tables) a file that passes is written into target.sipri_register, in the pass that checks it,
+    platform_id empty: etl/sql/links/ links Türkiye's records to the curated platforms once both are written."""
     with sipri_file.progress(f"SIPRI register {export.name}", STEPS) as bar:
         _check_header(export)
         vintage, failures = sipri_file.vintage(export)
@@ -185,7 +184,7 @@ def stage(
         if rows == len(gone):
             raise InputError(f"{export.name}: no records after the header on line {export.header + 1} (truncated?)")
         values = _values(survey, fixes, export.name)
-        known = _records(export, con, table, gone, vintage, values, platforms)
+        known = _records(export, con, table, gone, vintage, values)
         if any(code is None for code, _ in known.values()):
             failures += _codes(con, table, export.name)
         bar.update()
@@ -469,13 +468,13 @@ def _values(survey: Survey, fixes: dict[int, tuple[int, list[str]]], name: str) 
 
 
 def _records(
-    export, con, table: str, gone: list[int], vintage: pd.Timestamp | None, values: dict[str, set[str]], platforms=None
+    export, con, table: str, gone: list[int], vintage: pd.Timestamp | None, values: dict[str, set[str]]
 ) -> dict[str, tuple[str | None, str]]:
     """The views {table}_cells and {table}_records: every record (joined ones in the place of their first part,
     dropped rows left out) with its number, line, typed values, codes and designation key. Returns each recipient
     and supplier name with its code (or None and the rule it breaks); adds the codes to `values`. In no
     particular order (the codes are joined): every reader orders or aggregates."""
-    known = _names(con, table, values, platforms)
+    known = _names(con, table, values)
     con.execute(f"""CREATE OR REPLACE VIEW {table}_cells AS
         SELECT t._line AS line, t.rid + 1 - {step("t.rid", [d + 1 for d in gone])} AS record_no, t.*
         FROM {table} AS t;
@@ -491,7 +490,7 @@ def _records(
                nullif(comments, '') AS comments,
                v_tiv_per_unit AS tiv_per_unit, v_tiv_total_order AS tiv_total_order, v_tiv_delivered AS tiv_delivered,
                {sqlcheck.literal(export.name)} AS source_file, k.designation_key,
-               CASE WHEN s.iso3 = 'TUR' THEN k.platform_id END AS platform_id,
+               NULL::VARCHAR AS platform_id,
                {", ".join(f"c.{c} AS {c}_text" for c in COLUMNS)}
         FROM {table}_cells AS c
         LEFT JOIN {table}_codes AS r ON r.name = c.recipient
@@ -506,26 +505,22 @@ def _timestamp(vintage: pd.Timestamp | None) -> str:
     return f"TIMESTAMP '{vintage}'" if vintage is not None else "NULL::TIMESTAMP"
 
 
-def _names(con, table: str, values: dict[str, set[str]], platforms=None) -> dict[str, tuple[str | None, str]]:
+def _names(con, table: str, values: dict[str, set[str]]) -> dict[str, tuple[str | None, str]]:
     """Each distinct name and designation goes once through Python (etl.countries, etl.harmonise), into the tables
-    {table}_codes (name, iso3: NULL when unknown, rule) and {table}_keys (written, designation_key, platform_id:
-    the curated platform whose alias the key is; the curated platforms are Turkish, and SIPRI uses designations
-    such as AIFV, Cobra or Pars for other suppliers' weapons too, so the records view links Türkiye's rows only;
-    an alias names one platform only, checked by etl.harmonise.aliases). Returns each name's (code, rule)."""
+    {table}_codes (name, iso3: NULL when unknown, rule) and {table}_keys (written, designation_key: folded like an
+    alias, which etl/sql/links/ matches with the platforms' aliases). Returns each name's (code, rule)."""
     from etl.harmonise import alias_key
 
     names = sorted(values["recipient"] | values["supplier"])
     designations = sorted(values["designation"])
     known = {name: sipri_file.sipri_code(name) for name in names}
     keys = [alias_key(d) for d in designations]
-    aliases = platforms.result() if platforms is not None else None  # waits for platforms.csv, if need be
-    platform_of = {} if aliases is None else dict(zip(aliases["alias_key"], aliases["entity_id"], strict=True))
     frames = {
         "codes": pd.DataFrame(
             {"name": names, "iso3": [known[n][0] for n in names], "rule": [known[n][1] for n in names]}, dtype=object
         ),
         "keys": pd.DataFrame(
-            {"written": designations, "designation_key": keys, "platform_id": [platform_of.get(k) for k in keys]},
+            {"written": designations, "designation_key": keys},
             dtype=object,
         ),
     }
@@ -587,7 +582,7 @@ def _write(con, table: str, name: str, target: str, checks: "Checks | None") -> 
 
 def _write_deliveries(con, table: str, target: str) -> None:
     """{table}_deliveries into target.sipri_delivery_tiv, each record's delivered TIV split over its delivery years
-    (etl/sql/sipri.sql), platform_id as the records have it (linked as they are read); then a
+    (etl/sql/sipri.sql), platform_id empty until etl/sql/links/ links it; then a
     checkpoint: the register's tables are on disk while the other inputs are still being read."""
     sqlcheck.same_columns(con, f"{target}.sipri_delivery_tiv", DELIVERY_TIV_COLUMNS, "_write_deliveries")
     con.execute(f"""INSERT INTO {target}.sipri_delivery_tiv BY NAME SELECT {", ".join(DELIVERY_TIV_COLUMNS)}
@@ -619,8 +614,8 @@ def _bad_year(years: str = "years") -> str:
 def _deliveries(con, table: str, vintage: str, source: str | None, name: str) -> None:
     """{table}_years: each record's delivery years parsed; {table}_deliveries: one row per record and delivery year
     (deduplicated) with what sipri_delivery_tiv needs (supplier, recipient, TIV delivered, how many delivery
-    years, platform as linked). Views, over the records as written to the catalog `source` (its sipri_register)
-    or, when not written, over {table}_records."""
+    years, platform_id: empty until etl/sql/links/). Views, over the records as written to the catalog `source`
+    (its sipri_register) or, when not written, over {table}_records."""
     records = (
         f"(SELECT * FROM {source}.sipri_register WHERE source_file = {sqlcheck.literal(name)})"
         if source
