@@ -6,100 +6,59 @@ save          write a new versioned DuckDB file, run the views, then swap it in 
 """
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from etl import fx, harmonise, interrupt, sidecar, sipri, sqlcheck, steps, warehouse
+from etl import interrupt, sipri, sqlcheck, warehouse
 from etl.config import DEFAULT_DB, SQL_DIR
 from etl.countries import is_derived, iso3_name, kind
 from etl.errors import CoverageShrank, Failure, ValidationFailed, WarehouseUnwritable
-from etl.readcsv import LINE, display, read_bytes
-from etl.sources import curated, sipri_register
-from etl.validate import check, parse, references
+from etl.readcsv import display
+from etl.sources import Extracted, Run, curated, sipri_register
 
-CONFIRMED_STATUSES = ("signed", "in_production", "delivering", "delivered")
-TABLE_ORDER = [
-    "publishers",
-    "sources",
-    "export_figures",
-    "growth_quotes",
-    "countries",
-    "firms",
-    "platforms",
-    "aliases",
-    "firm_figures",
-    "deals",
-    "deal_deliveries",
-    "deal_steps",
-    "events",
-    "destination_figures",
-    "sipri_register",
-    "sipri_deliveries",
-    "sipri_tiv",
-    "raw_files",
-]
+# The run's sources, in the order it calls them: the registers first (they read their bytes, then go on in DuckDB
+# in the second thread while the others are read in this one). A new source is declared in its module and listed here.
+SOURCES = (sipri.REGISTER_SOURCE, curated.SOURCE, sipri.TIV_SOURCE)
+OWN = ("countries", "etl_runs")  # the tables the run itself writes: the codes of every source, and its record
 ORDER_KEYS = {"sipri_tiv": "vintage, direction, country, year"}
-STAGED = ("sipri_register", "sipri_deliveries")  # written by the register's importer as its files pass, not from frames
-# tables of etl/sql/ that write() does not fill, and who does
-WRITTEN_ELSEWHERE = {
-    "sipri_delivery_tiv": "the register's importers",
-    "sipri_deals": "etl/sources/sipri_per_delivery.py",
-    "etl_runs": "run(), after the tables",
-}
 MEMORY_LIMIT = "512MB"  # DuckDB's buffer for the run; a large SIPRI register spills to a temporary folder
 STAGE = "stage"  # the in-memory database the registers are read in (the warehouse file is attached beside it)
 BUILDING = "building"  # the catalog of the new warehouse file, attached to the run's connection
 
-
-@dataclass
-class Inputs:
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)  # table -> file as shown to the user
-    checksums: dict[str, str] = field(default_factory=dict)
-    failures: list[Failure] = field(default_factory=list)
-    sipri_inputs: sipri.SipriInputs = field(default_factory=sipri.SipriInputs)
-    provenance: list[dict] = field(default_factory=list)  # one row of raw_files per curated file (etl.sidecar)
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(read_bytes(path)).hexdigest()
+Inputs = Extracted  # every source's extract, added up
 
 
 def extract_all(
     raw_dir: Path, sipri_dir: Path | None, con: duckdb.DuckDBPyConnection, target: str | None = None
 ) -> Inputs:
-    """Read, type and check every curated file and SIPRI export; InputError (exit 2) stops at an unreadable file.
+    """Every source read, typed and checked (SOURCES, in order); InputError (exit 2) stops at an unreadable file.
     SIPRI registers are staged in `con` (its in-memory database) and, once they pass, written into the warehouse
     being built (`target`), in a second thread: DuckDB works there while pandas and pandera check the curated
     files, then SIPRI's TIV tables, here (2 cores, 2 tasks; Python work in one thread only, as the threads share
-    one interpreter lock). The two share nothing: the register's records are linked to the curated platforms in
-    the warehouse, by SQL (etl/sql/links/), once both are written."""
-    inputs = Inputs()
-    # Each register's pass over its bytes first, alone: that Python loop would otherwise wait on the interpreter
-    # lock behind the curated files' checks, and every DuckDB step of the register comes after it.
-    registers = sipri.scan(sipri_dir, sipri.REGISTERS)
+    one interpreter lock). The sources share nothing: SIPRI's records are linked to the curated platforms in the
+    warehouse, by SQL (etl/sql/links/), once both are written."""
+    parts: list[Extracted] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sipri") as pool:
-        staged = pool.submit(sipri.extract, registers, sipri_dir, con, target)
+        run = Run(raw_dir, sipri_dir, con, target, pool)
         try:
-            _extract_curated(raw_dir, inputs)
-            tiv = sipri.extract_dir(sipri_dir, None, sipri.TIV_TABLES)
-            inputs.sipri_inputs = sipri.merge(_waited(staged, con), tiv)
+            for source in SOURCES:
+                interrupt.check()
+                parts.append(source.extract(run))
+            parts = [_waited(part.later, con) if part.later else part for part in parts]
         except BaseException:
-            _waited(staged, con, raising=False)
+            for part in parts:
+                if part.later:
+                    _waited(part.later, con, raising=False)
             raise
-    inputs.failures += inputs.sipri_inputs.failures
-    inputs.checksums |= inputs.sipri_inputs.checksums
-    return inputs
+    return sum(parts, Extracted())
 
 
 def _waited(future: Future, con: duckdb.DuckDBPyConnection, raising: bool = True):
@@ -110,80 +69,19 @@ def _waited(future: Future, con: duckdb.DuckDBPyConnection, raising: bool = True
     return future.result() if raising else None
 
 
-def _extract_curated(raw_dir: Path, inputs: Inputs) -> None:
-    """Every curated file read, typed and checked."""
-    for spec in curated.FILES:
-        interrupt.check()
-        path = raw_dir / spec.file
-        frame, failures = curated.extract(path, spec.model)
-        name = display(path)
-        typed, parse_failures = parse(frame, spec.model, name)
-        inputs.failures += failures + parse_failures + check(typed, frame, spec.model, name, parse_failures)
-        inputs.tables[spec.table], inputs.files[spec.table] = typed, name
-        inputs.checksums[name] = sha256(path)
-        provenance, failures = sidecar.read(path)
-        inputs.failures += failures
-        inputs.provenance.append(
-            {"file": name, "sha256": inputs.checksums[name], "sidecar": display(sidecar.path_of(path)), **provenance}
-        )
-    inputs.failures += references(inputs.tables, inputs.files, curated.REFERENCES)
-    _harmonise(inputs)
-
-
-def _harmonise(inputs: Inputs) -> None:
-    t, f = inputs.tables, inputs.files
-    t["deals"]["buyer_iso3"], failures = harmonise.buyers(t["deals"], f["deals"])
-    inputs.failures += failures
-    t["events"]["countries"], failures = harmonise.country_lists(t["events"], f["events"])
-    inputs.failures += failures
-    t["destination_figures"]["destination_iso3"], failures = harmonise.destinations(
-        t["destination_figures"], f["destination_figures"]
-    )
-    inputs.failures += failures
-    inputs.failures += steps.check(t["deal_steps"], t["deals"], f["deal_steps"], f["deals"])
-    inputs.failures += harmonise.iso_codes(t["firms"], "country", f["firms"])
-    firm_aliases, failures = harmonise.aliases(t["firms"], "firm", "firm_id", f["firms"])
-    platform_aliases, more = harmonise.aliases(t["platforms"], "platform", "platform_id", f["platforms"])
-    inputs.failures += failures + more
-    t["aliases"] = pd.concat([firm_aliases, platform_aliases], ignore_index=True)
-
-
 def prepare(inputs: Inputs, con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    """Shape validated frames into the warehouse tables (derived columns only; no value is changed)."""
-    t = {name: frame.drop(columns=[LINE], errors="ignore") for name, frame in inputs.tables.items()}
+    """The validated frames as the warehouse's tables: each source's shape (derived columns and tables only; no
+    value is changed), then the countries of every code any source uses."""
+    t = dict(inputs.tables)
+    for source in SOURCES:
+        if source.shape is not None:
+            t |= source.shape(t)
     deals = t["deals"]
-    for column in ("order_year_uncertain", "quantity_uncertain"):
-        deals[column] = deals[column] == "true"
-    deals["supplier_iso3"] = "TUR"
-    deals["confirmed"] = deals["status"].isin(CONFIRMED_STATUSES) & (deals["confidence"] != "L")
-    converted = _converted(deals, t["deal_steps"], t["sources"])
-    deals[["value_usd_m_converted", "fx_rate", "fx_date", "fx_basis"]] = converted
-    t["deal_deliveries"] = (
-        deals[["deal_id", "delivery_years"]]
-        .dropna()
-        .assign(year=lambda d: d["delivery_years"].str.split(";"))
-        .explode("year")
-        .astype({"year": int})[["deal_id", "year"]]
-        .drop_duplicates()
-    )
-    t |= sipri.tables(inputs.sipri_inputs)
-    t["raw_files"] = pd.DataFrame(inputs.provenance, columns=sidecar.COLUMNS)
     codes = set(deals["buyer_iso3"]) | {c for cs in t["events"]["countries"] for c in cs} | set(t["firms"]["country"])
     codes |= set(t["destination_figures"]["destination_iso3"].dropna())
-    codes |= {"TUR"} | sipri.codes(inputs.sipri_inputs, con, t["sipri_tiv"])
+    codes |= {"TUR"} | sipri.codes(inputs.staged, con, t["sipri_tiv"])
     t["countries"] = pd.DataFrame([(c, iso3_name(c), kind(c)) for c in sorted(codes)], columns=["iso3", "name", "kind"])
     return t
-
-
-def _converted(deals: pd.DataFrame, deal_steps: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """A value in another currency converted to US$ at the ECB rate of the day the deal was signed (its first signed
-    step), or else of the day its source published the value."""
-    signed = deal_steps[deal_steps["status"] == "signed"].groupby("deal_id")["date"].min()
-    published = deals["source_id"].map(sources.set_index("source_id")["published"])
-    on_signing = deals["deal_id"].map(signed)
-    dates = on_signing.fillna(published)
-    basis = pd.Series("source published", index=deals.index).where(on_signing.isna(), "signed step")
-    return fx.convert(deals, dates, basis)
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -191,59 +89,86 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute((SQL_DIR / ddl).read_text())
 
 
-def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], registers: list) -> dict[str, int]:
-    """Every table (created by create_tables; the registers' records are written already, as they passed), then
-    the links between tables (etl/sql/links/) and the views."""
-    _every_table_written(con, tables)
-    counts = {}
-    for name in TABLE_ORDER:
+def declared(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables (and views) of etl/sql/*.sql in the current database, in the order they were created: an order
+    in which every table comes after the tables it references."""
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT name FROM (SELECT table_name AS name, table_oid AS oid FROM duckdb_tables() "
+            "WHERE database_name = current_database() UNION ALL SELECT view_name, view_oid FROM duckdb_views() "
+            "WHERE database_name = current_database() AND NOT internal) ORDER BY oid"
+        ).fetchall()
+    ]
+
+
+def table_order() -> list[str]:
+    """The tables the sources write, in the order of etl/sql/ (the order they are written and counted in)."""
+    con = duckdb.connect()
+    try:
+        create_tables(con)
+        return [name for name in declared(con) if name not in OWN or name == "countries"]
+    finally:
+        con.close()
+
+
+def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Every table from its frame, in the order of etl/sql/ (created by create_tables; the registers' tables are
+    written already, as they passed), then the links between tables (etl/sql/links/) and the views; the rows
+    of every table the sources write."""
+    order = _every_table_written(con, tables)
+    for name in order:
         interrupt.check()
-        if name in STAGED:
+        if name not in tables:  # written by its source in SQL
             continue
         frame = tables[name]
-        sqlcheck.same_columns(con, name, list(frame.columns), f"the frame built for it (etl/load.py, {name})")
+        sqlcheck.same_columns(con, name, list(frame.columns), f"the frame built for it ({_source_of(name)})")
         if len(frame):
             con.register("frame", frame)
             key = ORDER_KEYS.get(name, ", ".join(frame.columns[:2]))
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame ORDER BY {key}")
             con.unregister("frame")
-        counts[name] = len(frame)
-    counts |= _register_counts(con, registers)
     for statement in [*sorted((SQL_DIR / "links").glob("*.sql")), *sorted((SQL_DIR / "views").glob("*.sql"))]:
         con.execute(statement.read_text())
-    return {name: counts[name] for name in TABLE_ORDER}
+    return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in order}
 
 
-def _every_table_written(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> None:
-    """ModelMismatch unless every table of etl/sql/ is written (TABLE_ORDER, or WRITTEN_ELSEWHERE) and every frame
-    built has its place in TABLE_ORDER: a table left out of either was checked but never written, silently.
-    (sipri_deliveries, in TABLE_ORDER for its count, is a view of etl/sql/sipri.sql.)"""
-    declared = {
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() UNION "
-            "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal"
-        ).fetchall()
-    }
-    written = set(TABLE_ORDER) | set(WRITTEN_ELSEWHERE)
+def _source_of(table: str) -> str:
+    return next((s.name for s in SOURCES if table in s.tables), "etl/load.py")
+
+
+def _every_table_written(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The tables to write and count, in the order of etl/sql/; ModelMismatch unless every table of etl/sql/ is
+    written by one source (or the run: OWN) and every frame built is a table of etl/sql/: a table left out of
+    either was checked but never written, silently."""
+    tables_in_sql = declared(con)
+    by_sources = [t for s in SOURCES for t in s.tables] + list(OWN)
+    twice = {t for t in by_sources if by_sources.count(t) > 1}
     said = [
         f"{what}: {', '.join(sorted(names))}"
         for what, names in (
-            ("declared in etl/sql/ but written by no step", declared - written),
-            ("built but not in load.TABLE_ORDER", set(tables) - set(TABLE_ORDER)),
-            ("in load.TABLE_ORDER but not declared in etl/sql/", written - declared),
+            ("declared in etl/sql/ but written by no source", set(tables_in_sql) - set(by_sources)),
+            ("built but written by no source", set(tables) - set(by_sources)),
+            ("written by a source but not declared in etl/sql/", set(by_sources) - set(tables_in_sql)),
+            ("written by two sources", twice),
         )
         if names
     ]
     if said:
-        raise sqlcheck.ModelMismatch("the warehouse's tables and the ETL's steps differ: " + "; ".join(said))
+        raise sqlcheck.ModelMismatch("the warehouse's tables and the ETL's sources differ: " + "; ".join(said))
+    return [name for name in tables_in_sql if name != "etl_runs"]
 
 
-def _register_counts(con: duckdb.DuckDBPyConnection, registers: list) -> dict[str, int]:
-    """The register's tables are written by its importer as its files pass (etl.sources.sipri_register), their
-    rows linked to platforms: their row counts."""
-    deliveries = con.execute("SELECT count(*) FROM sipri_deliveries").fetchall()[0][0]
-    return {"sipri_register": sum(s.count for s in registers), "sipri_deliveries": deliveries}
+def _would_write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], staged: list) -> dict[str, int]:
+    """A check-only run's row counts: the frames', and the staged registers' (sipri_deliveries: of every vintage)."""
+    deliveries = sum(sipri_register.deliveries_count(con, s) for s in staged)
+    in_sql = {
+        "sipri_register": sum(s.count for s in staged),
+        "sipri_delivery_tiv": deliveries,
+        "sipri_deliveries": deliveries,
+        "sipri_deals": sum(s.deals for s in staged),
+    }
+    return {name: len(tables[name]) if name in tables else in_sql[name] for name in table_order()}
 
 
 SHRINK = 0.5  # a table keeping less than this share of the published version's rows stops the run
@@ -299,11 +224,8 @@ def run(
         if check_only:
             inputs = _validated(raw_dir, sipri_dir, con, None)
             tables = prepare(inputs, con)
-            registers = inputs.sipri_inputs.register
-            counts = {n: len(tables[n]) for n in TABLE_ORDER if n not in STAGED}
-            counts["sipri_register"] = sum(s.count for s in registers)
-            counts["sipri_deliveries"] = sum(sipri_register.deliveries_count(con, s) for s in registers)
-            return {"run_id": None, "row_counts": {n: counts[n] for n in TABLE_ORDER}, "warnings": warnings(tables)}
+            counts = _would_write(con, tables, inputs.staged)
+            return {"run_id": None, "row_counts": counts, "warnings": warnings(tables)}
         reason = warehouse.unwritable(db.parent)
         if reason:  # nothing can be built there; the data is checked all the same, and a report comes first
             _validated(raw_dir, sipri_dir, con, None)
@@ -345,8 +267,8 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir, allow_shrink=False) -> 
             interrupt.check()
             tables = prepare(inputs, con)
             con.execute(f"USE {BUILDING}")
-            counts = write(con, tables, sipri.registers(inputs.sipri_inputs))
-            _from_published(con, warehouse.published(db), counts, inputs.sipri_inputs.directory, allow_shrink)
+            counts = write(con, tables)
+            _from_published(con, warehouse.published(db), counts, inputs.directory, allow_shrink)
             as_of = con.execute("SELECT max(published) FROM export_figures").fetchone()[0]
             said = warnings(tables)
             con.execute(
@@ -357,7 +279,7 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir, allow_shrink=False) -> 
                     started,
                     datetime.now(UTC).replace(tzinfo=None),
                     display(raw_dir),
-                    _shown(inputs.sipri_inputs.directory),
+                    _shown(inputs.directory),
                     json.dumps(inputs.checksums, sort_keys=True),
                     json.dumps(counts),
                     as_of,

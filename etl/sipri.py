@@ -5,7 +5,6 @@ A folder that does not exist means no SIPRI import (not an error); a CSV in it t
 the run (InputError, exit 2). Several vintages of a table may be imported side by side.
 """
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -13,18 +12,9 @@ import pandas as pd
 
 from etl import interrupt, readcsv
 from etl.errors import Failure
-from etl.sources import sipri_file, sipri_per_delivery, sipri_register, sipri_tiv
+from etl.sources import Extracted, Run, Source, sipri_file, sipri_per_delivery, sipri_register, sipri_tiv
 
 TIV_COLUMNS = list(sipri_tiv.SipriTiv.to_schema().columns)
-
-
-@dataclass
-class SipriInputs:
-    directory: Path | None = None  # set only when at least one file was imported
-    register: list[sipri_register.Staged] = field(default_factory=list)  # typed in DuckDB, not in pandas
-    tiv: list[pd.DataFrame] = field(default_factory=list)
-    checksums: dict[str, str] = field(default_factory=dict)  # file as shown -> sha256
-    failures: list[Failure] = field(default_factory=list)
 
 
 def files(directory: Path | None) -> list[Path]:
@@ -46,82 +36,70 @@ REGISTERS = (
 TIV_TABLES = ("exports", "imports")
 
 
-def extract_dir(
-    directory: Path | None,
-    con: duckdb.DuckDBPyConnection | None,
-    kinds: tuple = REGISTERS + TIV_TABLES,
-    target: str | None = None,
-) -> SipriInputs:
-    """Extract every SIPRI export in the folder (of the given kinds: sipri_file.kind_of); InputError (exit 2) at
-    the first file that is not readable. Registers are staged in `con` (views register_<n>…) and, with `target`
-    (the catalog of the warehouse being built), written into its sipri_register once they pass; TIV tables are
-    small and come back as frames."""
-    return extract(scan(directory, kinds), directory, con, target)
-
-
 def scan(directory: Path | None, kinds: tuple) -> list[sipri_file.Export]:
     """Every SIPRI export in the folder of the given kinds, read once (sipri_file.read: checksum, encoding, line
     ends, header); InputError (exit 2) at the first file that is not readable."""
     return [sipri_file.read(path) for path in files(directory) if sipri_file.kind_of(path) in kinds]
 
 
-def extract(
-    exports: list[sipri_file.Export],
-    directory: Path | None,
-    con: duckdb.DuckDBPyConnection | None,
-    target: str | None = None,
-) -> SipriInputs:
-    """The exports of a folder (scan()) extracted by their source modules, checked across files."""
-    inputs = SipriInputs()
+def extract(exports: list[sipri_file.Export], directory: Path | None, run: Run | None = None) -> Extracted:
+    """The exports of a folder (scan()) extracted by their source modules, checked across files: one file per table
+    and vintage (either layout of the register counts as one table). Registers need `run` (its connection to stage
+    them in, its target to write them into)."""
+    out = Extracted()
     seen: dict = {}
+    tiv = []
     for export in exports:
         interrupt.check()
         if export.kind in REGISTERS:  # either layout of the register, each staged in DuckDB by its module
-            if con is None:  # extract_dir(…, None, TIV_TABLES) reads no register: a register needs its stage
+            if run is None:  # a register needs its stage
                 raise ValueError(f"{export.name}: a SIPRI register is staged in DuckDB; no connection was given")
             module = sipri_per_delivery if export.kind == "per_delivery" else sipri_register
-            frame, vintage, failures = module.parse(export, con, f"register_{len(inputs.register)}", target)
+            frame, vintage, failures = module.parse(export, run.con, f"register_{len(out.staged)}", run.target)
+            out.staged.append(frame)
         else:
             frame, vintage, failures = sipri_tiv.parse(export)
-        key = ("register" if export.kind in REGISTERS else export.kind, vintage)  # either layout: one register
+            tiv.append(frame)
+        key = ("register" if export.kind in REGISTERS else export.kind, vintage)
         if vintage is not None and key in seen:
             rule = f"one file per SIPRI table and vintage: {seen[key]} is the same {export.kind} export"
             failures.append(Failure(export.name, 0, "Data generated", str(vintage), rule))
         seen.setdefault(key, export.name)
-        inputs.failures += failures
-        (inputs.register if export.kind in REGISTERS else inputs.tiv).append(frame)
-        inputs.checksums[export.name] = export.sha256
-        inputs.directory = directory
-    return inputs
+        out.failures += failures
+        out.checksums[export.name] = export.sha256
+        out.directory = directory
+    if tiv:
+        out.tables["sipri_tiv"] = _concat(tiv, TIV_COLUMNS)
+    return out
 
 
-def merge(first: SipriInputs, second: SipriInputs) -> SipriInputs:
-    """The inputs of two extract_dir calls on the same folder (of different kinds) as one."""
-    return SipriInputs(
-        first.directory or second.directory,
-        first.register + second.register,
-        first.tiv + second.tiv,
-        first.checksums | second.checksums,
-        first.failures + second.failures,
-    )
+def extract_registers(run: Run) -> Extracted:
+    """The trade registers of the SIPRI folder, either layout: each read in this thread first, alone (that Python
+    pass over the bytes would otherwise wait on the interpreter lock behind the curated files' checks), then
+    staged, checked and written by DuckDB in Run.pool, while the other sources are read here."""
+    exports = scan(run.sipri_dir, REGISTERS)
+    return Extracted(later=run.pool.submit(extract, exports, run.sipri_dir, run))
 
 
-def tables(inputs: SipriInputs) -> dict[str, pd.DataFrame]:
-    """The sipri_tiv table (empty when nothing was imported). The register's tables stay in DuckDB (staged by
-    etl.sources.sipri_register; etl/sql/links/ links Türkiye's records to platforms once the aliases are written)."""
-    return {"sipri_tiv": _concat(inputs.tiv, TIV_COLUMNS)}
+def extract_tiv(run: Run) -> Extracted:
+    """SIPRI's TIV tables (exports and imports by year) of the folder, as a frame: they are small."""
+    out = extract(scan(run.sipri_dir, TIV_TABLES), run.sipri_dir)
+    out.tables.setdefault("sipri_tiv", _concat([], TIV_COLUMNS))  # empty when there is none
+    return out
 
 
-def registers(inputs: SipriInputs) -> list[sipri_register.Staged]:
-    """The staged register files in the order they are loaded: by vintage (then name), as ORDER BY vintage,
-    record_no would put them."""
-    return sorted(inputs.register, key=lambda s: (s.vintage is None, s.vintage or 0, s.name))
+REGISTER_SOURCE = Source(
+    name="SIPRI trade registers",
+    tables=("sipri_register", "sipri_delivery_tiv", "sipri_deliveries", "sipri_deals"),  # written in DuckDB
+    extract=extract_registers,
+)
+TIV_SOURCE = Source(name="SIPRI TIV tables", tables=("sipri_tiv",), extract=extract_tiv)
 
 
-def codes(inputs: SipriInputs, con: duckdb.DuckDBPyConnection, tiv: pd.DataFrame) -> set[str]:
+def codes(staged: list[sipri_register.Staged], con: duckdb.DuckDBPyConnection, tiv: pd.DataFrame) -> set[str]:
     found = set(tiv["iso3"])
-    for staged in inputs.register:
-        found |= {code for (code,) in con.execute(f"SELECT iso3 FROM {staged.codes} WHERE iso3 IS NOT NULL").fetchall()}
+    for one in staged:
+        found |= {code for (code,) in con.execute(f"SELECT iso3 FROM {one.codes} WHERE iso3 IS NOT NULL").fetchall()}
     return found
 
 

@@ -61,7 +61,9 @@ def test_the_folder_from_the_environment(built, sipri_dir, monkeypatch):
 def test_check_validates_sipri_without_writing(tmp_path, raw, sipri_dir, capsys):
     db = tmp_path / "none" / "w.duckdb"
     assert etl("check", "--raw-dir", str(raw), "--sipri-dir", str(sipri_dir), "--db", str(db)) == 0
-    assert "sipri_register 5, sipri_deliveries 7, sipri_tiv 14" in capsys.readouterr().out
+    assert "sipri_register 5, sipri_delivery_tiv 7, sipri_deliveries 7, sipri_deals 0, sipri_tiv 14" in (
+        capsys.readouterr().out
+    )
     assert not db.exists()
 
 

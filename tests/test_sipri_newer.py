@@ -179,9 +179,9 @@ def test_a_run_that_would_lose_most_of_a_table_stops_unless_told(built, sipri_di
     assert etl("run", "--raw-dir", raw, "--sipri-dir", str(tmp_path / "gone"), "--db", str(built)) == 1
 
     assert capsys.readouterr().err == (
-        "coverage shrank: sipri_register: 0 rows, 5 published; sipri_deliveries: "
-        "0 rows, 7 published; sipri_tiv: 0 rows, 14 published (no SIPRI export was read); the published warehouse "
-        "was not changed. Run with --allow-shrink to publish it all the same\n"
+        "coverage shrank: sipri_register: 0 rows, 5 published; sipri_delivery_tiv: 0 rows, 7 published; "
+        "sipri_deliveries: 0 rows, 7 published; sipri_tiv: 0 rows, 14 published (no SIPRI export was read); the "
+        "published warehouse was not changed. Run with --allow-shrink to publish it all the same\n"
     )
     assert digest(built) == before and os.readlink(built) == target
     assert (

@@ -87,7 +87,14 @@ def parse(export: sipri_file.Export, con, table: str, target: str | None = None)
             con.execute(f"INSERT INTO {target}.{into} BY NAME SELECT {', '.join(columns)} FROM {table}_{frame}")
         written = target
     staged = Staged(
-        export.name, vintage, f"{table}_records", f"{table}_deliveries", len(records), f"{table}_codes", written
+        export.name,
+        vintage,
+        f"{table}_records",
+        f"{table}_deliveries",
+        len(records),
+        f"{table}_codes",
+        written,
+        len(deals),
     )
     return staged, vintage, failures
 

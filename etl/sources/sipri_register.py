@@ -133,6 +133,7 @@ class Staged:
     count: int
     codes: str  # a table: each distinct recipient and supplier name with its code (iso3, NULL when unknown)
     written: str | None = None
+    deals: int = 0  # rows for sipri_deals (SIPRI's per-delivery layout only)
 
 
 @dataclass(frozen=True)

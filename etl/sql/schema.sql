@@ -1,4 +1,4 @@
--- Tables of the warehouse. Loaded by etl/load.py in this order; views are in sql/views/, one per file.
+-- Tables of the warehouse, written by etl/load.py in this order (then sipri.sql's); views are in sql/views/, one per file.
 
 CREATE TABLE publishers (
     publisher_id VARCHAR PRIMARY KEY,
@@ -140,6 +140,19 @@ CREATE TABLE deal_steps (
     PRIMARY KEY (deal_id, date, status)
 );
 
+CREATE TABLE events (
+    event_id VARCHAR PRIMARY KEY,
+    date DATE NOT NULL,
+    type VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    countries VARCHAR[] NOT NULL,        -- ISO3 codes
+    platform_id VARCHAR REFERENCES platforms,
+    firm_id VARCHAR REFERENCES firms,
+    status VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL REFERENCES sources,
+    note VARCHAR
+);
+
 CREATE TABLE destination_figures (
     destination_id VARCHAR PRIMARY KEY,
     publisher VARCHAR NOT NULL REFERENCES publishers,
@@ -156,19 +169,6 @@ CREATE TABLE destination_figures (
     source_id VARCHAR NOT NULL REFERENCES sources,
     published DATE NOT NULL,
     confidence VARCHAR NOT NULL,
-    note VARCHAR
-);
-
-CREATE TABLE events (
-    event_id VARCHAR PRIMARY KEY,
-    date DATE NOT NULL,
-    type VARCHAR NOT NULL,
-    title VARCHAR NOT NULL,
-    countries VARCHAR[] NOT NULL,        -- ISO3 codes
-    platform_id VARCHAR REFERENCES platforms,
-    firm_id VARCHAR REFERENCES firms,
-    status VARCHAR NOT NULL,
-    source_id VARCHAR NOT NULL REFERENCES sources,
     note VARCHAR
 );
 
