@@ -1,10 +1,12 @@
 -- Suppliers ranked by TIV delivered over every 5-year window, from the trade register (latest vintage) with each
 -- deal's TIV spread over its delivery years (v_sipri_delivery_tiv; SIPRI's own TIV per year for a per-delivery
 -- export): the ranking for years the TIV tables do not reach yet, or when only a register is loaded. Derived;
--- approximate where a deal straddles a window's edge. share_pct is of every supplier in the window.
+-- approximate where a deal straddles a window's edge. share_pct is of every supplier in the window. Summed as
+-- decimals: a sum of doubles in parallel depends on the order of its terms, and two builds of the same data gave
+-- totals 0.01 apart once rounded.
 CREATE OR REPLACE VIEW v_sipri_register_exporters AS
 WITH sums AS (
-    SELECT w.period_start, w.period_end, t.supplier_iso3, sum(t.tiv) AS tiv
+    SELECT w.period_start, w.period_end, t.supplier_iso3, sum(t.tiv::DECIMAL(38, 10))::DOUBLE AS tiv
     FROM v_sipri_register_windows AS w
     JOIN v_sipri_delivery_tiv AS t ON t.year BETWEEN w.period_start AND w.period_end
     GROUP BY w.period_start, w.period_end, t.supplier_iso3
