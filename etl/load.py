@@ -85,8 +85,10 @@ def prepare(inputs: Inputs, con: duckdb.DuckDBPyConnection) -> dict[str, pd.Data
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for ddl in ("schema.sql", "sipri.sql"):
-        con.execute((SQL_DIR / ddl).read_text())
+    """etl/sql/schema.sql, sipri_register from its column table, then etl/sql/sipri.sql."""
+    con.execute((SQL_DIR / "schema.sql").read_text())
+    con.execute(sipri_register.ddl())
+    con.execute((SQL_DIR / "sipri.sql").read_text())
 
 
 def declared(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from tests.conftest import RECORD_START, SHARED_SIPRI, digest, edited_sql, etl, needs_sipri, rows
+from tests.conftest import RECORD_START, SHARED_SIPRI, digest, etl, needs_sipri, rows
 
 REGISTER = SHARED_SIPRI / "trade-register_2025-03-13.csv"
 
@@ -320,7 +320,7 @@ def test_a_bad_cell_stops_the_write_and_the_full_check_reports_every_failure(sip
         con = _staging(target)
         staged, failures = sipri_register.stage(export, con, "r", "w" if target else None)
         reported.append([(f.line, f.column, f.value) for f in failures])
-        assert staged.written is None
+        assert staged.written is None and staged.outcome is sipri_register.Outcome.CHECKED
         if target:
             assert con.execute("SELECT count(*) FROM w.sipri_register").fetchall() == [(0,)]
     assert (
@@ -344,8 +344,10 @@ def test_the_real_register_is_written_as_it_is_checked_and_equals_its_checked_re
     written_con, checked_con = _staging(True), _staging(False)
     written, failures = sipri_register.stage(export, written_con, "r", "w")
     assert failures == [] and written.written == "w" and written.count == 29515
+    assert written.outcome is sipri_register.Outcome.ONE_PASS
     checked, failures = sipri_register.stage(export, checked_con, "r")
     assert failures == [] and checked.written is None and checked.count == 29515
+    assert checked.outcome is sipri_register.Outcome.CHECKED
     in_warehouse = written_con.execute(
         "SELECT * EXCLUDE (platform_id) FROM w.sipri_register ORDER BY record_no"
     ).fetchall()
@@ -365,25 +367,15 @@ def test_the_real_register_is_written_as_it_is_checked_and_equals_its_checked_re
 # --- the register's columns written by name (issue 14, item 2) ------------------------------------------------
 
 
-def test_the_register_is_written_by_column_name_whatever_the_order_of_its_declaration(
-    built, sipri_dir, tmp_path, monkeypatch
-):
+def test_the_register_is_written_by_column_name_whatever_the_order_of_its_declaration(built, sipri_dir, monkeypatch):
     """The insert matched columns by position: with designation_key and platform_id declared the other way round
     (both text) it exited 0 with each written into the other's column."""
-    key = (
-        "    designation_key VARCHAR,             -- designation folded like aliases.alias_key "
-        "(etl.harmonise.alias_key)\n"
-    )
-    edited_sql(
-        tmp_path,
-        monkeypatch,
-        "sipri.sql",
-        lambda t: t.replace(key, "", 1).replace(
-            "    platform_id VARCHAR                  -- curated platform",
-            "    platform_id VARCHAR,\n    designation_key VARCHAR              -- curated platform",
-            1,
-        ),
-    )
+    from etl.sources import sipri_register
+
+    *before, key, platform = sipri_register.REGISTER
+    assert (key.name, platform.name) == ("designation_key", "platform_id")
+    ddl = sipri_register.ddl
+    monkeypatch.setattr(sipri_register, "ddl", lambda: ddl((*before, platform, key)))  # the table's order only
 
     assert run_sipri(built, sipri_dir) == 0
 
@@ -396,29 +388,56 @@ def test_the_register_is_written_by_column_name_whatever_the_order_of_its_declar
     ) == [(1, "PAK", "Bayraktar TB2", "bayraktartb2", "tb2")]
 
 
-def test_a_register_column_declared_but_never_written_stops_the_run_and_publishes_nothing(
-    built, sipri_dir, tmp_path, monkeypatch
+def test_a_register_column_in_the_table_but_not_in_its_declaration_stops_the_run_and_publishes_nothing(
+    built, sipri_dir, monkeypatch
 ):
-    """A column added after platform_id in sipri.sql and nowhere else would be left empty in every row."""
+    """A column added to the table and nowhere else would be left empty in every row."""
+    from etl.sources import sipri_register
     from etl.sqlcheck import ModelMismatch
 
     before, target = digest(built), os.readlink(built)
-    edited_sql(
-        tmp_path,
-        monkeypatch,
-        "sipri.sql",
-        lambda t: t.replace(
-            "    platform_id VARCHAR                  -- curated platform",
-            "    platform_id VARCHAR,\n    armament_category VARCHAR  -- curated platform",
-            1,
-        ),
-    )
+    ddl, extra = sipri_register.ddl, sipri_register.Column("armament_category", "VARCHAR", null=True)
+    monkeypatch.setattr(sipri_register, "ddl", lambda: ddl((*sipri_register.REGISTER, extra)))  # the table only
 
     with pytest.raises(ModelMismatch) as raised:
         run_sipri(built, sipri_dir)
 
     assert str(raised.value) == (
-        "sipri_register: the columns of etl/sql/ and of etl/schemas.py's SipriRegister (with line, designation_key, "
-        "platform_id: records_sql) differ; in the table but not written: armament_category"
+        "sipri_register: the columns of etl/sql/ and of etl/sources/sipri_register.py REGISTER differ; in the table "
+        "but not written: armament_category"
     )
     assert digest(built) == before and os.readlink(built) == target
+
+
+def test_a_column_added_to_the_register_declaration_is_created_selected_and_written(built, sipri_dir, monkeypatch):
+    """One edit: a row of REGISTER gives the column its DDL, its SELECT and its place in every list."""
+    from etl.sources import sipri_register
+    from etl.sources.sipri_register import Column
+
+    extra = Column("comment_length", "INTEGER", "characters in Comments", sql="length(c.comments)", null=True)
+    monkeypatch.setattr(sipri_register, "REGISTER", (*sipri_register.REGISTER, extra))
+
+    assert run_sipri(built, sipri_dir) == 0
+
+    assert rows(built, "SELECT record_no, comments, comment_length FROM sipri_register ORDER BY record_no") == [
+        (1, "test row", 8),
+        (2, "test row: years marked uncertain in the cell", 44),
+        (3, "test row: planned", 17),
+        (4, "test row: broken over two lines", 31),
+        (5, "test row", 8),
+    ]
+
+
+def test_the_pandera_model_of_the_register_checks_every_column_read_or_derived_but_the_links():
+    from etl.schemas import SipriRegister
+    from etl.sources import sipri_register
+
+    written = sipri_register.register_columns()
+    assert [c for c in written if c not in SipriRegister.to_schema().columns] == [
+        "line",
+        "designation_key",
+        "platform_id",
+    ]
+    assert set(SipriRegister.to_schema().columns) < set(written)
+    assert sipri_register.HEADER[:4] == ["Recipient", "Supplier", "Year of order", " "]
+    assert len(sipri_register.HEADER) == 16

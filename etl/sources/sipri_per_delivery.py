@@ -18,7 +18,7 @@ from etl.errors import Failure, InputError
 from etl.harmonise import alias_key
 from etl.schemas import SIPRI_STATUSES, SIPRI_YEAR
 from etl.sources import sipri_file
-from etl.sources.sipri_register import DELIVERY_TIV_COLUMNS, Staged, register_columns, table_of
+from etl.sources.sipri_register import DELIVERY_TIV_COLUMNS, Outcome, Staged, register_columns, table_of
 
 HEADER = [
     "SIPRI AT Database ID", "Supplier", "Recipient", "Designation", "Description", "Armament category",
@@ -95,6 +95,7 @@ def parse(export: sipri_file.Export, con, table: str, target: str | None = None)
         f"{table}_codes",
         written,
         len(deals),
+        Outcome.CHECKED if written is None else Outcome.AFTER_CHECK,  # checked in pandas, then written
     )
     return staged, vintage, failures
 

@@ -14,6 +14,7 @@ read twice, never copied).
 """
 
 import contextlib
+import enum
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,53 +26,99 @@ from etl.errors import Failure, InputError
 from etl.schemas import SipriRegister
 from etl.sources import sipri_file
 
-HEADER = [
-    "Recipient",
-    "Supplier",
-    "Year of order",
-    " ",
-    "Number ordered",
-    " ",
-    "Weapon designation",
-    "Weapon description",
-    "Number delivered",
-    " ",
-    "Year(s) of delivery",
-    "status",
-    "Comments",
-    "SIPRI TIV per unit",
-    "SIPRI TIV for total order",
-    "SIPRI TIV of delivered weapons",
-]
-COLUMNS = [
-    "recipient",
-    "supplier",
-    "order_year",
-    "order_year_flag",
-    "quantity",
-    "quantity_flag",
-    "designation",
-    "description",
-    "delivered",
-    "delivered_flag",
-    "delivery_years",
-    "status",
-    "comments",
-    "tiv_per_unit",
-    "tiv_total_order",
-    "tiv_delivered",
-]
+
+@dataclass(frozen=True)
+class Column:
+    """One column of sipri_register, declared once. `header`: SIPRI's name of the cell it is read from (None: the
+    importer derives it, with `sql`); `read`: how that cell is typed (text, year, count or number: WRITTEN_YEAR,
+    WRITTEN_COUNT or "a number" is the rule a cell that does not parse breaks); `uncertain`: a column named " "
+    follows it in the file, holding '?' for an uncertain value, and {name}_uncertain is written beside it. `sql`:
+    the value over the views of stage() (c: the cells, r and s: the recipient's and supplier's codes, k: the
+    designation's key; {vintage} and {source_file} are the file's). The rules of its values are the pandera model
+    etl/schemas.py SipriRegister's (applied as SQL by etl.sqlcheck)."""
+
+    name: str
+    type: str  # in the warehouse (DuckDB)
+    comment: str = ""
+    header: str | None = None
+    read: str = "text"
+    uncertain: bool = False
+    null: bool = False  # the warehouse column may be NULL
+    sql: str | None = None
+    shown_as: str | None = None  # a derived column's name in the file's terms, in error messages
+
+    @property
+    def select(self) -> str:
+        if self.sql is not None:
+            return self.sql
+        return f"nullif({self.name}, '')" if self.read == "text" else f"v_{self.name}"
+
+
+# sipri_register's columns in the warehouse's order (the file's cells come in the same order): the header check,
+# the importer's column lists, the records' SELECT and the table's DDL (ddl()) are generated from it.
+REGISTER = (
+    Column("vintage", "TIMESTAMP", '"Data generated" of the export', sql="{vintage}"),
+    Column("record_no", "INTEGER", "the record's place in the file, from 1 (broken records joined)", sql="record_no"),
+    Column("line", "INTEGER", "physical line of the file the record starts on", sql="line"),
+    Column("recipient", "VARCHAR", "as written by SIPRI; '*' marks a non-state party, '**' an organisation",
+           header="Recipient"),
+    Column("recipient_iso3", "VARCHAR", "in countries", sql="r.iso3", shown_as="Recipient"),
+    Column("supplier", "VARCHAR", header="Supplier"),
+    Column("supplier_iso3", "VARCHAR", "in countries", sql="s.iso3", shown_as="Supplier"),
+    Column("order_year", "SMALLINT", "SIPRI's '?' flag, or the year written 2022? or (2022): order_year_uncertain",
+           header="Year of order", read="year", uncertain=True),
+    Column("quantity", "INTEGER", "Number ordered; empty: not yet known to SIPRI", header="Number ordered",
+           read="count", uncertain=True, null=True),
+    Column("designation", "VARCHAR", "Weapon designation", header="Weapon designation"),
+    Column("description", "VARCHAR", "Weapon description", header="Weapon description", null=True),
+    Column("delivered", "INTEGER", "Number delivered", header="Number delivered", read="count", uncertain=True,
+           null=True),
+    Column("delivery_years", "VARCHAR", 'Year(s) of delivery as written ("2018; 2019"); parsed in sipri_deliveries',
+           header="Year(s) of delivery", null=True),
+    Column("status", "VARCHAR", "New | Second hand | Second hand but modernized", header="status"),
+    Column("comments", "VARCHAR", header="Comments", null=True),
+    Column("tiv_per_unit", "DOUBLE", header="SIPRI TIV per unit", read="number", null=True),
+    Column("tiv_total_order", "DOUBLE", "empty: number ordered or TIV per unit not available",
+           header="SIPRI TIV for total order", read="number", null=True),
+    Column("tiv_delivered", "DOUBLE", "TIV of delivered weapons, per deal (not per year); 0: between 0 and 0.5",
+           header="SIPRI TIV of delivered weapons", read="number", null=True),
+    Column("source_file", "VARCHAR", sql="{source_file}"),
+    Column("designation_key", "VARCHAR", "designation folded like aliases.alias_key (etl.harmonise.alias_key)",
+           sql="k.designation_key", null=True),
+    Column("platform_id", "VARCHAR", "curated platform whose alias designation_key is (etl/sql/links/)",
+           sql="NULL::VARCHAR", null=True),
+)  # fmt: skip
+READ = [c for c in REGISTER if c.header is not None]  # the columns read from the file's cells
+HEADER = [h for c in READ if c.header is not None for h in ([c.header, " "] if c.uncertain else [c.header])]
+COLUMNS = [n for c in READ for n in ([c.name, f"{c.name}_flag"] if c.uncertain else [c.name])]  # cells, as staged
+FLAGGED = {c.name: f"{c.name}_flag" for c in READ if c.uncertain}
+TIV = [c.name for c in READ if c.read == "number"]
 # The file's name of each column, for error messages; the flags are named after the column they qualify.
-IN_FILE = dict(zip(COLUMNS, HEADER, strict=True)) | {
-    "order_year_flag": "' ' after Year of order",
-    "quantity_flag": "' ' after Number ordered",
-    "delivered_flag": "' ' after Number delivered",
-    "order_year_uncertain": "Year of order",
-    "quantity_uncertain": "Number ordered",
-    "delivered_uncertain": "Number delivered",
-    "recipient_iso3": "Recipient",
-    "supplier_iso3": "Supplier",
-}
+IN_FILE: dict[str, str] = (
+    {c.name: c.header for c in READ if c.header is not None}
+    | {f"{c.name}_flag": f"' ' after {c.header}" for c in READ if c.uncertain}
+    | {f"{c.name}_uncertain": c.header for c in READ if c.uncertain and c.header is not None}
+    | {c.name: c.shown_as for c in REGISTER if c.shown_as is not None}
+)
+
+
+def ddl(columns: tuple[Column, ...] | None = None) -> str:
+    """CREATE TABLE sipri_register, from REGISTER (etl.load.create_tables runs it before etl/sql/sipri.sql)."""
+    lines = []
+    for c in REGISTER if columns is None else columns:
+        for name, type_, comment in [(c.name, c.type, c.comment)] + (
+            [(f"{c.name}_uncertain", "BOOLEAN", "")] if c.uncertain else []
+        ):
+            lines.append((f"    {name} {type_}{'' if c.null and name == c.name else ' NOT NULL'}", comment))
+    body = [f"{sql},".ljust(41) + (f"-- {comment}" if comment else "") for sql, comment in lines[:-1]]
+    body.append(lines[-1][0].ljust(41) + (f"-- {lines[-1][1]}" if lines[-1][1] else ""))
+    return (
+        "-- generated from etl/sources/sipri_register.py REGISTER: one row per record of SIPRI's trade register;\n"
+        "-- unique: (vintage, record_no)\n"
+        "CREATE TABLE sipri_register (\n" + "\n".join(line.rstrip() for line in body) + "\n);"
+    )
+
+
 UNCERTAIN = "?"  # SIPRI's mark of an uncertain value, in a flag column or after a year
 FLAGGED = {"order_year": "order_year_flag", "quantity": "quantity_flag", "delivered": "delivered_flag"}
 YEARS = r"\d{4}"
@@ -120,6 +167,14 @@ SPACE = _space_class()
 EDGE = f"(^|,){SPACE}|{SPACE}(,|$)"  # a line with whitespace at the edge of a cell: its cells are stripped
 
 
+class Outcome(enum.Enum):
+    """How stage() went through a register file."""
+
+    ONE_PASS = "checked and written in one pass: the guarded insert met no row that breaks a rule"
+    AFTER_CHECK = "checked in full, then written: the guard stopped the first insert, the full check found nothing"
+    CHECKED = "checked only: no warehouse being built, or a failure to report"
+
+
 @dataclass(frozen=True)
 class Staged:
     """One register file typed and checked in DuckDB: `records` (a view, the sipri_register columns, in file order)
@@ -134,6 +189,7 @@ class Staged:
     codes: str  # a table: each distinct recipient and supplier name with its code (iso3, NULL when unknown)
     written: str | None = None
     deals: int = 0  # rows for sipri_deals (SIPRI's per-delivery layout only)
+    outcome: Outcome = Outcome.CHECKED
 
 
 @dataclass(frozen=True)
@@ -190,20 +246,28 @@ def stage(
             failures += _codes(con, table, export.name)
         bar.update()
         checks = _checks(con, values)
+        outcome, count = Outcome.CHECKED, None
         with _unordered(con):
-            count = _write(con, table, export.name, target, checks) if target and not failures else None
-            _deliveries(con, table, _timestamp(vintage), target if count is not None else None, export.name)
-            if count is None:
+            if target and not failures:
+                count = _write(con, table, export.name, target, checks)
+                if count is not None:
+                    outcome = Outcome.ONE_PASS
+            _deliveries(con, table, _timestamp(vintage), target if outcome is Outcome.ONE_PASS else None, export.name)
+            if outcome is Outcome.CHECKED:
                 failures += _check(con, table, export.name, failures, checks)
                 if target and not failures:
                     count = _write(con, table, export.name, target, None)
-            if count is not None and target is not None:  # a count means the records were written there
+                    if count is not None:
+                        outcome = Outcome.AFTER_CHECK
+            if target is not None and outcome is not Outcome.CHECKED:
                 _write_deliveries(con, table, target)
-        written = target if count is not None else None
         if count is None:
             count = con.execute(f"SELECT count(*) FROM {table}_cells").fetchall()[0][0]
         bar.update()
-    staged = Staged(export.name, vintage, f"{table}_records", f"{table}_deliveries", count, f"{table}_codes", written)
+    written = target if outcome is not Outcome.CHECKED else None
+    staged = Staged(
+        export.name, vintage, f"{table}_records", f"{table}_deliveries", count, f"{table}_codes", written, 0, outcome
+    )
     return staged, [_in_file_terms(f) for f in failures]
 
 
@@ -480,18 +544,7 @@ def _records(
         SELECT t._line AS line, t.rid + 1 - {step("t.rid", [d + 1 for d in gone])} AS record_no, t.*
         FROM {table} AS t;
         CREATE OR REPLACE VIEW {table}_records AS
-        SELECT {_timestamp(vintage)} AS vintage, record_no, line,
-               nullif(recipient, '') AS recipient, r.iso3 AS recipient_iso3,
-               nullif(supplier, '') AS supplier, s.iso3 AS supplier_iso3,
-               v_order_year AS order_year, w_order_year OR order_year_flag = '{UNCERTAIN}' AS order_year_uncertain,
-               v_quantity AS quantity, w_quantity OR quantity_flag = '{UNCERTAIN}' AS quantity_uncertain,
-               nullif(designation, '') AS designation, nullif(description, '') AS description,
-               v_delivered AS delivered, w_delivered OR delivered_flag = '{UNCERTAIN}' AS delivered_uncertain,
-               nullif(delivery_years, '') AS delivery_years, nullif(status, '') AS status,
-               nullif(comments, '') AS comments,
-               v_tiv_per_unit AS tiv_per_unit, v_tiv_total_order AS tiv_total_order, v_tiv_delivered AS tiv_delivered,
-               {sqlcheck.literal(export.name)} AS source_file, k.designation_key,
-               NULL::VARCHAR AS platform_id,
+        SELECT {_selected(vintage, export.name)},
                {", ".join(f"c.{c} AS {c}_text" for c in COLUMNS)}
         FROM {table}_cells AS c
         LEFT JOIN {table}_codes AS r ON r.name = c.recipient
@@ -500,6 +553,17 @@ def _records(
     for column in ("recipient", "supplier"):
         values[f"{column}_iso3"] = {code for v in values[column] if (code := known[v][0]) is not None}
     return known
+
+
+def _selected(vintage: pd.Timestamp | None, source_file: str) -> str:
+    """The SELECT list of sipri_register's columns (REGISTER) over the records' cells, codes and keys."""
+    values = {"vintage": _timestamp(vintage), "source_file": sqlcheck.literal(source_file)}
+    selected = []
+    for c in REGISTER:
+        selected.append(f"{c.select.format(**values)} AS {c.name}")
+        if c.uncertain:
+            selected.append(f"w_{c.name} OR {c.name}_flag = '{UNCERTAIN}' AS {c.name}_uncertain")
+    return ", ".join(selected)
 
 
 def _timestamp(vintage: pd.Timestamp | None) -> str:
@@ -562,7 +626,7 @@ def _write(con, table: str, name: str, target: str, checks: "Checks | None") -> 
         con,
         f"{target}.sipri_register",
         register_columns(),
-        "etl/schemas.py's SipriRegister (with line, designation_key, platform_id: records_sql)",
+        "etl/sources/sipri_register.py REGISTER",
     )
     try:  # by name: a column declared in another place than the select's cannot shift the others
         count = con.execute(
@@ -760,10 +824,8 @@ def _in_file_terms(failure: Failure) -> Failure:
 
 
 def register_columns() -> list[str]:
-    """The columns written into sipri_register: the model's, the record's line, and the designation's links."""
-    columns = list(SipriRegister.to_schema().columns)
-    columns.insert(2, "line")
-    return [*columns, "designation_key", "platform_id"]
+    """The columns written into sipri_register, in order (REGISTER)."""
+    return [n for c in REGISTER for n in ([c.name, f"{c.name}_uncertain"] if c.uncertain else [c.name])]
 
 
 # what _write_deliveries writes into sipri_delivery_tiv (tiv: each record's delivered TIV over its delivery years)

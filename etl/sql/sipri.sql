@@ -5,32 +5,8 @@
 -- each on insert took 40% of the load (1M records: 2.2 s -> 1.35 s). The importer guarantees both instead:
 -- record_no is unique per file (checked), one file per vintage (checked), every code is added to countries.
 
-CREATE TABLE sipri_register (
-    vintage TIMESTAMP NOT NULL,          -- "Data generated" of the export
-    record_no INTEGER NOT NULL,          -- the record's place in the file, from 1 (broken records joined)
-    line INTEGER NOT NULL,               -- physical line of the file the record starts on
-    recipient VARCHAR NOT NULL,          -- as written by SIPRI; '*' marks a non-state party, '**' an organisation
-    recipient_iso3 VARCHAR NOT NULL,     -- in countries
-    supplier VARCHAR NOT NULL,
-    supplier_iso3 VARCHAR NOT NULL,      -- in countries
-    order_year SMALLINT NOT NULL,
-    order_year_uncertain BOOLEAN NOT NULL,   -- SIPRI's '?' flag, or the year written 2022? or (2022)
-    quantity INTEGER,                    -- Number ordered; empty: not yet known to SIPRI
-    quantity_uncertain BOOLEAN NOT NULL,
-    designation VARCHAR NOT NULL,        -- Weapon designation
-    description VARCHAR,                 -- Weapon description
-    delivered INTEGER,                   -- Number delivered
-    delivered_uncertain BOOLEAN NOT NULL,
-    delivery_years VARCHAR,              -- Year(s) of delivery as written ("2018; 2019"); parsed in sipri_deliveries
-    status VARCHAR NOT NULL,             -- New | Second hand | Second hand but modernized
-    comments VARCHAR,
-    tiv_per_unit DOUBLE,
-    tiv_total_order DOUBLE,              -- empty: number ordered or TIV per unit not available
-    tiv_delivered DOUBLE,                -- TIV of delivered weapons, per deal (not per year); 0: between 0 and 0.5
-    source_file VARCHAR NOT NULL,
-    designation_key VARCHAR,             -- designation folded like aliases.alias_key (etl.harmonise.alias_key)
-    platform_id VARCHAR                  -- curated platform: designation_key is its alias (Türkiye's rows only)
-);                                       -- unique: (vintage, record_no)
+-- sipri_register (one row per record, unique (vintage, record_no)) is created before this file, from its column
+-- table in etl/sources/sipri_register.py (REGISTER), which also gives the importer its header check and SELECT.
 
 -- One row per register record and year of delivery, each record's "TIV of delivered weapons" split evenly over
 -- its delivery years (derived: what the view v_sipri_delivery_tiv explains). Written by the importer from the
