@@ -30,6 +30,7 @@ class Chart:
     deal_based: bool = False
     tiv: bool = False  # drawn from SIPRI's TIV tables: only their years, and says how far they go
     register: bool = False  # drawn from SIPRI's trade register (its delivery years), not from the TIV tables
+    newest: bool = False  # the TIV tables where they reach the period's end, else the register (one basis a period)
 
 
 def _monthly_params(p: Params) -> Params:
@@ -290,6 +291,7 @@ CHARTS: dict[str, Chart] = {
             query=data.sipri_exporters,
             draw=_draw_sipri_exporters,
             tiv=True,
+            newest=True,
         ),
         Chart(
             id="sipri_trend",
@@ -329,13 +331,32 @@ def get(chart_id: str) -> Chart:
     return CHARTS[chart_id]
 
 
-def tiv_params(p: Params) -> Params:
-    """`p` with its years kept inside those of SIPRI's loaded TIV tables, saying so in its messages."""
-    return clamp_years(p, data.sipri_years(), "SIPRI data")
+def tiv_params(p: Params, chart: "Chart | None" = None) -> Params:
+    """`p` with its years kept inside those of the SIPRI data the chart is drawn from (by default SIPRI's loaded TIV
+    tables), saying so in its messages."""
+    return clamp_years(p, data.sipri_years() if chart is None else sipri_span(chart), "SIPRI data")
+
+
+def sipri_span(chart: Chart) -> tuple[int, int] | None:
+    """The first and last year of the SIPRI data the chart can be drawn from: the register's (`register`), the TIV
+    tables' and the register's together (`newest`), or the TIV tables'."""
+    if chart.register:
+        return data.register_years()
+    return data.sipri_span() if chart.newest else data.sipri_years()
+
+
+def from_register(chart: Chart, p: Params) -> bool:
+    """Whether the chart is drawn from SIPRI's trade register for these params: always (`register`), or (`newest`)
+    when its period ends after the TIV tables (data.sipri_basis)."""
+    if chart.register:
+        return True
+    if not chart.newest or (span := sipri_span(chart)) is None:
+        return False
+    return data.sipri_basis(data.sipri_period(tiv_params(p, chart), span)[1]) == "register"
 
 
 def _drawn(chart: Chart, p: Params) -> Params:
-    return tiv_params(p) if chart.tiv else p
+    return tiv_params(p, chart) if chart.tiv else p
 
 
 def frame(chart_id: str, p: Params) -> pd.DataFrame:
@@ -348,11 +369,11 @@ def sipri_through(chart: Chart, p: Params) -> str:
     """'SIPRI data through 2023' for a chart drawn in SIPRI TIV (its own or the tiv measure), else ''."""
     if not (chart.tiv or ("measure" in chart.params and p.measure == "tiv")):
         return ""
+    if from_register(chart, p):
+        register = data.register_years()
+        return f"SIPRI register through {register[1]}" if register else "SIPRI data not loaded"
     years = data.sipri_years()
-    if years:
-        return f"SIPRI data through {years[1]}"
-    register = data.register_years() if chart.register else None
-    return f"SIPRI register through {register[1]}" if register else "SIPRI data not loaded"
+    return f"SIPRI data through {years[1]}" if years else "SIPRI data not loaded"
 
 
 def source_names(chart: Chart, df: pd.DataFrame, p: Params) -> list[str]:
@@ -385,7 +406,7 @@ def source_line(chart: Chart, df: pd.DataFrame, p: Params) -> str:
     if "measure" in chart.params and p.measure == "units" and chart.deal_based:
         unit += " (summed across categories: drones, vehicles, ships and pods counted alike)"
     unit += f" · {through}" if (through := sipri_through(chart, p)) else ""
-    if chart.register and data.sipri_per_delivery():
+    if from_register(chart, p) and data.sipri_per_delivery():
         unit += " · TIV per delivery year as SIPRI gives it (per-delivery export), not split evenly"
     return (
         f"Source: {shown or 'none in this selection'}{unit} · compiled by defex · "
@@ -432,8 +453,8 @@ def permalink(path_and_query: str) -> str:
 
 def _years_covered(chart: Chart, df: pd.DataFrame, p: Params) -> tuple[int, int] | None:
     """The years the chart shows: the selection's from/to where given, else the data's first and last year."""
-    if chart.id.startswith("sipri_") and data.sipri_last_year():
-        return data.sipri_period(p)
+    if chart.id.startswith("sipri_") and sipri_span(chart):
+        return data.sipri_period(p, sipri_span(chart))
     if "year" in df:
         years = pd.to_numeric(df["year"], errors="coerce")
     elif "period_start" in df:

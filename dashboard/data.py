@@ -607,10 +607,27 @@ def register_years() -> tuple[int, int] | None:
     return _register_years(version())
 
 
-def sipri_period(p: Params) -> tuple[int, int]:
-    """The years of a SIPRI comparison: from/to when given, else the latest five years with data (of the TIV
-    tables; of the register where only a register is loaded)."""
-    years = sipri_years() or register_years()
+def sipri_span() -> tuple[int, int] | None:
+    """The first and last year of every SIPRI source loaded: the TIV tables and the newest register together (SIPRI
+    publishes the register first: a register downloaded in March 2025 reaches 2024, the TIV tables downloaded in
+    October 2024 end in 2023)."""
+    spans = [y for y in (sipri_years(), register_years()) if y]
+    return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
+
+
+def sipri_basis(end: int) -> str:
+    """What a ranking of exporters ending in `end` is drawn from: SIPRI's TIV tables where they reach that year
+    (SIPRI's own yearly figures), else the newest register. One basis for a whole period, never the tables for some
+    years and the register for others."""
+    tables = sipri_years()
+    return "tables" if tables and end <= tables[1] else "register"
+
+
+def sipri_period(p: Params, years: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The years of a SIPRI comparison: from/to when given, else the latest five years with data (`years`: the
+    first and last year of what the chart is drawn from; by default the TIV tables', or the register's where only
+    a register is loaded)."""
+    years = years or sipri_years() or register_years()
     if years is None:
         return p.years(2019, 2023)
     last = years[1]
@@ -619,8 +636,12 @@ def sipri_period(p: Params) -> tuple[int, int]:
 
 
 def sipri_exporters(p: Params) -> pd.DataFrame:
-    """Every exporter's SIPRI TIV over the period, its rank and share of the world total (latest vintage)."""
-    start, end = sipri_period(p)
+    """Every exporter's SIPRI TIV over the period, its rank and share of the world total (latest vintage): from the
+    TIV tables where they reach the period's last year, else from the newest register (sipri_basis; the column
+    `basis` says which)."""
+    start, end = sipri_period(p, sipri_span())
+    if sipri_basis(end) == "register":
+        return _register_exporters(start, end)
     return query(
         """
         WITH period AS (
@@ -629,8 +650,27 @@ def sipri_exporters(p: Params) -> pd.DataFrame:
         world AS (SELECT sum(tiv) AS world_tiv FROM period)
         SELECT $start AS period_start, $end AS period_end, p.iso3, p.name AS exporter, p.kind, p.tiv,
                rank() OVER (ORDER BY p.tiv DESC) AS rank, round(100 * p.tiv / w.world_tiv, 2) AS share_pct,
-               w.world_tiv, 'SIPRI Arms Transfers Database' AS source_publisher
+               w.world_tiv, 'SIPRI Arms Transfers Database' AS source_publisher, 'tables' AS basis
         FROM period AS p, world AS w WHERE p.tiv > 0
+        ORDER BY rank, p.iso3""",
+        {"start": start, "end": end},
+    )
+
+
+def _register_exporters(start: int, end: int) -> pd.DataFrame:
+    """sipri_exporters from the newest register: each deal's TIV split over its delivery years (SIPRI's TIV per
+    year in a per-delivery export), summed as decimals (v_sipri_register_exporters does the same for 5-year
+    windows)."""
+    return query(
+        """
+        WITH period AS (
+            SELECT supplier_iso3 AS iso3, sum(tiv::DECIMAL(38, 10))::DOUBLE AS tiv FROM v_sipri_delivery_tiv
+            WHERE year BETWEEN $start AND $end GROUP BY ALL),
+        world AS (SELECT sum(tiv) AS world_tiv FROM period)
+        SELECT $start AS period_start, $end AS period_end, p.iso3, c.name AS exporter, c.kind, p.tiv,
+               rank() OVER (ORDER BY p.tiv DESC) AS rank, round(100 * p.tiv / w.world_tiv, 2) AS share_pct,
+               w.world_tiv, 'SIPRI Arms Transfers Database' AS source_publisher, 'register' AS basis
+        FROM period AS p JOIN countries AS c USING (iso3), world AS w WHERE p.tiv > 0
         ORDER BY rank, p.iso3""",
         {"start": start, "end": end},
     )
@@ -651,8 +691,9 @@ def sipri_trend(p: Params) -> pd.DataFrame:
 
 
 def sipri_recipients(p: Params) -> pd.DataFrame:
-    """Türkiye's recipients by share of the TIV it delivered in the period (deal TIV split over its years)."""
-    start, end = sipri_period(p)
+    """Türkiye's recipients by share of the TIV it delivered in the period (deal TIV split over its years), from
+    the newest register: by default its last five years."""
+    start, end = sipri_period(p, register_years())
     return query(
         """
         WITH period AS (

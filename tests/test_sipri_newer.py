@@ -379,3 +379,44 @@ def test_two_builds_of_the_same_register_give_the_same_totals(built, tmp_path):
         differ = f"SELECT count(*) FROM (SELECT * FROM {{}}.{view} EXCEPT ALL SELECT * FROM {{}}.{view})"
         assert [con.execute(differ.format(*pair)).fetchall() for pair in ("ab", "ba")] == [[(0,)], [(0,)]], view
     assert con.execute("SELECT count(*) FROM a.v_sipri_recipients").fetchall() == [(46_826,)]
+
+
+@needs_newer
+@needs_sipri
+def test_compare_ranks_2021_25_from_the_2026_register_beside_tiv_tables_that_end_in_2023(built, tmp_path, monkeypatch):
+    """Item 6: SIPRI publishes its register before its TIV tables. With the 2026 register (deliveries through 2025)
+    beside TIV tables downloaded in October 2024 (through 2023), /compare ranked 2019-23 from the tables; it now
+    ranks SIPRI's latest window, 2021-25, from the register (as SIPRI published it, see the test above), and a
+    period that ends within the tables' years still comes from the tables: one basis for a whole period."""
+    folder = tmp_path / "both"
+    folder.mkdir()
+    for path in [REGISTER_2026, *sorted(SHARED_SIPRI.glob("tiv-*.csv"))]:
+        (folder / path.name).symlink_to(path)
+    assert run_sipri(built, folder) == 0
+    monkeypatch.setenv("DEFEX_DB", str(built))
+    from dashboard import charts
+    from dashboard.params import parse
+
+    def turkiye(query: dict) -> tuple:
+        _, ranked, line = charts.build("sipri_exporters", parse(query), caption=False)
+        row = ranked[ranked["iso3"] == "TUR"].iloc[0]
+        through = line.split(" · ")[1]
+        return (
+            int(row["period_start"]),
+            int(row["period_end"]),
+            int(row["rank"]),
+            row["share_pct"],
+            row["basis"],
+            through,
+        )
+
+    assert turkiye({}) == (2021, 2025, 11, 1.83, "register", "SIPRI register through 2025")
+    assert turkiye({"to": "2023"}) == (2019, 2023, 11, 1.55, "tables", "SIPRI data through 2023")
+    assert turkiye({"to": "2030"})[:2] == (2021, 2025)  # asked beyond every source: drawn through 2025
+    _, recipients, _ = charts.build("sipri_recipients", parse({}), caption=False)
+    assert (int(recipients["period_start"].iloc[0]), int(recipients["period_end"].iloc[0])) == (2021, 2025)
+    page = str(page_module("compare").layout())
+    assert (
+        "SIPRI Arms Transfers Database, 2021–2025. The ranking is drawn from SIPRI's trade register, each deal's TIV "
+        "over its delivery years: the TIV tables loaded end in 2023."
+    ) in page

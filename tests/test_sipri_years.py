@@ -35,11 +35,18 @@ def test_the_tiv_tables_cover_1950_to_2023(real):
 
 
 @needs_sipri
-@pytest.mark.parametrize("chart_id", TIV_CHARTS)
-def test_every_tiv_chart_says_sipri_data_through_2023_in_its_source_line(real, chart_id):
+@pytest.mark.parametrize(
+    "chart_id, through",
+    [
+        ("sipri_exporters", "SIPRI register through 2024"),  # the register reaches 2024: SIPRI's latest window
+        ("sipri_trend", "SIPRI data through 2023"),  # yearly: SIPRI's TIV tables only
+        ("sipri_recipients", "SIPRI register through 2024"),
+    ],
+)
+def test_every_tiv_chart_says_how_far_the_sipri_data_it_is_drawn_from_go(real, chart_id, through):
     fig, _, line = charts.build(chart_id, parse({}))
-    assert " · SIPRI data through 2023 · " in line
-    assert any("SIPRI data through 2023" in a.text for a in fig.layout.annotations)  # embeds and exports carry it
+    assert f" · {through} · " in line
+    assert any(through in a.text for a in fig.layout.annotations)  # embeds and exports carry it
 
 
 @needs_sipri
@@ -53,9 +60,14 @@ def test_a_tiv_chart_asked_for_2025_is_drawn_through_2023(real):
     p = parse({"from": "2020", "to": "2025", "country": "FRA"})
     _, trend, _ = charts.build("sipri_trend", p)
     assert sorted(trend["year"].unique().tolist()) == [2020, 2021, 2022, 2023]
-    _, ranked, _ = charts.build("sipri_exporters", p)
-    assert (int(ranked["period_start"].iloc[0]), int(ranked["period_end"].iloc[0])) == (2020, 2023)
     assert charts.tiv_params(p).messages == ("SIPRI data end in 2023: 'to' 2025 is drawn as 2023",)
+    _, ranked, _ = charts.build("sipri_exporters", p)  # the ranking reaches the register's last year, from it
+    assert (int(ranked["period_start"].iloc[0]), int(ranked["period_end"].iloc[0])) == (2020, 2024)
+    assert set(ranked["basis"]) == {"register"}
+    exporters = charts.get("sipri_exporters")
+    assert charts.tiv_params(p, exporters).messages == ("SIPRI data end in 2024: 'to' 2025 is drawn as 2024",)
+    _, ranked, _ = charts.build("sipri_exporters", parse({"from": "2019", "to": "2023"}))
+    assert set(ranked["basis"]) == {"tables"}  # within the TIV tables' years: SIPRI's yearly figures
 
 
 @needs_sipri

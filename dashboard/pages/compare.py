@@ -14,9 +14,17 @@ dash.register_page(__name__, path=PATH, title="Compare exporters · defex", name
 @ui.guarded
 def layout(**query):
     asked = ui.params_of(query)
-    drawn = charts.tiv_params(asked)  # the years SIPRI's tables cover; the message says where they end
+    exporters = charts.get("sipri_exporters")  # the ranking: from the TIV tables, or the register if it is newer
+    drawn = charts.tiv_params(asked, exporters)  # the years its data cover; the message says where they end
     p = replace(asked, messages=drawn.messages)  # links keep the years asked, for the pages with later data
-    start, end = data.sipri_period(drawn)
+    start, end = data.sipri_period(drawn, charts.sipri_span(exporters))
+    tables = data.sipri_years()
+    basis = (
+        " The ranking is drawn from SIPRI's trade register, each deal's TIV over its delivery years"
+        + (f": the TIV tables loaded end in {tables[1]}." if tables else ".")
+        if charts.from_register(exporters, drawn)
+        else ""
+    )
     reconciliation = data.sipri_reconciliation(replace(p, country=()))  # here 'country' picks exporters
     mismatches = int((~reconciliation["match"]).sum()) if not reconciliation.empty else 0
     reconciliation = reconciliation.assign(  # in words: "in production", "no", not in_production / false
@@ -45,9 +53,9 @@ def layout(**query):
         "Türkiye among the world's exporters",
         body,
         filters=("years", "country"),
-        years=data.sipri_years(),
+        years=data.sipri_span(),
         source="SIPRI",
-        intro=f"SIPRI Arms Transfers Database, {start}–{end}. 'Recipient country' here picks "
+        intro=f"SIPRI Arms Transfers Database, {start}–{end}.{basis} 'Recipient country' here picks "
         "exporters to compare with Türkiye. TIV is SIPRI's volume unit, never added to US$.",
         glossary=("tiv", "what TIV measures"),
     )
