@@ -10,7 +10,7 @@ SIPRI_DIR ?= $(or $(DEFEX_SIPRI_DIR),$(if $(wildcard data/raw/sipri/*.csv),data/
 ETL_ARGS := $(if $(SIPRI_DIR),--sipri-dir $(SIPRI_DIR))
 
 .DEFAULT_GOAL := help
-.PHONY: help install etl check status run test test-fast test-reliability lint report screenshots bench clean
+.PHONY: help install etl fetch check status run test test-fast test-reliability lint report screenshots bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ install: $(STAMP) ## create .venv and install the project with its dev tools
 
 etl: $(STAMP) ## rebuild the warehouse from data/raw and SIPRI's exports (python -m etl run)
 	$(PY) -m etl run $(ETL_ARGS)
+
+fetch: $(STAMP) ## download SIPRI's trade register and TIV table of exports into data/raw/sipri, with manifests
+	$(PY) -m etl fetch sipri
 
 check: $(STAMP) ## validate data/raw without writing anything
 	$(PY) -m etl check $(ETL_ARGS)

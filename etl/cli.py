@@ -1,4 +1,4 @@
-"""python -m etl run|check|status — exit 0 success, 1 the data failed validation, 2 bad usage or input."""
+"""python -m etl run|check|status|fetch — exit 0 success, 1 the data failed validation, 2 bad usage or input."""
 
 import argparse
 import gc
@@ -44,11 +44,19 @@ def _parser() -> argparse.ArgumentParser:
             )
     status = commands.add_parser("status", help="runs, row counts and data as of")
     status.add_argument("--db", type=Path, default=None)
+    text = "download SIPRI's trade register and TIV table of exports, each with a manifest"
+    fetch = commands.add_parser("fetch", help=text, description=text)
+    fetch.add_argument("source", choices=["sipri"])
+    fetch.add_argument(
+        "--sipri-dir", type=Path, default=None, help="where to write (default: $DEFEX_SIPRI_DIR or data/raw/sipri)"
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "fetch":
+        return fetch(args.sipri_dir)
     db = args.db or config.db_path()
     if args.command == "status":
         return status(db)
@@ -63,6 +71,22 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             print(interrupted(db, before, args.command == "check"), file=sys.stderr)
             return INTERRUPTED
+
+
+def fetch(folder: Path | None) -> int:
+    """SIPRI's exports downloaded (etl.fetch); exit 2 with the reason, every file left as it was, when any fails."""
+    from etl import fetch as fetcher
+
+    try:
+        fetcher.sipri(folder, say=lambda line: print(line, file=sys.stderr))
+    except InputError as exc:
+        print(f"error: {exc}; nothing in the SIPRI folder was changed", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; nothing in the SIPRI folder was changed", file=sys.stderr)
+        return INTERRUPTED
+    print("fetched; `make etl` imports them")
+    return 0
 
 
 def interrupted(db: Path, before: Path | None, check_only: bool) -> str:

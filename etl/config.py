@@ -8,6 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 DEFAULT_DB = ROOT / "data" / "warehouse" / "defence_exports.duckdb"
+SIPRI_API = "https://atbackend.sipri.org/api/p"  # the backend of SIPRI's web app (etl/fetch.py)
 KEEP_VERSIONS = 3  # the published version and the two before it; older ones are deleted
 
 
