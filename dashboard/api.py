@@ -124,6 +124,60 @@ def list_charts():
     )
 
 
+def _changes():
+    """The changes of the latest runs, each in words, or a 503 response while there is no warehouse."""
+    try:
+        frame = data.changes()
+    except WarehouseMissing as exc:
+        return None, _error(503, str(exc))
+    return frame.astype(object).where(frame.notna(), None).to_dict("records"), None
+
+
+@blueprint.get("/api/v1/changes.json")
+def changes_json():
+    """What the latest ETL runs changed, newest first: a newsroom's or an analyst's feed of revisions."""
+    records, error = _changes()
+    return error or jsonify({"changes": records, "atom": "/api/v1/changes.atom"})
+
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+@blueprint.get("/api/v1/changes.atom")
+def changes_atom():
+    """The same changes as an Atom feed, one entry each (ids stable across requests: a reader shows each once)."""
+    import uuid
+    from xml.etree import ElementTree as ET
+
+    from dashboard import config
+
+    records, error = _changes()
+    if error:
+        return error
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    link = config.public_url() + "/quality#changes"  # never from the request's Host
+    for tag, text in (
+        ("id", "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "defex:changes"))),
+        ("title", "defex: what changed in Türkiye's defence-export data"),
+        ("updated", records[0]["changed_at"] if records else "1970-01-01T00:00:00Z"),
+    ):
+        ET.SubElement(feed, f"{{{ATOM}}}{tag}").text = text
+    ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = "defex ETL"
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=link)
+    for r in records:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ident = "/".join(str(r[c]) for c in ("run_id", "table_name", "key", "field", "change"))
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, ident))
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = r["text"]
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = r["changed_at"]
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=link)
+        summary = f"ETL run {r['run_id']}; {r['table_name']}" + (f"; vintage {r['vintage']}" if r["vintage"] else "")
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
+    body = ET.tostring(feed, encoding="unicode", xml_declaration=True)
+    return Response(body, mimetype="application/atom+xml")
+
+
 @blueprint.get("/api/v1/charts/<path:chart_id>.csv")
 def chart_csv(chart_id: str):
     return cache.response(_cache_key("csv", chart_id), lambda: _chart_csv(chart_id))

@@ -499,6 +499,39 @@ def run_warnings() -> pd.DataFrame:
                     FROM (SELECT warnings FROM etl_runs ORDER BY started_at DESC LIMIT 1)""")
 
 
+CHANGE_COLUMNS = (
+    "changed_at",
+    "text",
+    "change",
+    "item",
+    "key",
+    "field",
+    "old",
+    "new",
+    "vintage",
+    "table_name",
+    "run_id",
+)
+
+
+def changes(limit: int = 200) -> pd.DataFrame:
+    """What the latest runs changed (etl_changes, newest first): figures added, revised (old -> new) or removed,
+    deals and their steps, SIPRI vintages; none from a warehouse built before runs recorded changes."""
+    if not _has("etl_changes"):
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in CHANGE_COLUMNS})
+    return query(
+        f"""SELECT {
+            ", ".join(
+                c if c != "changed_at" else "strftime(changed_at, '%Y-%m-%dT%H:%M:%SZ') AS changed_at"
+                for c in CHANGE_COLUMNS
+            )
+        }
+            FROM etl_changes ORDER BY etl_changes.changed_at DESC, table_name, key, field NULLS FIRST
+            LIMIT $limit""",
+        {"limit": limit},
+    )
+
+
 def quality() -> dict[str, pd.DataFrame]:
     return {
         "runs": query("""SELECT run_id, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_utc, outcome,

@@ -134,6 +134,8 @@ def _run(args: argparse.Namespace, db: Path) -> int:
     else:
         print(f"warehouse {db} -> {result['version']} (run {result['run_id']}, {time.perf_counter() - started:.2f} s)")
         print(f"rows: {counts}")
+        if result.get("changes"):
+            print(result["changes"])
     return 0
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import interrupt, sipri, sqlcheck, warehouse
+from etl import changes, interrupt, sipri, sqlcheck, warehouse
 from etl.config import DEFAULT_DB, SQL_DIR
 from etl.countries import is_derived, iso3_name, kind
 from etl.errors import CoverageShrank, Failure, ValidationFailed, WarehouseUnwritable
@@ -27,7 +27,8 @@ from etl.sources import Extracted, Run, curated, sipri_register
 # The run's sources, in the order it calls them: the registers first (they read their bytes, then go on in DuckDB
 # in the second thread while the others are read in this one). A new source is declared in its module and listed here.
 SOURCES = (sipri.REGISTER_SOURCE, curated.SOURCE, sipri.TIV_SOURCE)
-OWN = ("countries", "etl_runs")  # the tables the run itself writes: the codes of every source, and its record
+OWN = ("countries", "etl_runs", "etl_changes")  # the tables the run itself writes: every source's codes, its record
+HISTORY = ("etl_runs", "etl_changes")  # every run's, copied from the published warehouse: not written nor counted
 ORDER_KEYS = {"sipri_tiv": "vintage, direction, country, year"}
 MEMORY_LIMIT = "512MB"  # DuckDB's buffer for the run; a large SIPRI register spills to a temporary folder
 STAGE = "stage"  # the in-memory database the registers are read in (the warehouse file is attached beside it)
@@ -109,7 +110,7 @@ def table_order() -> list[str]:
     con = duckdb.connect()
     try:
         create_tables(con)
-        return [name for name in declared(con) if name not in OWN or name == "countries"]
+        return [name for name in declared(con) if name not in HISTORY]
     finally:
         con.close()
 
@@ -158,7 +159,7 @@ def _every_table_written(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.Da
     ]
     if said:
         raise sqlcheck.ModelMismatch("the warehouse's tables and the ETL's sources differ: " + "; ".join(said))
-    return [name for name in tables_in_sql if name != "etl_runs"]
+    return [name for name in tables_in_sql if name not in HISTORY]
 
 
 def _would_write(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], staged: list) -> dict[str, int]:
@@ -177,17 +178,18 @@ SHRINK = 0.5  # a table keeping less than this share of the published version's 
 
 
 def _from_published(
-    con, previous: Path | None, counts: dict[str, int], sipri_dir: Path | None, allow_shrink: bool
-) -> None:
+    con, previous: Path | None, counts: dict[str, int], sipri_dir: Path | None, allow_shrink: bool, run_id: str
+) -> list[tuple]:
     """The published warehouse, attached once: CoverageShrank (exit 1, nothing published) when a table would keep
     less than half the rows it has there (a SIPRI folder gone missing or emptied, a curated file cut short), unless
-    `allow_shrink`; then its runs are copied into the new etl_runs."""
+    `allow_shrink`; then its runs and changes are copied into the new etl_runs and etl_changes, and what this run
+    changes is recorded (etl.changes). Returns those changes."""
     if previous is None:
-        return
+        return []
     try:
         con.execute("ATTACH " + sqlcheck.literal(str(previous)) + " AS published (READ_ONLY)")
     except duckdb.Error:
-        return  # not a warehouse this ETL can read: nothing to compare with, no history to copy
+        return []  # not a warehouse this ETL can read: nothing to compare with, no history to copy
     try:
         try:
             row = con.execute("SELECT row_counts FROM published.etl_runs ORDER BY started_at DESC LIMIT 1").fetchone()
@@ -200,6 +202,8 @@ def _from_published(
             raise CoverageShrank(lost, _shown(sipri_dir))
         with contextlib.suppress(duckdb.Error):  # an older layout: its history stays readable in that file
             con.execute("INSERT INTO etl_runs BY NAME SELECT * FROM published.etl_runs")  # an older file: no warnings
+        changes.copy_history(con)
+        return changes.record(con, run_id, datetime.now(UTC).replace(tzinfo=None))
     finally:
         con.execute("DETACH published")
 
@@ -270,7 +274,7 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir, allow_shrink=False) -> 
             tables = prepare(inputs, con)
             con.execute(f"USE {BUILDING}")
             counts = write(con, tables)
-            _from_published(con, warehouse.published(db), counts, inputs.directory, allow_shrink)
+            changed = _from_published(con, warehouse.published(db), counts, inputs.directory, allow_shrink, run_id)
             as_of = con.execute("SELECT max(published) FROM export_figures").fetchone()[0]
             said = warnings(tables)
             con.execute(
@@ -314,7 +318,14 @@ def _build(con, db, run_id, started, raw_dir, sipri_dir, allow_shrink=False) -> 
         raise
     warehouse.prune(db)
     interrupt.check()  # Ctrl-C after the swap: etl.cli says the new version is published
-    return {"run_id": run_id, "row_counts": counts, "db": str(db), "version": version.name, "warnings": said}
+    return {
+        "run_id": run_id,
+        "row_counts": counts,
+        "db": str(db),
+        "version": version.name,
+        "warnings": said,
+        "changes": changes.summary(changed),
+    }
 
 
 def warnings(tables: dict[str, pd.DataFrame]) -> list[str]:

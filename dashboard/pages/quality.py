@@ -42,6 +42,7 @@ def layout(**query):
     )
     raw["runs"] = raw["runs"].assign(row_counts=[_row_counts(c) for c in raw["runs"]["row_counts"]])
     warnings = raw.pop("warnings")["warning"].tolist()
+    changed = data.changes()[["changed_at", "text", "vintage", "run_id"]]
     q = {name: ui.with_source_links(in_words(frame)) for name, frame in raw.items()}
     run = q["runs"].iloc[0]
     verdicts = q["growth_check"]["verdict"].value_counts().to_dict()
@@ -96,5 +97,20 @@ def layout(**query):
         ui.grid(q["summary"], "quality-grid", _columns(q["summary"]), height=420),
         html.H2("Recent runs", className="h5 mt-4"),
         ui.grid(q["runs"], "runs-grid", _columns(q["runs"]), height=260),
+        html.H2("What changed", className="h5 mt-4", id="changes"),
+        html.P(
+            [
+                f"{len(changed)} change{'' if len(changed) == 1 else 's'} recorded by the latest runs against the "
+                "warehouse each replaced: figures added, revised (old → new) or removed, deals and their status "
+                "steps, SIPRI vintages. Subscribe: ",
+                html.A("Atom feed", href="/api/v1/changes.atom"),
+                " · ",
+                html.A("JSON", href="/api/v1/changes.json"),
+                ".",
+            ],
+            className="small",
+            id="changes-note",
+        ),
+        ui.grid(changed, "changes-grid", _columns(changed), height=300),
     ]
     return ui.page(PATH, p, "Data quality", body)

@@ -185,6 +185,20 @@ CREATE TABLE etl_runs (
     warnings JSON                        -- what the run imported but says: parties new to etl/countries.py
 );
 
+CREATE TABLE etl_changes (              -- what each run changed against the warehouse it replaced (etl/changes.py)
+    run_id VARCHAR NOT NULL,
+    changed_at TIMESTAMP NOT NULL,       -- when the run compared the two
+    change VARCHAR NOT NULL,             -- added | revised | removed
+    table_name VARCHAR NOT NULL,
+    item VARCHAR NOT NULL,               -- the row in words: export figure, deal step, SIPRI register …
+    key VARCHAR NOT NULL,                -- the row's key (figure_id; deal_id/date/status; a SIPRI vintage)
+    field VARCHAR,                       -- the column revised
+    old VARCHAR,
+    new VARCHAR,
+    vintage VARCHAR,                     -- the figure's publication date, a deal's as_of, a step's date, SIPRI's vintage
+    text VARCHAR NOT NULL                -- the change in words (etl.changes.sentence)
+);
+
 CREATE TABLE raw_files (                 -- the provenance of each curated file, from its sidecar <file>.yml
     file VARCHAR PRIMARY KEY,            -- the CSV as the run was given it (data/raw/deals.csv)
     sha256 VARCHAR NOT NULL,             -- of the CSV's bytes as read by the run
