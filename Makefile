@@ -10,7 +10,7 @@ SIPRI_DIR ?= $(or $(DEFEX_SIPRI_DIR),$(if $(wildcard data/raw/sipri/*.csv),data/
 ETL_ARGS := $(if $(SIPRI_DIR),--sipri-dir $(SIPRI_DIR))
 
 .DEFAULT_GOAL := help
-.PHONY: help install etl fetch check status run test test-fast test-reliability lint report screenshots bench clean
+.PHONY: help install etl fetch due check status run test test-fast test-reliability lint report screenshots bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ fetch: $(STAMP) ## download SIPRI's trade register and TIV table of exports into
 
 check: $(STAMP) ## validate data/raw without writing anything
 	$(PY) -m etl check $(ETL_ARGS)
+
+due: $(STAMP) ## each source's latest period and when its next release is due (python -m etl due)
+	$(PY) -m etl due
 
 status: $(STAMP) ## runs, row counts and data as of
 	$(PY) -m etl status

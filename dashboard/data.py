@@ -499,6 +499,18 @@ def run_warnings() -> pd.DataFrame:
                     FROM (SELECT warnings FROM etl_runs ORDER BY started_at DESC LIMIT 1)""")
 
 
+def release_watch() -> pd.DataFrame:
+    """Each source's latest period and when its next release is due (v_release_watch); none from a warehouse built
+    before the view existed."""
+    if not _has("v_release_watch"):
+        return pd.DataFrame(
+            {c: pd.Series(dtype=str) for c in ("source", "publisher", "latest_period", "published", "cadence",
+                                                "next_period", "due")}
+        )  # fmt: skip
+    return query("""SELECT source, publisher, latest_period, strftime(published, '%Y-%m-%d') AS published, cadence,
+                           next_period, strftime(due, '%Y-%m-%d') AS due FROM v_release_watch""")
+
+
 CHANGE_COLUMNS = (
     "changed_at",
     "text",

@@ -1,10 +1,11 @@
-"""python -m etl run|check|status|fetch — exit 0 success, 1 the data failed validation, 2 bad usage or input."""
+"""python -m etl run|check|status|due|fetch — exit 0 success, 1 the data failed validation, 2 bad usage or input."""
 
 import argparse
 import gc
 import json
 import sys
 import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -44,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
             )
     status = commands.add_parser("status", help="runs, row counts and data as of")
     status.add_argument("--db", type=Path, default=None)
+    text = "each source's latest period and when its next release is due"
+    due = commands.add_parser("due", help=text, description=text)
+    due.add_argument("--db", type=Path, default=None)
     text = "download SIPRI's trade register and TIV table of exports, each with a manifest"
     fetch = commands.add_parser("fetch", help=text, description=text)
     fetch.add_argument("source", choices=["sipri"])
@@ -60,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     db = args.db or config.db_path()
     if args.command == "status":
         return status(db)
+    if args.command == "due":
+        return due(db)
     from etl import interrupt
 
     before = warehouse.published(db) if args.command == "run" and not db.is_dir() else None
@@ -136,6 +142,29 @@ def _run(args: argparse.Namespace, db: Path) -> int:
         print(f"rows: {counts}")
         if result.get("changes"):
             print(result["changes"])
+    return 0
+
+
+def due(db: Path, today: date | None = None) -> int:
+    """The release watch (v_release_watch): what to curate or fetch, the most overdue first."""
+    today = today or datetime.now(UTC).date()
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            rows = con.execute(
+                "SELECT source, latest_period, published, cadence, next_period, due FROM v_release_watch"
+            ).fetchall()
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        print(
+            f"error: {db}: no release watch in it ({type(exc).__name__}); rebuild it with `make etl`", file=sys.stderr
+        )
+        return 2
+    for source, latest, published, cadence, following, when in rows:
+        late = (today - when).days
+        state = f"overdue by {late} days" if late > 0 else f"due in {-late} days" if late < 0 else "due today"
+        print(f"{source}: latest {latest} (published {published}); {cadence}; next {following} due {when}, {state}")
     return 0
 
 

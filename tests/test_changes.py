@@ -114,3 +114,29 @@ def test_quality_lists_the_changes_with_links_to_the_feeds(built, raw, client):
     assert "2 changes recorded by the latest runs" in text
     assert "export figure F002 revised: value_usd_m 10054.0 -> 10100.0" in text
     assert "/api/v1/changes.atom" in text
+
+
+# --- issue 15, item 4: the release watch ----------------------------------------------------------------------
+
+
+def test_due_lists_each_sources_latest_period_and_when_its_next_release_is_due(built, capsys):
+    from datetime import date
+
+    from etl import cli
+
+    capsys.readouterr()
+    assert cli.due(built, today=date(2026, 3, 1)) == 0
+
+    assert capsys.readouterr().out.splitlines() == [  # the most overdue first
+        "TİM: latest 2024 (published 2025-01-03); monthly, in the first days of the next month; next Jan 2025 due "
+        "2025-02-03, overdue by 391 days",
+        "SSB: latest 2025 (published 2026-01-03); monthly, early in the next month; next Jan 2026 due 2026-02-03, "
+        "overdue by 26 days",
+    ]
+    assert cli.due(built, today=date(2026, 2, 1)) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith("next Jan 2026 due 2026-02-03, due in 2 days")
+
+
+def test_due_without_a_warehouse_exits_2(tmp_path, capsys):
+    assert etl("due", "--db", str(tmp_path / "none.duckdb")) == 2
+    assert "no release watch in it" in capsys.readouterr().err

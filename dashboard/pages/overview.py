@@ -189,15 +189,7 @@ def ytd_table(p) -> html.Div:
     )
 
 
-# How often each publisher of totals releases them: with the latest period, how current the page is (item 9).
-CADENCE = {
-    "ssb": "monthly, early in the next month",
-    "tim": "monthly, in the first days of the next month",
-    "trade_ministry": "monthly, with the foreign-trade figures",
-    "sasad": "yearly, a company survey",
-    "ssi": "yearly",
-    "press": "when reported",
-}
+# How often each publisher of totals releases them (etl/sql/views/30_release_watch.sql; the press: when reported)
 
 
 def _period(year: int, month_from: int, month_to: int) -> str:
@@ -210,11 +202,13 @@ def _period(year: int, month_from: int, month_to: int) -> str:
 
 def freshness() -> html.Details:
     """One line per series: its latest published period, when, and the publisher's usual cadence; SIPRI's too."""
+    watch = data.release_watch()
+    cadence = {"press": "when reported"} | dict(zip(watch["publisher"], watch["cadence"], strict=True))
     items = [
         html.Li(
             f"{PUBLISHER_SHORT.get(r.publisher, r.publisher)}: latest "
             f"{_period(r.year, r.month_from, r.month_to)} (published {r.published}); "
-            f"{CADENCE.get(r.publisher, 'irregular')}"
+            f"{cadence.get(r.publisher, 'irregular')}"
         )
         for r in data.freshness().itertuples()
     ]

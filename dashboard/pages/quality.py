@@ -2,6 +2,7 @@ import json
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import html
 
 from dashboard import data
@@ -43,6 +44,9 @@ def layout(**query):
     raw["runs"] = raw["runs"].assign(row_counts=[_row_counts(c) for c in raw["runs"]["row_counts"]])
     warnings = raw.pop("warnings")["warning"].tolist()
     changed = data.changes()[["changed_at", "text", "vintage", "run_id"]]
+    watch = data.release_watch().drop(columns="publisher")
+    today = pd.Timestamp.now(tz="UTC").normalize().tz_localize(None)
+    watch["overdue_days"] = [max(0, (today - pd.Timestamp(d)).days) for d in watch["due"]]
     q = {name: ui.with_source_links(in_words(frame)) for name, frame in raw.items()}
     run = q["runs"].iloc[0]
     verdicts = q["growth_check"]["verdict"].value_counts().to_dict()
@@ -97,6 +101,13 @@ def layout(**query):
         ui.grid(q["summary"], "quality-grid", _columns(q["summary"]), height=420),
         html.H2("Recent runs", className="h5 mt-4"),
         ui.grid(q["runs"], "runs-grid", _columns(q["runs"]), height=260),
+        html.H2("Release watch", className="h5 mt-4", id="release-watch"),
+        html.P(
+            "Each source's latest period in the data and when its next release is due, by its usual cadence (the "
+            "last release's day moved on by one period): what to curate or fetch next (`python -m etl due`).",
+            className="small",
+        ),
+        ui.grid(watch, "release-watch-grid", _columns(watch), height=300),
         html.H2("What changed", className="h5 mt-4", id="changes"),
         html.P(
             [
