@@ -84,3 +84,23 @@ def test_the_entity_tiv_card_follows_the_years_and_stops_where_the_tables_end(re
         "from": 2020,
         "to": 2023,
     }
+
+
+@needs_sipri
+def test_compare_ranks_2020_24_from_the_2025_register_as_sipri_published_it(real):
+    """The register of 13 Mar 2025 reaches 2024, the TIV tables of 13 Oct 2024 end in 2023: /compare ranks SIPRI's
+    latest window, 2020-24, from the register. voz.us, 10 Mar 2025, on SIPRI's report of that day
+    (https://voz.us/en/society/250310/21985/u-s-increases-its-lead-as-the-world-s-largest-arms-exporter.html):
+    "the United States increased its share of global arms exports to 43% ... Russia (7.8% of global exports) fell
+    to third place behind France (9.6%), while Italy (4.8%) moved up from 10th to sixth place ... China was the
+    fourth largest arms exporter in 2020-24, with 5.9%". Each deal's TIV split evenly over its delivery years
+    gives the same order and shares within 0.9 points (SIPRI weights the years by the units delivered in each)."""
+    _, ranked, line = charts.build("sipri_exporters", parse({}), caption=False)
+    top = [(r.iso3, int(r.rank), r.share_pct) for r in ranked.head(6).itertuples()]
+    assert (int(ranked["period_start"].iloc[0]), int(ranked["period_end"].iloc[0])) == (2020, 2024)
+    assert top == [("USA", 1, 42.15), ("FRA", 2, 9.83), ("RUS", 3, 7.96), ("CHN", 4, 5.94), ("DEU", 5, 5.61),
+                   ("ITA", 6, 4.97)]  # fmt: skip
+    published = {"USA": 43, "FRA": 9.6, "RUS": 7.8, "CHN": 5.9, "ITA": 4.8}
+    assert max(abs(share - published[iso3]) for iso3, _, share in top if iso3 in published) < 0.9
+    assert ranked.loc[ranked["iso3"] == "TUR", "rank"].tolist() == [11]
+    assert " · SIPRI register through 2024 · " in line
