@@ -4,9 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DB ?= $(or $(DEFEX_DB),data/warehouse/defence_exports.duckdb)
-# SIPRI's exports are (c) SIPRI and not in this repository: put yours in data/raw/sipri (or set DEFEX_SIPRI_DIR);
-# a development checkout with ../shared beside it reads SIPRI's files from there.
-SIPRI_DIR ?= $(or $(DEFEX_SIPRI_DIR),$(if $(wildcard data/raw/sipri/*.csv),data/raw/sipri,$(if $(wildcard ../shared/data/sipri/*.csv),../shared/data/sipri)))
+# SIPRI's exports are (c) SIPRI and not in this repository: `make fetch` puts them in data/raw/sipri (or set
+# DEFEX_SIPRI_DIR); a development checkout with ../shared beside it reads SIPRI's files from there; otherwise the
+# extract shipped in data/raw/sipri-extract (Türkiye's records, every exporter's 5-year totals) is loaded.
+SIPRI_DIR ?= $(or $(DEFEX_SIPRI_DIR),$(if $(wildcard data/raw/sipri/*.csv),data/raw/sipri,$(if $(wildcard ../shared/data/sipri/*.csv),../shared/data/sipri,data/raw/sipri-extract)))
 ETL_ARGS := $(if $(SIPRI_DIR),--sipri-dir $(SIPRI_DIR))
 
 .DEFAULT_GOAL := help

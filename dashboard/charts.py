@@ -371,7 +371,15 @@ def sipri_through(chart: Chart, p: Params) -> str:
         return ""
     if from_register(chart, p):
         register = data.register_years()
-        return f"SIPRI register through {register[1]}" if register else "SIPRI data not loaded"
+        if not register:
+            return "SIPRI data not loaded"
+        shipped = (
+            " (the extract shipped with defex: Türkiye's records, every exporter's 5-year totals; the full files: "
+            "make fetch)"
+            if data.sipri_extract()
+            else ""
+        )
+        return f"SIPRI register through {register[1]}{shipped}"
     years = data.sipri_years()
     return f"SIPRI data through {years[1]}" if years else "SIPRI data not loaded"
 

@@ -702,10 +702,38 @@ def sipri_exporters(p: Params) -> pd.DataFrame:
     )
 
 
+@lru_cache(maxsize=8)
+def _extract(_version: str) -> bool:
+    if not _has("sipri_window_totals"):
+        return False
+    row = query("""SELECT count(*) AS n FROM sipri_window_totals
+                   WHERE vintage = (SELECT CAST(max(vintage) AS DATE) FROM sipri_register)""")
+    return bool(row["n"].iloc[0])
+
+
+def sipri_extract() -> bool:
+    """Whether the register loaded is the extract shipped in data/raw/sipri-extract (Türkiye's records, with every
+    exporter's 5-year totals beside them) rather than SIPRI's full register."""
+    return _extract(version())
+
+
 def _register_exporters(start: int, end: int) -> pd.DataFrame:
     """sipri_exporters from the newest register: each deal's TIV split over its delivery years (SIPRI's TIV per
     year in a per-delivery export), summed as decimals (v_sipri_register_exporters does the same for 5-year
-    windows)."""
+    windows). From the extract, only its 5-year windows, as shipped."""
+    if sipri_extract():
+        return query(
+            """
+            WITH period AS (SELECT supplier_iso3 AS iso3, tiv FROM v_sipri_register_exporters
+                            WHERE period_start = $start AND period_end = $end),
+            world AS (SELECT sum(tiv) AS world_tiv FROM period)
+            SELECT $start AS period_start, $end AS period_end, p.iso3, c.name AS exporter, c.kind, p.tiv,
+                   rank() OVER (ORDER BY p.tiv DESC) AS rank, round(100 * p.tiv / w.world_tiv, 2) AS share_pct,
+                   w.world_tiv, 'SIPRI Arms Transfers Database' AS source_publisher, 'register extract' AS basis
+            FROM period AS p JOIN countries AS c USING (iso3), world AS w WHERE p.tiv > 0
+            ORDER BY rank, p.iso3""",
+            {"start": start, "end": end},
+        )
     return query(
         """
         WITH period AS (

@@ -17,7 +17,12 @@ def db_path() -> Path:
 
 
 def sipri_dir() -> Path:
-    return Path(os.environ.get("DEFEX_SIPRI_DIR") or RAW_DIR / "sipri")
+    """$DEFEX_SIPRI_DIR, else data/raw/sipri (SIPRI's files, `make fetch`) when it holds a CSV, else the extract
+    shipped in data/raw/sipri-extract (Türkiye's records and every exporter's 5-year totals)."""
+    if os.environ.get("DEFEX_SIPRI_DIR"):
+        return Path(os.environ["DEFEX_SIPRI_DIR"])
+    full = RAW_DIR / "sipri"
+    return full if any(full.glob("*.csv")) else RAW_DIR / "sipri-extract"
 
 
 def progress_enabled() -> bool:

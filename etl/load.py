@@ -22,14 +22,17 @@ from etl.config import DEFAULT_DB, SQL_DIR
 from etl.countries import is_derived, iso3_name, kind
 from etl.errors import CoverageShrank, Failure, ValidationFailed, WarehouseUnwritable
 from etl.readcsv import display
-from etl.sources import Extracted, Run, curated, sipri_register
+from etl.sources import Extracted, Run, curated, sipri_extract, sipri_register
 
 # The run's sources, in the order it calls them: the registers first (they read their bytes, then go on in DuckDB
 # in the second thread while the others are read in this one). A new source is declared in its module and listed here.
-SOURCES = (sipri.REGISTER_SOURCE, curated.SOURCE, sipri.TIV_SOURCE)
+SOURCES = (sipri.REGISTER_SOURCE, curated.SOURCE, sipri.TIV_SOURCE, sipri_extract.SOURCE)
 OWN = ("countries", "etl_runs", "etl_changes")  # the tables the run itself writes: every source's codes, its record
 HISTORY = ("etl_runs", "etl_changes")  # every run's, copied from the published warehouse: not written nor counted
-ORDER_KEYS = {"sipri_tiv": "vintage, direction, country, year"}
+ORDER_KEYS = {
+    "sipri_tiv": "vintage, direction, country, year",
+    "sipri_window_totals": "vintage, period_end, supplier_iso3",
+}
 MEMORY_LIMIT = "512MB"  # DuckDB's buffer for the run; a large SIPRI register spills to a temporary folder
 STAGE = "stage"  # the in-memory database the registers are read in (the warehouse file is attached beside it)
 BUILDING = "building"  # the catalog of the new warehouse file, attached to the run's connection
@@ -80,7 +83,7 @@ def prepare(inputs: Inputs, con: duckdb.DuckDBPyConnection) -> dict[str, pd.Data
     deals = t["deals"]
     codes = set(deals["buyer_iso3"]) | {c for cs in t["events"]["countries"] for c in cs} | set(t["firms"]["country"])
     codes |= set(t["destination_figures"]["destination_iso3"].dropna())
-    codes |= {"TUR"} | sipri.codes(inputs.staged, con, t["sipri_tiv"])
+    codes |= {"TUR"} | sipri.codes(inputs.staged, con, t["sipri_tiv"]) | set(t["sipri_window_totals"]["supplier_iso3"])
     t["countries"] = pd.DataFrame([(c, iso3_name(c), kind(c)) for c in sorted(codes)], columns=["iso3", "name", "kind"])
     return t
 

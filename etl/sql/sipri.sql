@@ -54,3 +54,16 @@ CREATE TABLE sipri_tiv (
     source_file VARCHAR NOT NULL,
     PRIMARY KEY (vintage, direction, country, year)
 );
+
+-- Every exporter's TIV per 5-year window as shipped in data/raw/sipri-extract/aggregates/ (etl/sources/sipri_extract.py)
+-- beside Türkiye's records of the register: derived from SIPRI's full register of that vintage, so that /compare
+-- ranks the exporters on a fresh clone. Empty when SIPRI's full files are loaded instead.
+CREATE TABLE sipri_window_totals (
+    vintage DATE NOT NULL,               -- the day of the register's "Data generated"
+    period_start SMALLINT NOT NULL,
+    period_end SMALLINT NOT NULL,
+    supplier_iso3 VARCHAR NOT NULL,
+    supplier VARCHAR NOT NULL,
+    tiv DOUBLE NOT NULL,                 -- each deal's TIV over its delivery years, summed (v_sipri_register_exporters)
+    source_file VARCHAR NOT NULL
+);
