@@ -189,6 +189,10 @@ def test_a_fetch_writes_both_exports_with_manifests_and_the_etl_imports_them(stu
     assert etl("run", "--raw-dir", raw, "--sipri-dir", str(folder), "--db", str(built)) == 0
     assert rows(built, "SELECT count(*), count(DISTINCT source_file) FROM sipri_register") == [(5, 1)]
     assert rows(built, "SELECT count(*) FROM sipri_tiv WHERE direction = 'exports'") == [(14,)]
+    assert rows(built, "SELECT change, item, key FROM etl_changes WHERE table_name LIKE 'sipri%' ORDER BY ALL") == [
+        ("added", "SIPRI TIV tables", "2025-01-02 10:00:00"),
+        ("added", "SIPRI register", "2025-01-01 09:00:00"),
+    ]  # the changelog lists the vintages the fetch brought
 
 
 def test_a_second_fetch_replaces_the_files_only_when_every_answer_passed(stub, tmp_path, capsys):
