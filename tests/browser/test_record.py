@@ -71,3 +71,19 @@ def test_months_without_a_published_figure_are_listed_on_quality_and_under_the_c
         "No published monthly figure found for 2024: Jan, Apr, Sep, Dec"
     )
     assert watched.problems == []
+
+
+def test_quality_shows_the_release_watch_and_what_changed_with_its_feeds(watched):
+    """Issue 15, items 3 and 4, as a user sees them: each source's next release and the changelog with its feeds."""
+    page = watched.open("/quality")
+    watch = page.locator("#release-watch-grid")
+    expect(watch).to_contain_text("Presidency of Defence Industries (SSB; SSM before 2018)")
+    expect(watch).to_contain_text("Mar 2026")  # SSB's next period after Feb 2026
+    expect(watch).to_contain_text("2026-04-03")  # due: the day of its last release, a month on
+    expect(watch).to_contain_text("the 2026 vintage")  # SIPRI's register of 2025
+    expect(page.locator("#changes-note")).to_contain_text("0 changes recorded by the latest runs")  # a first build
+    feed = page.get_by_role("link", name="Atom feed")
+    expect(feed).to_have_attribute("href", "/api/v1/changes.atom")
+    answer = page.request.get(watched.base + "/api/v1/changes.atom")
+    assert answer.status == 200 and answer.headers["content-type"].startswith("application/atom+xml")
+    assert watched.problems == []
