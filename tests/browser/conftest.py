@@ -43,9 +43,11 @@ def browser():
 
 
 def aborted_by_navigation(request) -> bool:
-    """A callback request the browser itself cancelled because the page navigated away while it was in flight
-    (a click on a link): not an answer the server failed to give."""
-    return request.failure == "net::ERR_ABORTED" and "/_dash-update-component" in request.url
+    """A request the browser itself cancelled because the page navigated away while it was in flight (a click on a
+    link; a next page opened while plotly still fetched the map's topojson of the page before): not an answer the
+    server failed to give (that fails with another error: reset, empty response, refused)."""
+    own = "/_dash-update-component" in request.url or "/assets/" in request.url
+    return request.failure == "net::ERR_ABORTED" and own
 
 
 class Watched:
