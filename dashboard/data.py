@@ -687,18 +687,28 @@ def sipri_exporters(p: Params) -> pd.DataFrame:
     start, end = sipri_period(p, sipri_span())
     if sipri_basis(end) == "register":
         return _register_exporters(start, end)
+    return _ranked(
+        """SELECT iso3, sum(tiv) AS tiv FROM v_sipri_yearly
+           WHERE direction = 'exports' AND year BETWEEN $start AND $end GROUP BY ALL""",
+        "tables",
+        start,
+        end,
+    )
+
+
+def _ranked(period: str, basis: str, start: int, end: int) -> pd.DataFrame:
+    """The exporters of `period` (a fixed SELECT of iso3, tiv over $start..$end) ranked by TIV, each with its share
+    of the world total (their sum) and its name and kind."""
     return query(
-        """
-        WITH period AS (
-            SELECT iso3, name, kind, sum(tiv) AS tiv FROM v_sipri_yearly
-            WHERE direction = 'exports' AND year BETWEEN $start AND $end GROUP BY ALL),
+        f"""
+        WITH period AS ({period}),
         world AS (SELECT sum(tiv) AS world_tiv FROM period)
-        SELECT $start AS period_start, $end AS period_end, p.iso3, p.name AS exporter, p.kind, p.tiv,
+        SELECT $start AS period_start, $end AS period_end, p.iso3, c.name AS exporter, c.kind, p.tiv,
                rank() OVER (ORDER BY p.tiv DESC) AS rank, round(100 * p.tiv / w.world_tiv, 2) AS share_pct,
-               w.world_tiv, 'SIPRI Arms Transfers Database' AS source_publisher, 'tables' AS basis
-        FROM period AS p, world AS w WHERE p.tiv > 0
+               w.world_tiv, 'SIPRI Arms Transfers Database' AS source_publisher, $basis AS basis
+        FROM period AS p JOIN countries AS c USING (iso3), world AS w WHERE p.tiv > 0
         ORDER BY rank, p.iso3""",
-        {"start": start, "end": end},
+        {"start": start, "end": end, "basis": basis},
     )
 
 
@@ -722,30 +732,19 @@ def _register_exporters(start: int, end: int) -> pd.DataFrame:
     year in a per-delivery export), summed as decimals (v_sipri_register_exporters does the same for 5-year
     windows). From the extract, only its 5-year windows, as shipped."""
     if sipri_extract():
-        return query(
-            """
-            WITH period AS (SELECT supplier_iso3 AS iso3, tiv FROM v_sipri_register_exporters
-                            WHERE period_start = $start AND period_end = $end),
-            world AS (SELECT sum(tiv) AS world_tiv FROM period)
-            SELECT $start AS period_start, $end AS period_end, p.iso3, c.name AS exporter, c.kind, p.tiv,
-                   rank() OVER (ORDER BY p.tiv DESC) AS rank, round(100 * p.tiv / w.world_tiv, 2) AS share_pct,
-                   w.world_tiv, 'SIPRI Arms Transfers Database' AS source_publisher, 'register extract' AS basis
-            FROM period AS p JOIN countries AS c USING (iso3), world AS w WHERE p.tiv > 0
-            ORDER BY rank, p.iso3""",
-            {"start": start, "end": end},
+        return _ranked(
+            """SELECT supplier_iso3 AS iso3, tiv FROM v_sipri_register_exporters
+               WHERE period_start = $start AND period_end = $end""",
+            "register extract",
+            start,
+            end,
         )
-    return query(
-        """
-        WITH period AS (
-            SELECT supplier_iso3 AS iso3, sum(tiv::DECIMAL(38, 10))::DOUBLE AS tiv FROM v_sipri_delivery_tiv
-            WHERE year BETWEEN $start AND $end GROUP BY ALL),
-        world AS (SELECT sum(tiv) AS world_tiv FROM period)
-        SELECT $start AS period_start, $end AS period_end, p.iso3, c.name AS exporter, c.kind, p.tiv,
-               rank() OVER (ORDER BY p.tiv DESC) AS rank, round(100 * p.tiv / w.world_tiv, 2) AS share_pct,
-               w.world_tiv, 'SIPRI Arms Transfers Database' AS source_publisher, 'register' AS basis
-        FROM period AS p JOIN countries AS c USING (iso3), world AS w WHERE p.tiv > 0
-        ORDER BY rank, p.iso3""",
-        {"start": start, "end": end},
+    return _ranked(
+        """SELECT supplier_iso3 AS iso3, sum(tiv::DECIMAL(38, 10))::DOUBLE AS tiv FROM v_sipri_delivery_tiv
+           WHERE year BETWEEN $start AND $end GROUP BY ALL""",
+        "register",
+        start,
+        end,
     )
 
 

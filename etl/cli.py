@@ -145,21 +145,25 @@ def _run(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
-def due(db: Path, today: date | None = None) -> int:
-    """The release watch (v_release_watch): what to curate or fetch, the most overdue first."""
-    today = today or datetime.now(UTC).date()
+def _rows(db: Path, sql: str, what: str) -> list[tuple] | None:
+    """The rows of one query of the warehouse, read-only; None, with the error said, when it cannot answer."""
     try:
         con = duckdb.connect(str(db), read_only=True)
         try:
-            rows = con.execute(
-                "SELECT source, latest_period, published, cadence, next_period, due FROM v_release_watch"
-            ).fetchall()
+            return con.execute(sql).fetchall()
         finally:
             con.close()
     except duckdb.Error as exc:
-        print(
-            f"error: {db}: no release watch in it ({type(exc).__name__}); rebuild it with `make etl`", file=sys.stderr
-        )
+        print(f"error: {db}: {what} ({type(exc).__name__}); rebuild it with `make etl`", file=sys.stderr)
+        return None
+
+
+def due(db: Path, today: date | None = None) -> int:
+    """The release watch (v_release_watch): what to curate or fetch, the most overdue first."""
+    today = today or datetime.now(UTC).date()
+    rows = _rows(db, "SELECT source, latest_period, published, cadence, next_period, due FROM v_release_watch",
+                 "no release watch in it")  # fmt: skip
+    if rows is None:
         return 2
     for source, latest, published, cadence, following, when in rows:
         late = (today - when).days
@@ -172,19 +176,13 @@ def status(db: Path) -> int:
     if not db.exists():
         print(f"error: no warehouse at {db}; build it with `make etl`", file=sys.stderr)
         return 2
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            runs = con.execute(
-                "SELECT run_id, started_at, finished_at, outcome, row_counts, data_as_of "
-                "FROM etl_runs ORDER BY started_at DESC"
-            ).fetchall()
-        finally:
-            con.close()
-    except duckdb.Error as exc:
-        print(
-            f"error: {db}: not a readable warehouse ({type(exc).__name__}); rebuild it with `make etl`", file=sys.stderr
-        )
+    runs = _rows(
+        db,
+        "SELECT run_id, started_at, finished_at, outcome, row_counts, data_as_of "
+        "FROM etl_runs ORDER BY started_at DESC",
+        "not a readable warehouse",
+    )
+    if runs is None:
         return 2
     print(f"warehouse: {db} -> {db.resolve().name}")
     latest = runs[0]

@@ -111,6 +111,15 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
+def checked(path: Path, model: type[pa.DataFrameModel]) -> tuple[pd.DataFrame, str, list]:
+    """A CSV read, typed and checked by its pandera model: the typed frame, the file as shown, every failure (file,
+    line, column, value, rule)."""
+    frame, failures = extract(path, model)
+    name = display(path)
+    typed, parse_failures = parse(frame, model, name)
+    return typed, name, failures + parse_failures + check(typed, frame, model, name, parse_failures)
+
+
 def extract_all(run: Run) -> Extracted:
     """Every curated file read, typed and checked (its model, then references across files, names and codes,
     the deal lifecycle), with its checksum and its sidecar's provenance."""
@@ -118,10 +127,8 @@ def extract_all(run: Run) -> Extracted:
     for spec in FILES:
         interrupt.check()
         path = run.raw_dir / spec.file
-        frame, failures = extract(path, spec.model)
-        name = display(path)
-        typed, parse_failures = parse(frame, spec.model, name)
-        out.failures += failures + parse_failures + check(typed, frame, spec.model, name, parse_failures)
+        typed, name, failures = checked(path, spec.model)
+        out.failures += failures
         out.tables[spec.table], out.files[spec.table] = typed, name
         out.checksums[name] = sha256(path)
         provenance, failures = sidecar.read(path)

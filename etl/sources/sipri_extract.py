@@ -9,8 +9,6 @@ fair use under 10% of a data set).
 """
 
 import argparse
-import hashlib
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -44,7 +42,7 @@ class WindowTotal(pa.DataFrameModel):
 def extract(run: Run) -> Extracted:
     """Every aggregates/exporter-windows_*.csv of the SIPRI folder, checked by WindowTotal (file, row, column, value,
     rule); none: an empty table."""
-    from etl.validate import check, parse
+    from etl.sources.curated import checked, sha256
 
     out = Extracted(tables={"sipri_window_totals": pd.DataFrame(columns=[*COLUMNS, "source_file"])})
     folder = (run.sipri_dir / AGGREGATES) if run.sipri_dir else None
@@ -52,14 +50,9 @@ def extract(run: Run) -> Extracted:
         return out
     frames = []
     for path in sorted(folder.glob("exporter-windows_*.csv")):
-        from etl.readcsv import read_csv
-
-        frame, failures = read_csv(path, len(COLUMNS))
-        name = display(path)
-        typed, parse_failures = parse(frame, WindowTotal, name)
-        out.failures += failures + parse_failures + check(typed, frame, WindowTotal, name, parse_failures)
-        out.checksums[name] = hashlib.sha256(read_bytes(path)).hexdigest()
-        out.failures += _codes(typed, name)
+        typed, name, failures = checked(path, WindowTotal)
+        out.failures += failures + _codes(typed, name)
+        out.checksums[name] = sha256(path)
         frames.append(typed.assign(source_file=name))
     if frames:
         out.tables["sipri_window_totals"] = pd.concat(frames, ignore_index=True)[[*COLUMNS, "source_file"]]
@@ -145,7 +138,6 @@ def main(argv: list[str] | None = None) -> int:
         old.unlink()
     for path in make(args.register, args.out):
         print(display(path))
-    shutil.rmtree(args.out / "__pycache__", ignore_errors=True)
     return 0
 
 
