@@ -6,6 +6,7 @@ loaded or dropped. The published warehouse's own changes are copied over, so the
 run (read by /quality, /api/v1/changes.json and /api/v1/changes.atom).
 """
 
+import contextlib
 from dataclasses import dataclass
 
 import duckdb
@@ -81,10 +82,8 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, changed_at) -> list[tupl
         found += [
             (change, t.table, t.what, key, field, old, new, vintage) for change, key, field, old, new, vintage in rows
         ]
-    try:
+    with contextlib.suppress(duckdb.Error):  # an older published file without the SIPRI tables
         found += _sipri_vintages(con)
-    except duckdb.Error:
-        pass
     if found:
         con.executemany(
             f"INSERT INTO etl_changes ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
@@ -97,10 +96,8 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, changed_at) -> list[tupl
 
 def copy_history(con: duckdb.DuckDBPyConnection) -> None:
     """The published warehouse's changes, kept in the new one (an older file without the table has none)."""
-    try:
+    with contextlib.suppress(duckdb.Error):
         con.execute(f"INSERT INTO etl_changes BY NAME SELECT * FROM {PUBLISHED}.etl_changes")
-    except duckdb.Error:
-        pass
 
 
 def sentence(change: str, what: str, key: str, field: str | None, old: str | None, new: str | None) -> str:

@@ -200,18 +200,19 @@ def sipri(folder: Path | None = None, last_year: int | None = None, say=print) -
     folder.mkdir(parents=True, exist_ok=True)
     base, timeout = base_url(), _positive("DEFEX_FETCH_TIMEOUT", 120)
     last_year = last_year or datetime.now(UTC).year
-    staged: list[tuple[Path, Path, dict]] = []
+    temporaries: list[Path] = []  # removed unless every answer passed
+    staged: list[tuple[Path, Path, dict]] = []  # (temporary, target, manifest) of the answers that passed
     try:
         for request in requests_for(last_year):
             url = base + request.path
             say(f"fetching {request.name} from {url} (SIPRI answers slowly: ~30 s)")
             data = _answer(request, url, timeout)
             handle, name = tempfile.mkstemp(prefix=f".{request.file}.", suffix=".partial", dir=folder)
+            temporary = Path(name)
+            temporaries.append(temporary)
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
-            temporary = Path(name)
             os.chmod(temporary, 0o666 & ~_umask())  # as an ordinary file (mkstemp makes it private)
-            staged.append((temporary, folder / request.file, {}))
             try:
                 export = sipri_file.read(temporary)
             except InputError as exc:
@@ -219,9 +220,9 @@ def sipri(folder: Path | None = None, last_year: int | None = None, say=print) -
             if export.kind not in request.kinds:
                 raise FetchFailed(f"{url}: the answer is a SIPRI {export.kind} table, not the {request.name}")
             retrieved = datetime.now(UTC).replace(microsecond=0).isoformat()
-            staged[-1] = (temporary, folder / request.file, _manifest(request, url, data, export, retrieved))
+            staged.append((temporary, folder / request.file, _manifest(request, url, data, export, retrieved)))
     except BaseException:
-        for temporary, _, _ in staged:
+        for temporary in temporaries:
             temporary.unlink(missing_ok=True)
         raise
     written = []
